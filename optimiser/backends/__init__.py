@@ -1,0 +1,1 @@
+"""Backends: each runs one solver and maps its statuses onto SolveStatus."""

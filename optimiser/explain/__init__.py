@@ -1,0 +1,1 @@
+"""Explanations: shadow prices as sentences, infeasibility diagnoses, reasons per referral."""

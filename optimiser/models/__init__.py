@@ -1,0 +1,1 @@
+"""Model builders: build(instance) -> built model; extract(built) -> plan."""

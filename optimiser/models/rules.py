@@ -1,0 +1,73 @@
+"""Named rules: each constraint a person could relax, with what one step of relaxing means.
+
+The same registry serves three purposes: the plain model, the shadow-price sentences of
+binding rules, and the elastic model that diagnoses an infeasible instance.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pulp
+
+Sense = Literal[">=", "<="]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One constraint `lhs (sense) rhs`, in the instance's own terms.
+
+    `step` is how much the right-hand side moves for one step of relaxation, in the unit the
+    sentence speaks of (one percentage point of a band, one FTE, £1,000); it may depend on the
+    plan, as a band's point is worth 1% of deployed specialist FTE. `weight` prices a unit of
+    elastic slack (in right-hand-side units) when the instance is infeasible.
+    """
+
+    name: str
+    family: str
+    ids: tuple[str, ...]
+    text: str
+    sense: Sense
+    rhs: float
+    unit: str
+    relax: str  # "each extra point allowed above the 40% Core Offer Plus ceiling"
+    step: Any = 1.0  # float or a pulp expression evaluated on the plan
+    weight: float = 1.0
+    group: str = ""  # rules with the same group are reported together
+
+    @property
+    def key(self) -> str:
+        return self.group or self.name
+
+
+@dataclass
+class RuleBook:
+    """The rules of one built model and, when elastic, their slack variables."""
+
+    elastic: bool = False
+    only: frozenset[str] | None = None  # when set, only these rule keys get slack
+    rules: dict[str, Rule] = field(default_factory=dict)
+    slacks: dict[str, Any] = field(default_factory=dict)
+
+    def add(self, problem: pulp.LpProblem, rule: Rule, lhs: Any) -> None:
+        """Add `lhs sense rhs` to the problem, with elastic slack where the book says so."""
+        if rule.name in self.rules:
+            raise ValueError(f"duplicate rule name {rule.name}")
+        self.rules[rule.name] = rule
+        expr = lhs
+        if self.elastic and (self.only is None or rule.key in self.only):
+            slack = pulp.LpVariable(f"slack_{rule.name}", lowBound=0)
+            self.slacks[rule.name] = slack
+            expr = lhs + slack if rule.sense == ">=" else lhs - slack
+        constraint = expr >= rule.rhs if rule.sense == ">=" else expr <= rule.rhs
+        problem += (constraint, rule.name)
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
+
+
+def safe(*parts: str) -> str:
+    """A solver-safe name built from domain ids (readable in a written LP file)."""
+    return "_".join(_UNSAFE.sub("_", p) for p in parts)

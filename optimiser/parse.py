@@ -1,0 +1,74 @@
+"""From plain data (parsed JSON, an HTTP body) to a checked instance, or one InstanceError."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field, TypeAdapter, ValidationError
+
+from optimiser.checks import check_staffing
+from optimiser.errors import InstanceError, Problem
+from optimiser.schema.staffing import StaffingInstance
+
+Instance = Annotated[StaffingInstance, Field(discriminator="kind")]
+_INSTANCE: TypeAdapter[StaffingInstance] = TypeAdapter(StaffingInstance)
+
+KINDS = ("staffing",)
+
+
+def parse_instance(data: Any) -> StaffingInstance:
+    """Validate plain data as an instance of the kind it names; raise InstanceError if bad."""
+    if not isinstance(data, dict):
+        raise InstanceError([Problem("", "an instance must be a JSON object")])
+    kind = data.get("kind", "staffing")
+    if kind not in KINDS:
+        raise InstanceError([Problem("kind", f"unknown kind; expected one of {', '.join(KINDS)}")])
+    try:
+        instance = _INSTANCE.validate_python(data)
+    except ValidationError as exc:
+        raise InstanceError(problems_from_validation(exc, data)) from None
+    check_staffing(instance)
+    return instance
+
+
+def problems_from_validation(exc: ValidationError, data: Any) -> list[Problem]:
+    """Every pydantic error as a Problem: field path, message and the id of the item involved.
+
+    Submitted values are never copied into the message.
+    """
+    problems = []
+    for err in exc.errors(include_input=False, include_url=False, include_context=False):
+        loc = tuple(err["loc"])
+        problems.append(Problem(format_path(loc), _message(err["type"], err["msg"]), _ids_at(data, loc)))
+    return problems
+
+
+def format_path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _message(kind: str, msg: str) -> str:
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind == "missing":
+        return "required field is missing"
+    return msg.removeprefix("Value error, ")
+
+
+def _ids_at(data: Any, loc: tuple[int | str, ...]) -> tuple[str, ...]:
+    """The `id` (or `reference`) of each list item on the path, where the input has one."""
+    ids: list[str] = []
+    node = data
+    for part in loc:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(part, int) and isinstance(node, dict):
+            ident = node.get("id", node.get("reference"))
+            if isinstance(ident, str) and len(ident) <= 64:
+                ids.append(ident)
+    return tuple(ids)
