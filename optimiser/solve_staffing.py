@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import time
 
+import pulp
+
 from optimiser.backends import pulp_backend
 from optimiser.errors import VerificationError
 from optimiser.explain.staffing import binding_rules, diagnose
@@ -19,6 +21,7 @@ from optimiser.verify_staffing import verify_staffing
 
 log = logging.getLogger(__name__)
 
+TIE_BREAK = 1e-6
 _WORST = [SolveStatus.OPTIMAL, SolveStatus.FEASIBLE, SolveStatus.NO_SOLUTION,
           SolveStatus.UNBOUNDED, SolveStatus.INFEASIBLE]
 
@@ -33,7 +36,7 @@ def solve_staffing(instance: StaffingInstance, options: SolveOptions | None = No
     stats = Statistics(
         solver=run.solver, solver_version=run.solver_version, backend="pulp",
         build_seconds=round(build_seconds, 4), solve_seconds=round(run.seconds, 4),
-        variables=len(lp.problem.variables()), constraints=len(lp.problem.constraints),
+        variables=lp.problem.numVariables(), constraints=lp.problem.numConstraints(),
         integer_variables=lp.integer_variables, objective_bound=run.bound, gap=run.gap,
     )
     log.info("staffing solve: %d variables, %d constraints, status %s",
@@ -58,7 +61,9 @@ def _optimise(lp: model.StaffingLp, options: SolveOptions) -> tuple[SolveStatus,
         statuses.append(first.status)
         best = extract.val(value)
         lp.problem += (value >= best - 1e-7 * max(1.0, abs(best)), "hold_strategic_value")
-    lp.problem.setObjective(lp.net_cost())
+    # A tie-break of a millionth of a pound per pound of general budget: among equally cheap
+    # plans, traded income and other sources pay before the council (a readable ledger).
+    lp.problem.setObjective(lp.net_cost() + TIE_BREAK * pulp.lpSum(lp.general.values()))
     run = pulp_backend.run(lp.problem, options)
     statuses.append(run.status)
     return max(statuses, key=_WORST.index), run

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+import warnings
 from dataclasses import dataclass
 from importlib.metadata import version
 from typing import Any
@@ -58,7 +59,10 @@ def _make_solver(which: LpSolver, options: SolveOptions) -> Any:
         common["threads"] = options.threads
     if which is LpSolver.HIGHS:
         return pulp.HiGHS(random_seed=options.seed, **common)
-    return pulp.PULP_CBC_CMD(options=[f"randomSeed {options.seed + 1}"], **common)
+    with warnings.catch_warnings():
+        # PuLP 3.x warns that its bundled CBC goes in 4.0; we pin PuLP < 4 and rely on it.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return pulp.PULP_CBC_CMD(options=[f"randomSeed {options.seed + 1}"], **common)
 
 
 def solver_version(which: LpSolver) -> str:

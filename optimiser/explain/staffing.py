@@ -19,7 +19,8 @@ from optimiser.schema.staffing_solution import BindingRule, Conflict, Diagnosis
 
 log = logging.getLogger(__name__)
 
-MAX_ALONE_SOLVES = 12
+MAX_ALONE_SOLVES = 200
+MAX_REPORTED = 10
 
 
 def binding_rules(lp: model.StaffingLp, with_prices: bool) -> list[BindingRule]:
@@ -30,7 +31,7 @@ def binding_rules(lp: model.StaffingLp, with_prices: bool) -> list[BindingRule]:
     """
     groups: dict[str, list[tuple[Rule, Any]]] = defaultdict(list)
     for name, rule in lp.book.rules.items():
-        groups[rule.key].append((rule, lp.problem.constraints[name]))
+        groups[rule.key].append((rule, lp.problem.get_constraint_by_name(name)))
     out = []
     for key, members in groups.items():
         binding = [(r, c) for r, c in members if _binds(r, c)]
@@ -68,26 +69,47 @@ def diagnose(instance: StaffingInstance, options: SolveOptions) -> Diagnosis:
     """Which rules conflict and the smallest change to each that restores feasibility.
 
     The elastic model gives every rule a priced slack and minimises their weighted sum: the
-    rules with slack are the cheapest joint repair. Each of them is then relaxed alone, the
-    others held, to find the smallest change to it alone (or that it cannot restore feasibility).
+    rules with slack are the cheapest joint repair. Then each rule is relaxed alone, the others
+    held: those that can restore feasibility by themselves are reported with the smallest
+    change that does. Joint-repair rules come first, then single-rule repairs, smallest first.
     """
     joint = _elastic(instance, options, None)
     if joint is None:
         return Diagnosis(summary="the elastic model could not be solved; no diagnosis", conflicts=[])
     lp, moved = joint
-    conflicts = []
-    for key, change in list(moved.items())[:MAX_ALONE_SOLVES]:
-        alone = _elastic(instance, options, frozenset({key}))
-        change_alone = alone[1].get(key, 0.0) if alone is not None else None
-        rule = next(r for r in lp.book.rules.values() if r.key == key)
-        conflicts.append(Conflict(
-            rule=key, family=rule.family, ids=sorted({i for r in lp.book.rules.values() if r.key == key for i in r.ids}),
-            text=rule.text, change_in_combined_repair=round(change, 4),
-            change_alone=None if change_alone is None else round(change_alone, 4), unit=rule.unit,
-            sentence=_conflict_sentence(instance, lp, rule, change, change_alone),
-        ))
-    names = ", ".join(c.rule for c in conflicts)
-    return Diagnosis(summary=f"{len(conflicts)} rule(s) conflict: {names}", conflicts=conflicts)
+    keys = list(dict.fromkeys(r.key for r in lp.book.rules.values()))
+    alone: dict[str, float | None] = {}
+    for key in keys[:MAX_ALONE_SOLVES]:
+        solved = _elastic(instance, options, frozenset({key}))
+        alone[key] = None if solved is None else solved[1].get(key, 0.0)
+    chosen = [k for k in keys if k in moved] + sorted(
+        (k for k in keys if k not in moved and alone.get(k) is not None),
+        key=lambda k: (alone[k] or 0.0) * _unit_weight(lp, k),
+    )
+    conflicts = [_conflict(instance, lp, k, moved.get(k, 0.0), alone.get(k)) for k in chosen[:MAX_REPORTED]]
+    fixers = sum(1 for k in keys if alone.get(k) is not None)
+    summary = (f"no plan meets every rule; the cheapest joint repair relaxes {len(moved)} rule(s) "
+               f"({', '.join(moved)}); {fixers} rule(s) could restore feasibility alone")
+    if len(chosen) > MAX_REPORTED:
+        summary += f"; the {MAX_REPORTED} smallest repairs are listed"
+    return Diagnosis(summary=summary, conflicts=conflicts)
+
+
+def _unit_weight(lp: model.StaffingLp, key: str) -> float:
+    rule = next(r for r in lp.book.rules.values() if r.key == key)
+    return rule.weight * val(rule.step)
+
+
+def _conflict(instance: StaffingInstance, lp: model.StaffingLp, key: str, change: float,
+              change_alone: float | None) -> Conflict:
+    members = [r for r in lp.book.rules.values() if r.key == key]
+    rule = members[0]
+    return Conflict(
+        rule=key, family=rule.family, ids=sorted({i for r in members for i in r.ids}), text=rule.text,
+        change_in_combined_repair=round(change, 4),
+        change_alone=None if change_alone is None else round(change_alone, 4), unit=rule.unit,
+        sentence=_conflict_sentence(instance, lp, rule, change, change_alone),
+    )
 
 
 def _elastic(instance: StaffingInstance, options: SolveOptions,
@@ -112,10 +134,24 @@ def _conflict_sentence(instance: StaffingInstance, lp: model.StaffingLp, rule: R
                        change: float, alone: float | None) -> str:
     alone_text = (
         "relaxing it alone cannot restore feasibility" if alone is None
-        else f"relaxed alone it needs {alone:,.2f} {rule.unit}"
+        else f"relaxed alone it needs {amount(alone, rule.unit)}"
     )
+    joint = f"the cheapest joint repair relaxes it by {amount(change, rule.unit)}; " if change > 0 else ""
     detail = _DETAIL.get(rule.family, _no_detail)(instance, lp, rule)
-    return f"{rule.text}: the cheapest repair relaxes it by {change:,.2f} {rule.unit}; {alone_text}.{detail}"
+    return f"{rule.text}: {joint}{alone_text}.{detail}"
+
+
+def amount(value: float, unit: str) -> str:
+    """A relaxation in words: '16.7 percentage points', '£30,000 more', '0.80 FTE'."""
+    if unit.startswith("£1,000"):
+        return f"£{value * 1000:,.0f}" + (" more" if unit.endswith("more") else "")
+    if unit == "percentage point":
+        return f"{value:.1f} percentage points"
+    if unit == "school buying in":
+        return f"{value:.1f} more schools buying in"
+    if unit.startswith("0.01 "):
+        return f"{value / 100:.3f} {unit.removeprefix('0.01 ')} less"
+    return f"{value:,.2f} {unit}"
 
 
 def _no_detail(instance: StaffingInstance, lp: model.StaffingLp, rule: Rule) -> str:
@@ -137,8 +173,10 @@ def _band_detail(instance: StaffingInstance, lp: model.StaffingLp, rule: Rule) -
     skills = sorted({f.required_skill for f in mine if f.required_skill})
     skill_text = f" with skill {', '.join(f'`{s}`' for s in skills)}" if skills else ""
     room_text = "" if room == float("inf") else f"; its functions take at most {room:.1f} FTE"
-    return (f" {CATEGORY_LABEL[category]} share of at least {band.min_share:.0%} needs {needed:.1f} FTE"
-            f"{skill_text}; {staff:.1f} FTE have it{room_text}.")
+    deployed = val(lp.total_specialist_fte())
+    return (f" {CATEGORY_LABEL[category]} share of at least {band.min_share:.0%} of the {deployed:.1f} "
+            f"specialist FTE deployed in the joint repair needs {needed:.1f} FTE{skill_text}; "
+            f"{staff:.1f} FTE have it{room_text}.")
 
 
 _DETAIL: dict[str, Callable[[StaffingInstance, model.StaffingLp, Rule], str]] = {"band_min": _band_detail}

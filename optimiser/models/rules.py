@@ -58,7 +58,7 @@ class RuleBook:
         self.rules[rule.name] = rule
         expr = lhs
         if self.elastic and (self.only is None or rule.key in self.only):
-            slack = pulp.LpVariable(f"slack_{rule.name}", lowBound=0)
+            slack = problem.add_variable(f"slack_{rule.name}", lowBound=0)
             self.slacks[rule.name] = slack
             expr = lhs + slack if rule.sense == ">=" else lhs - slack
         constraint = expr >= rule.rhs if rule.sense == ">=" else expr <= rule.rhs

@@ -146,9 +146,9 @@ def _add_variables(lp: StaffingLp) -> None:
 
 def _fte_var(lp: StaffingLp, name: str, upper: float, step: float | None) -> Any:
     if step is None:
-        return pulp.LpVariable(name, lowBound=0, upBound=upper)
+        return lp.problem.add_variable(name, lowBound=0, upBound=upper)
     lp.integer_variables += 1
-    steps = pulp.LpVariable(name, lowBound=0, upBound=int(upper / step + 1e-9), cat=pulp.LpInteger)
+    steps = lp.problem.add_variable(name, lowBound=0, upBound=int(upper / step + 1e-9), cat=pulp.LpInteger)
     return step * steps
 
 
@@ -292,11 +292,11 @@ def _add_funding_ledger(lp: StaffingLp) -> None:
         paid = []
         for k in inst.funding_sources:
             if centre != UNALLOCATED and inst.pays_for(k, inst.function(centre)):
-                lp.pay[k.id, centre] = pulp.LpVariable(safe("pay", k.id, centre), lowBound=0)
+                lp.pay[k.id, centre] = lp.problem.add_variable(safe("pay", k.id, centre), lowBound=0)
                 paid.append(lp.pay[k.id, centre])
-        lp.general[centre] = pulp.LpVariable(safe("general", centre), lowBound=0)
+        lp.general[centre] = lp.problem.add_variable(safe("general", centre), lowBound=0)
         if centre != UNALLOCATED and inst.function(centre).traded is not None:
-            lp.applied[centre] = pulp.LpVariable(safe("traded_income", centre), lowBound=0)
+            lp.applied[centre] = lp.problem.add_variable(safe("traded_income", centre), lowBound=0)
             paid.append(lp.applied[centre])
             lp.problem += (lp.applied[centre] <= lp.income(centre), safe("income_applied", centre))
         lp.problem += (pulp.lpSum(paid) + lp.general[centre] == cost, safe("ledger", centre))

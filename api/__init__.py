@@ -1,0 +1,1 @@
+"""The HTTP API: thin; every rule lives in optimiser/."""

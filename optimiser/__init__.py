@@ -1,0 +1,24 @@
+"""optimiser: staffing mix and Alternative Provision placement planning for local authorities."""
+
+from optimiser.errors import BackendError, InstanceError, OptimiserError, VerificationError
+from optimiser.io import load_instance
+from optimiser.options import SolveOptions
+from optimiser.parse import parse_instance
+from optimiser.schema.staffing import StaffingInstance
+from optimiser.schema.staffing_solution import StaffingSolution
+from optimiser.solve import solve
+from optimiser.status import SolveStatus
+
+__all__ = [
+    "BackendError",
+    "InstanceError",
+    "OptimiserError",
+    "SolveOptions",
+    "SolveStatus",
+    "StaffingInstance",
+    "StaffingSolution",
+    "VerificationError",
+    "load_instance",
+    "parse_instance",
+    "solve",
+]

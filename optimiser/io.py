@@ -1,0 +1,44 @@
+"""Files in and out. The only module (with report.py) that touches the filesystem."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from optimiser.errors import InstanceError, Problem
+from optimiser.parse import parse_instance
+from optimiser.schema.staffing import StaffingInstance
+
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
+
+def read_json(path: Path) -> Any:
+    """Parse a JSON file; a bad file is an InstanceError that quotes none of its content."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise InstanceError([Problem("(file)", f"file is larger than {MAX_FILE_BYTES} bytes")])
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InstanceError([Problem("(file)", "file not found")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InstanceError([Problem("(file)", f"cannot read the file ({type(exc).__name__})")]) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InstanceError(
+            [Problem("(file)", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")]
+        ) from None
+
+
+def load_instance(path: Path | str) -> StaffingInstance:
+    """Read and check an instance file of any kind (the `kind` field says which)."""
+    return parse_instance(read_json(Path(path)))
+
+
+def write_json(path: Path | str, model: BaseModel) -> None:
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(model.model_dump_json(indent=2) + "\n", encoding="utf-8")
