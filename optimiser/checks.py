@@ -35,7 +35,10 @@ def _check_references(problems: ProblemList, instance: StaffingInstance) -> None
         unknown = sorted(set(source.functions) - function_ids)
         if unknown:
             problems.add(
-                f"funding_sources[{i}].functions", "refers to unknown function ids", source.id, *unknown
+                f"funding_sources[{i}].functions",
+                "refers to unknown function ids",
+                source.id,
+                *unknown,
             )
     skills = {s for g in instance.staff_groups if g.role is Role.SPECIALIST for s in g.skills}
     for i, function in enumerate(instance.functions):
@@ -50,8 +53,14 @@ def _check_references(problems: ProblemList, instance: StaffingInstance) -> None
 
 def _check_bands(problems: ProblemList, instance: StaffingInstance) -> None:
     if sum(b.min_share for b in instance.bands) > 1 + 1e-9:
-        problems.add("bands", "minimum shares add up to more than 100%",
-                     *(b.category.value for b in instance.bands))
+        problems.add(
+            "bands",
+            "minimum shares add up to more than 100%",
+            *(b.category.value for b in instance.bands),
+        )
     if len(instance.bands) == 3 and sum(b.max_share for b in instance.bands) < 1 - 1e-9:
-        problems.add("bands", "maximum shares add up to less than 100%",
-                     *(b.category.value for b in instance.bands))
+        problems.add(
+            "bands",
+            "maximum shares add up to less than 100%",
+            *(b.category.value for b in instance.bands),
+        )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -17,7 +17,16 @@ from optimiser.report import show_staffing
 from optimiser.solve import solve
 from optimiser.status import SolveStatus
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="Optimisation for local authority education services.")
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="Optimisation for local authority education services.",
+)
+
+
+class Solver(StrEnum):
+    HIGHS = "highs"
+    CBC = "cbc"
 
 
 class Exit(IntEnum):
@@ -28,16 +37,31 @@ class Exit(IntEnum):
 
 
 @app.callback()
-def _main(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+def _main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False,
+) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
 
 
 @app.command("solve")
 def solve_command(
-    files: Annotated[list[Path], typer.Argument(help="Instance files (JSON); the kind is detected.")],
-    json_out: Annotated[Path | None, typer.Option("--json", help="Write the solution as JSON here (a folder when several files are given).")] = None,
-    solver: Annotated[str | None, typer.Option(help="Force a solver: highs or cbc.")] = None,
-    time_limit: Annotated[float | None, typer.Option("--time-limit", help="Seconds for each solve.")] = None,
+    files: Annotated[
+        list[Path], typer.Argument(help="Instance files (JSON); the kind is detected.")
+    ],
+    json_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--json",
+            help="Write the solution as JSON here (a folder when several files are given).",
+        ),
+    ] = None,
+    solver: Annotated[Solver | None, typer.Option(help="Force a solver (default: highs).")] = None,
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", help="Seconds for each solve.")
+    ] = None,
 ) -> None:
     """Solve each instance and print its plan, or why there is none.
 
@@ -45,14 +69,16 @@ def solve_command(
     2 some input is invalid; 1 a solver failed or found nothing in time.
     """
     console = Console()
-    options = SolveOptions(solver=solver, time_limit_seconds=time_limit)
+    options = SolveOptions(solver=solver.value if solver else None, time_limit_seconds=time_limit)
     worst = Exit.PLAN
     for path in files:
         worst = max(worst, _solve_one(console, path, options, json_out, many=len(files) > 1))
     raise typer.Exit(int(worst))
 
 
-def _solve_one(console: Console, path: Path, options: SolveOptions, json_out: Path | None, many: bool) -> Exit:
+def _solve_one(
+    console: Console, path: Path, options: SolveOptions, json_out: Path | None, many: bool
+) -> Exit:
     try:
         instance = load_instance(path)
         solution = solve(instance, options)
@@ -62,7 +88,8 @@ def _solve_one(console: Console, path: Path, options: SolveOptions, json_out: Pa
             console.print(f"  • {problem}", markup=False)
         return Exit.INVALID
     except OptimiserError as exc:
-        console.print(f"[bold red]{path}: {exc.code}[/] {exc}", markup=False)
+        console.print(f"[bold red]{path}: {exc.code}[/]")
+        console.print(str(exc), markup=False)
         return Exit.FAILED
     show_staffing(console, instance, solution)
     if json_out is not None:

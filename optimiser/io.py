@@ -24,12 +24,18 @@ def read_json(path: Path) -> Any:
     except FileNotFoundError:
         raise InstanceError([Problem("(file)", "file not found")]) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InstanceError([Problem("(file)", f"cannot read the file ({type(exc).__name__})")]) from None
+        raise InstanceError(
+            [Problem("(file)", f"cannot read the file ({type(exc).__name__})")]
+        ) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InstanceError(
-            [Problem("(file)", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")]
+            [
+                Problem(
+                    "(file)", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+                )
+            ]
         ) from None
 
 

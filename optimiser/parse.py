@@ -39,7 +39,9 @@ def problems_from_validation(exc: ValidationError, data: Any) -> list[Problem]:
     problems = []
     for err in exc.errors(include_input=False, include_url=False, include_context=False):
         loc = tuple(err["loc"])
-        problems.append(Problem(format_path(loc), _message(err["type"], err["msg"]), _ids_at(data, loc)))
+        problems.append(
+            Problem(format_path(loc), _message(err["type"], err["msg"]), _ids_at(data, loc))
+        )
     return problems
 
 

@@ -27,19 +27,23 @@ def show_staffing(console: Console, instance: StaffingInstance, sol: StaffingSol
         _diagnosis(console, sol)
     if sol.council is not None:
         cap = "no cap" if sol.council.cap_gbp is None else f"cap {gbp(sol.council.cap_gbp)}"
-        console.print(f"Council net cost: [bold]{gbp(sol.council.net_gbp)}[/] a year ({cap}, "
-                      f"headroom {gbp(sol.council.headroom_gbp)})")
+        console.print(
+            f"Council net cost: [bold]{gbp(sol.council.net_gbp)}[/] a year ({cap}, "
+            f"headroom {gbp(sol.council.headroom_gbp)})"
+        )
         _categories(console, sol)
         _functions(console, instance, sol)
         _groups(console, instance, sol)
         _ledger(console, sol)
         _binding(console, sol)
     s = sol.statistics
-    console.print(f"[dim]{s.solver} ({s.solver_version}); {s.variables} variables, {s.constraints} "
-                  f"constraints; build {s.build_seconds:.3f}s, solve {s.solve_seconds:.3f}s, "
-                  f"verify {s.verify_seconds:.3f}s"
-                  + (f"; verifier: {sol.verification.checks} checks passed" if sol.verification else "")
-                  + "[/]")
+    console.print(
+        f"[dim]{s.solver} ({s.solver_version}); {s.variables} variables, {s.constraints} "
+        f"constraints; build {s.build_seconds:.3f}s, solve {s.solve_seconds:.3f}s, "
+        f"verify {s.verify_seconds:.3f}s"
+        + (f"; verifier: {sol.verification.checks} checks passed" if sol.verification else "")
+        + "[/]"
+    )
 
 
 def _categories(console: Console, sol: StaffingSolution) -> None:
@@ -48,8 +52,16 @@ def _categories(console: Console, sol: StaffingSolution) -> None:
         t.add_column(col, justify="left" if col == "Category" else "right")
     for c in sol.categories:
         band = "-" if c.min_share is None else f"{c.min_share:.0%}–{c.max_share:.0%}"
-        t.add_row(CATEGORY_LABEL[c.category], fte(c.specialist_fte), f"{c.share:.1%}", band, c.binds or "",
-                  gbp(c.cost_gbp), gbp(c.income_gbp), gbp(c.net_gbp))
+        t.add_row(
+            CATEGORY_LABEL[c.category],
+            fte(c.specialist_fte),
+            f"{c.share:.1%}",
+            band,
+            c.binds or "",
+            gbp(c.cost_gbp),
+            gbp(c.income_gbp),
+            gbp(c.net_gbp),
+        )
     console.print(t)
 
 
@@ -59,8 +71,15 @@ def _functions(console: Console, instance: StaffingInstance, sol: StaffingSoluti
         t.add_column(col, justify="left" if col in ("Function", "Category") else "right")
     for r in sol.functions:
         name = instance.function(r.function).name
-        t.add_row(f"{r.function} {name}", CATEGORY_LABEL[r.category], fte(r.specialist_fte), fte(r.admin_fte),
-                  gbp(r.cost_gbp), gbp(r.income_gbp), gbp(r.net_gbp))
+        t.add_row(
+            f"{r.function} {name}",
+            CATEGORY_LABEL[r.category],
+            fte(r.specialist_fte),
+            fte(r.admin_fte),
+            gbp(r.cost_gbp),
+            gbp(r.income_gbp),
+            gbp(r.net_gbp),
+        )
     console.print(t)
 
 
@@ -69,8 +88,15 @@ def _groups(console: Console, instance: StaffingInstance, sol: StaffingSolution)
     for col in ("Group", "Available", "Retained", "Released", "Deployed", "Idle", "Cost"):
         t.add_column(col, justify="left" if col == "Group" else "right")
     for g in sol.groups:
-        t.add_row(instance.group(g.group).name, fte(g.available_fte), fte(g.retained_fte), fte(g.released_fte),
-                  fte(g.deployed_fte), fte(g.idle_fte), gbp(g.cost_gbp))
+        t.add_row(
+            instance.group(g.group).name,
+            fte(g.available_fte),
+            fte(g.retained_fte),
+            fte(g.released_fte),
+            fte(g.deployed_fte),
+            fte(g.idle_fte),
+            gbp(g.cost_gbp),
+        )
     console.print(t)
     d = Table(title="Deployment (FTE of each group on each function)")
     d.add_column("Group")
@@ -92,13 +118,17 @@ def _ledger(console: Console, sol: StaffingSolution) -> None:
 
 
 def _binding(console: Console, sol: StaffingSolution) -> None:
-    priced = [b for b in sol.binding_rules if b.shadow_price_gbp is None or abs(b.shadow_price_gbp) >= 0.5]
+    priced = [
+        b for b in sol.binding_rules if b.shadow_price_gbp is None or abs(b.shadow_price_gbp) >= 0.5
+    ]
     free = [b for b in sol.binding_rules if b not in priced]
     console.print("[bold]Binding rules[/] (shadow prices):")
     for b in priced:
         console.print(f"  • {b.sentence}")
     if free:
-        console.print(f"  [dim]Also binding at no marginal cost: {', '.join(b.rule for b in free)}[/]")
+        console.print(
+            f"  [dim]Also binding at no marginal cost: {', '.join(b.rule for b in free)}[/]"
+        )
 
 
 def _diagnosis(console: Console, sol: StaffingSolution) -> None:

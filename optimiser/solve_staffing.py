@@ -22,11 +22,18 @@ from optimiser.verify_staffing import verify_staffing
 log = logging.getLogger(__name__)
 
 TIE_BREAK = 1e-6
-_WORST = [SolveStatus.OPTIMAL, SolveStatus.FEASIBLE, SolveStatus.NO_SOLUTION,
-          SolveStatus.UNBOUNDED, SolveStatus.INFEASIBLE]
+_WORST = [
+    SolveStatus.OPTIMAL,
+    SolveStatus.FEASIBLE,
+    SolveStatus.NO_SOLUTION,
+    SolveStatus.UNBOUNDED,
+    SolveStatus.INFEASIBLE,
+]
 
 
-def solve_staffing(instance: StaffingInstance, options: SolveOptions | None = None) -> StaffingSolution:
+def solve_staffing(
+    instance: StaffingInstance, options: SolveOptions | None = None
+) -> StaffingSolution:
     """The cheapest deployment meeting every rule, verified; or a diagnosis of the conflict."""
     options = options or SolveOptions()
     started = time.perf_counter()
@@ -34,22 +41,38 @@ def solve_staffing(instance: StaffingInstance, options: SolveOptions | None = No
     build_seconds = time.perf_counter() - started
     status, run = _optimise(lp, options)
     stats = Statistics(
-        solver=run.solver, solver_version=run.solver_version, backend="pulp",
-        build_seconds=round(build_seconds, 4), solve_seconds=round(run.seconds, 4),
-        variables=lp.problem.numVariables(), constraints=lp.problem.numConstraints(),
-        integer_variables=lp.integer_variables, objective_bound=run.bound, gap=run.gap,
+        solver=run.solver,
+        solver_version=run.solver_version,
+        backend="pulp",
+        build_seconds=round(build_seconds, 4),
+        solve_seconds=round(run.seconds, 4),
+        variables=lp.problem.numVariables(),
+        constraints=lp.problem.numConstraints(),
+        integer_variables=lp.integer_variables,
+        objective_bound=run.bound,
+        gap=run.gap,
     )
-    log.info("staffing solve: %d variables, %d constraints, status %s",
-             stats.variables, stats.constraints, status.value)
-    base = StaffingSolution(instance=instance.name, status=status, objective=instance.objective, statistics=stats)
+    log.info(
+        "staffing solve: %d variables, %d constraints, status %s",
+        stats.variables,
+        stats.constraints,
+        status.value,
+    )
+    base = StaffingSolution(
+        instance=instance.name, status=status, objective=instance.objective, statistics=stats
+    )
     if status is SolveStatus.INFEASIBLE:
-        return base.model_copy(update={"diagnosis": diagnose(instance, options) if options.diagnose else None})
+        return base.model_copy(
+            update={"diagnosis": diagnose(instance, options) if options.diagnose else None}
+        )
     if not status.has_solution:
         return base
     return _verified(instance, lp, base, status, options)
 
 
-def _optimise(lp: model.StaffingLp, options: SolveOptions) -> tuple[SolveStatus, pulp_backend.RunResult]:
+def _optimise(
+    lp: model.StaffingLp, options: SolveOptions
+) -> tuple[SolveStatus, pulp_backend.RunResult]:
     """min N; or max strategic value, then min N holding that value (two solves)."""
     statuses = []
     if lp.instance.objective == "max_strategic_value":
@@ -69,31 +92,46 @@ def _optimise(lp: model.StaffingLp, options: SolveOptions) -> tuple[SolveStatus,
     return max(statuses, key=_WORST.index), run
 
 
-def _verified(instance: StaffingInstance, lp: model.StaffingLp, base: StaffingSolution,
-              status: SolveStatus, options: SolveOptions) -> StaffingSolution:
+def _verified(
+    instance: StaffingInstance,
+    lp: model.StaffingLp,
+    base: StaffingSolution,
+    status: SolveStatus,
+    options: SolveOptions,
+) -> StaffingSolution:
     rows = extract.functions(lp)
-    with_prices = options.shadow_prices and lp.integer_variables == 0 and status is SolveStatus.OPTIMAL
-    plan = base.model_copy(update={
-        "net_cost_gbp": round(extract.val(lp.net_cost()), 2),
-        "strategic_value": round(extract.val(lp.strategic_value()), 4),
-        "deployments": extract.deployments(lp),
-        "groups": extract.groups(lp),
-        "functions": rows,
-        "categories": extract.categories(lp, rows),
-        "ledger": extract.ledger(lp),
-        "council": extract.council(lp),
-        "binding_rules": binding_rules(lp, with_prices) if options.shadow_prices else [],
-    })
+    with_prices = (
+        options.shadow_prices and lp.integer_variables == 0 and status is SolveStatus.OPTIMAL
+    )
+    plan = base.model_copy(
+        update={
+            "net_cost_gbp": round(extract.val(lp.net_cost()), 2),
+            "strategic_value": round(extract.val(lp.strategic_value()), 4),
+            "deployments": extract.deployments(lp),
+            "groups": extract.groups(lp),
+            "functions": rows,
+            "categories": extract.categories(lp, rows),
+            "ledger": extract.ledger(lp),
+            "council": extract.council(lp),
+            "binding_rules": binding_rules(lp, with_prices) if options.shadow_prices else [],
+        }
+    )
     started = time.perf_counter()
     verdict = verify_staffing(instance, plan)
-    stats = plan.statistics.model_copy(update={"verify_seconds": round(time.perf_counter() - started, 4)})
+    stats = plan.statistics.model_copy(
+        update={"verify_seconds": round(time.perf_counter() - started, 4)}
+    )
     if not verdict.passed:
         if status is SolveStatus.OPTIMAL:
             raise VerificationError(verdict.violations)
         log.warning("time-limited staffing plan failed verification; reported as no_solution")
         notes = [*stats.notes, "the solver's incumbent failed verification"]
-        return base.model_copy(update={"status": SolveStatus.NO_SOLUTION,
-                                       "statistics": stats.model_copy(update={"notes": notes})})
+        return base.model_copy(
+            update={
+                "status": SolveStatus.NO_SOLUTION,
+                "statistics": stats.model_copy(update={"notes": notes}),
+            }
+        )
     return plan.model_copy(update={"verification": verdict, "statistics": stats})
 
 

@@ -33,4 +33,6 @@ class Checker:
         return max(self.money_tol, 1e-6 * abs(scale))
 
     def verdict(self) -> Verification:
-        return Verification(passed=not self.violations, checks=self.checks, violations=self.violations)
+        return Verification(
+            passed=not self.violations, checks=self.checks, violations=self.violations
+        )

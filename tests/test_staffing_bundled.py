@@ -10,7 +10,9 @@ from optimiser import SolveOptions, SolveStatus, load_instance, solve
 from optimiser.schema.staffing import Category
 from tests.helpers import INSTANCES, ROOT
 
-STAFFING = sorted(p for p in INSTANCES.glob("*.json") if json.loads(p.read_text())["kind"] == "staffing")
+STAFFING = sorted(
+    p for p in INSTANCES.glob("*.json") if json.loads(p.read_text())["kind"] == "staffing"
+)
 GOLDEN = json.loads((ROOT / "tests" / "golden" / "staffing.json").read_text())
 
 
@@ -31,7 +33,8 @@ def test_golden_objective_and_verifier(path: object) -> None:
     golden = GOLDEN[instance.name]
     assert sol.status.value == golden["status"]
     assert sol.net_cost_gbp == pytest.approx(golden["net_cost_gbp"], abs=1.0)
-    assert sol.verification is not None and sol.verification.passed
+    assert sol.verification is not None
+    assert sol.verification.passed
     assert sol.verification.checks >= golden["min_checks"]
 
 
@@ -41,7 +44,8 @@ def test_oxfordshire_plan_respects_the_paragraph_23_bands() -> None:
     assert 0.25 - 1e-6 <= shares[Category.CORE] <= 0.40 + 1e-6
     assert 0.35 - 1e-6 <= shares[Category.CORE_PLUS] <= 0.40 + 1e-6
     assert 0.20 - 1e-6 <= shares[Category.TRADED] <= 0.30 + 1e-6
-    assert sol.council is not None and sol.council.cap_gbp == 1_814_000
+    assert sol.council is not None
+    assert sol.council.cap_gbp == 1_814_000
     assert sol.council.net_gbp <= 1_814_000
     assert all(b.sentence.endswith(".") for b in sol.binding_rules)
 

@@ -30,7 +30,8 @@ def test_hand_worked_optimum_and_shares() -> None:
     assert shares[Category.TRADED].share == pytest.approx(0.5)
     assert shares[Category.TRADED].binds == "max"
     assert sum(c.specialist_fte for c in sol.categories) == pytest.approx(3.0)
-    assert sol.verification is not None and sol.verification.passed
+    assert sol.verification is not None
+    assert sol.verification.passed
 
 
 @pytest.mark.parametrize("solver", ["highs", "cbc"])

@@ -18,8 +18,16 @@ def test_traded_floor_beyond_consultancy_capacity() -> None:
             g["skills"] = [s for s in g["skills"] if s != "consultancy"]
             if g["id"] == "curriculum":
                 g["skills"].append("consultancy")
-    data["staff_groups"].append({"id": "consultants", "name": "Consultants", "role": "specialist",
-                                 "fte_available": 4.0, "cost_per_fte_gbp": 60000, "skills": ["consultancy"]})
+    data["staff_groups"].append(
+        {
+            "id": "consultants",
+            "name": "Consultants",
+            "role": "specialist",
+            "fte_available": 4.0,
+            "cost_per_fte_gbp": 60000,
+            "skills": ["consultancy"],
+        }
+    )
     data["staff_groups"][0]["fte_available"] = 12.0  # keep 48.37 specialist FTE in all
     for f in data["functions"]:
         if f["category"] == "traded":
@@ -40,7 +48,8 @@ def test_traded_floor_beyond_consultancy_capacity() -> None:
     assert "FTE with skill `consultancy`; 6.0 FTE have it" in conflict.sentence
     assert conflict.unit == "percentage point"
     consultants = rules["available_consultants"]
-    assert consultants.change_alone is not None and 0 < consultants.change_alone < 4
+    assert consultants.change_alone is not None
+    assert 0 < consultants.change_alone < 4
 
 
 def test_statutory_minimums_beyond_the_core_ceiling() -> None:

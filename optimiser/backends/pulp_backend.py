@@ -50,11 +50,17 @@ def lp_solver(options: SolveOptions) -> LpSolver:
     try:
         return LpSolver(options.solver or LpSolver.HIGHS)
     except ValueError:
-        raise BackendError(f"unknown LP solver; use one of {', '.join(s.value for s in LpSolver)}") from None
+        raise BackendError(
+            f"unknown LP solver; use one of {', '.join(s.value for s in LpSolver)}"
+        ) from None
 
 
 def _make_solver(which: LpSolver, options: SolveOptions) -> Any:
-    common: dict[str, Any] = {"msg": False, "timeLimit": options.time_limit_seconds, "gapRel": options.mip_gap}
+    common: dict[str, Any] = {
+        "msg": False,
+        "timeLimit": options.time_limit_seconds,
+        "gapRel": options.mip_gap,
+    }
     if options.threads is not None:
         common["threads"] = options.threads
     if which is LpSolver.HIGHS:
@@ -83,7 +89,9 @@ def run(problem: pulp.LpProblem, options: SolveOptions) -> RunResult:
     seconds = time.perf_counter() - started
     status = map_status(problem.status, problem.sol_status)
     objective = pulp.value(problem.objective) if status.has_solution else None
-    bound, gap = _highs_bound(problem) if which is LpSolver.HIGHS and status.has_solution else (None, None)
+    bound, gap = (
+        _highs_bound(problem) if which is LpSolver.HIGHS and status.has_solution else (None, None)
+    )
     log.debug("solved %s with %s: %s in %.3fs", problem.name, which.value, status.value, seconds)
     return RunResult(status, which.value, solver_version(which), seconds, objective, bound, gap)
 

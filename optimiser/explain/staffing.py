@@ -40,13 +40,21 @@ def binding_rules(lp: model.StaffingLp, with_prices: bool) -> list[BindingRule]:
         first = binding[0][0]
         price = None
         if with_prices:
-            price = sum((c.pi or 0.0) * val(r.step) * (-1 if r.sense == ">=" else 1) for r, c in members)
+            price = sum(
+                (c.pi or 0.0) * val(r.step) * (-1 if r.sense == ">=" else 1) for r, c in members
+            )
         ids = sorted({i for r, _ in binding for i in r.ids})
-        out.append(BindingRule(
-            rule=key, family=first.family, ids=ids, text=first.text,
-            shadow_price_gbp=None if price is None else round(price, 2), unit=first.unit,
-            sentence=_sentence(first, price),
-        ))
+        out.append(
+            BindingRule(
+                rule=key,
+                family=first.family,
+                ids=ids,
+                text=first.text,
+                shadow_price_gbp=None if price is None else round(price, 2),
+                unit=first.unit,
+                sentence=_sentence(first, price),
+            )
+        )
     return sorted(out, key=lambda b: (b.shadow_price_gbp or 0.0, b.rule))
 
 
@@ -75,7 +83,9 @@ def diagnose(instance: StaffingInstance, options: SolveOptions) -> Diagnosis:
     """
     joint = _elastic(instance, options, None)
     if joint is None:
-        return Diagnosis(summary="the elastic model could not be solved; no diagnosis", conflicts=[])
+        return Diagnosis(
+            summary="the elastic model could not be solved; no diagnosis", conflicts=[]
+        )
     lp, moved = joint
     keys = list(dict.fromkeys(r.key for r in lp.book.rules.values()))
     alone: dict[str, float | None] = {}
@@ -86,10 +96,14 @@ def diagnose(instance: StaffingInstance, options: SolveOptions) -> Diagnosis:
         (k for k in keys if k not in moved and alone.get(k) is not None),
         key=lambda k: (alone[k] or 0.0) * _unit_weight(lp, k),
     )
-    conflicts = [_conflict(instance, lp, k, moved.get(k, 0.0), alone.get(k)) for k in chosen[:MAX_REPORTED]]
+    conflicts = [
+        _conflict(instance, lp, k, moved.get(k, 0.0), alone.get(k)) for k in chosen[:MAX_REPORTED]
+    ]
     fixers = sum(1 for k in keys if alone.get(k) is not None)
-    summary = (f"no plan meets every rule; the cheapest joint repair relaxes {len(moved)} rule(s) "
-               f"({', '.join(moved)}); {fixers} rule(s) could restore feasibility alone")
+    summary = (
+        f"no plan meets every rule; the cheapest joint repair relaxes {len(moved)} rule(s) "
+        f"({', '.join(moved)}); {fixers} rule(s) could restore feasibility alone"
+    )
     if len(chosen) > MAX_REPORTED:
         summary += f"; the {MAX_REPORTED} smallest repairs are listed"
     return Diagnosis(summary=summary, conflicts=conflicts)
@@ -100,23 +114,35 @@ def _unit_weight(lp: model.StaffingLp, key: str) -> float:
     return rule.weight * val(rule.step)
 
 
-def _conflict(instance: StaffingInstance, lp: model.StaffingLp, key: str, change: float,
-              change_alone: float | None) -> Conflict:
+def _conflict(
+    instance: StaffingInstance,
+    lp: model.StaffingLp,
+    key: str,
+    change: float,
+    change_alone: float | None,
+) -> Conflict:
     members = [r for r in lp.book.rules.values() if r.key == key]
     rule = members[0]
     return Conflict(
-        rule=key, family=rule.family, ids=sorted({i for r in members for i in r.ids}), text=rule.text,
+        rule=key,
+        family=rule.family,
+        ids=sorted({i for r in members for i in r.ids}),
+        text=rule.text,
         change_in_combined_repair=round(change, 4),
-        change_alone=None if change_alone is None else round(change_alone, 4), unit=rule.unit,
+        change_alone=None if change_alone is None else round(change_alone, 4),
+        unit=rule.unit,
         sentence=_conflict_sentence(instance, lp, rule, change, change_alone),
     )
 
 
-def _elastic(instance: StaffingInstance, options: SolveOptions,
-             only: frozenset[str] | None) -> tuple[model.StaffingLp, dict[str, float]] | None:
+def _elastic(
+    instance: StaffingInstance, options: SolveOptions, only: frozenset[str] | None
+) -> tuple[model.StaffingLp, dict[str, float]] | None:
     """Solve the elastic model; return it with each relaxed rule key's change in its unit."""
     lp = model.build(instance, RuleBook(elastic=True, only=only))
-    lp.problem.setObjective(pulp.lpSum(lp.book.rules[n].weight * s for n, s in lp.book.slacks.items()))
+    lp.problem.setObjective(
+        pulp.lpSum(lp.book.rules[n].weight * s for n, s in lp.book.slacks.items())
+    )
     run = pulp_backend.run(lp.problem, options)
     if not run.status.has_solution:
         return None
@@ -130,13 +156,19 @@ def _elastic(instance: StaffingInstance, options: SolveOptions,
     return lp, dict(moved)
 
 
-def _conflict_sentence(instance: StaffingInstance, lp: model.StaffingLp, rule: Rule,
-                       change: float, alone: float | None) -> str:
+def _conflict_sentence(
+    instance: StaffingInstance, lp: model.StaffingLp, rule: Rule, change: float, alone: float | None
+) -> str:
     alone_text = (
-        "relaxing it alone cannot restore feasibility" if alone is None
+        "relaxing it alone cannot restore feasibility"
+        if alone is None
         else f"relaxed alone it needs {amount(alone, rule.unit)}"
     )
-    joint = f"the cheapest joint repair relaxes it by {amount(change, rule.unit)}; " if change > 0 else ""
+    joint = (
+        f"the cheapest joint repair relaxes it by {amount(change, rule.unit)}; "
+        if change > 0
+        else ""
+    )
     detail = _DETAIL.get(rule.family, _no_detail)(instance, lp, rule)
     return f"{rule.text}: {joint}{alone_text}.{detail}"
 
@@ -169,14 +201,20 @@ def _band_detail(instance: StaffingInstance, lp: model.StaffingLp, rule: Rule) -
     holders = [g for g in instance.specialists() if any(can_deploy(g, f) for f in mine)]
     staff = sum(g.fte_available for g in holders)
     caps = [f.effective_max_fte for f in mine]
-    room = sum(c for c in caps if c is not None) if all(c is not None for c in caps) else float("inf")
+    room = (
+        sum(c for c in caps if c is not None) if all(c is not None for c in caps) else float("inf")
+    )
     skills = sorted({f.required_skill for f in mine if f.required_skill})
     skill_text = f" with skill {', '.join(f'`{s}`' for s in skills)}" if skills else ""
     room_text = "" if room == float("inf") else f"; its functions take at most {room:.1f} FTE"
     deployed = val(lp.total_specialist_fte())
-    return (f" {CATEGORY_LABEL[category]} share of at least {band.min_share:.0%} of the {deployed:.1f} "
-            f"specialist FTE deployed in the joint repair needs {needed:.1f} FTE{skill_text}; "
-            f"{staff:.1f} FTE have it{room_text}.")
+    return (
+        f" {CATEGORY_LABEL[category]} share of at least {band.min_share:.0%} of the {deployed:.1f} "
+        f"specialist FTE deployed in the joint repair needs {needed:.1f} FTE{skill_text}; "
+        f"{staff:.1f} FTE have it{room_text}."
+    )
 
 
-_DETAIL: dict[str, Callable[[StaffingInstance, model.StaffingLp, Rule], str]] = {"band_min": _band_detail}
+_DETAIL: dict[str, Callable[[StaffingInstance, model.StaffingLp, Rule], str]] = {
+    "band_min": _band_detail
+}

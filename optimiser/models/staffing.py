@@ -58,7 +58,9 @@ class StaffingLp:
 
     def admin_fte(self, function_id: str) -> Any:
         return pulp.lpSum(
-            self.x[g.id, function_id] for g in self.instance.admins() if (g.id, function_id) in self.x
+            self.x[g.id, function_id]
+            for g in self.instance.admins()
+            if (g.id, function_id) in self.x
         )
 
     def total_specialist_fte(self) -> Any:
@@ -75,7 +77,9 @@ class StaffingLp:
     def function_cost(self, function_id: str) -> Any:
         f = self.instance.function(function_id)
         staff = pulp.lpSum(
-            self.instance.group(g).cost_per_fte_gbp * v for (g, fid), v in self.x.items() if fid == f.id
+            self.instance.group(g).cost_per_fte_gbp * v
+            for (g, fid), v in self.x.items()
+            if fid == f.id
         )
         return staff + f.non_staff_cost_gbp
 
@@ -100,14 +104,18 @@ class StaffingLp:
     def net_cost(self) -> Any:
         """N = sum_c C_c - sum_f I_f - sum_{k ring-fenced} sum_c p_kc - sum_{k other} A_k."""
         inst = self.instance
-        cost = pulp.lpSum(self.function_cost(f.id) for f in inst.functions) + self.unallocated_cost()
+        cost = (
+            pulp.lpSum(self.function_cost(f.id) for f in inst.functions) + self.unallocated_cost()
+        )
         income = pulp.lpSum(self.income(f.id) for f in inst.functions)
         ring = pulp.lpSum(v for (k, _), v in self.pay.items() if _source(inst, k).ring_fenced)
         other = sum(s.amount_gbp for s in inst.funding_sources if not s.ring_fenced)
         return cost - income - ring - other
 
     def strategic_value(self) -> Any:
-        return pulp.lpSum(f.strategic_value_per_fte * self.specialist_fte(f.id) for f in self.instance.functions)
+        return pulp.lpSum(
+            f.strategic_value_per_fte * self.specialist_fte(f.id) for f in self.instance.functions
+        )
 
 
 def _source(instance: StaffingInstance, source_id: str) -> Any:
@@ -116,7 +124,11 @@ def _source(instance: StaffingInstance, source_id: str) -> Any:
 
 def build(instance: StaffingInstance, book: RuleBook | None = None) -> StaffingLp:
     """min N subject to every rule family below (each a function stating its algebra)."""
-    lp = StaffingLp(instance, pulp.LpProblem(safe("staffing", instance.name), pulp.LpMinimize), book or RuleBook())
+    lp = StaffingLp(
+        instance,
+        pulp.LpProblem(safe("staffing", instance.name), pulp.LpMinimize),
+        book or RuleBook(),
+    )
     _add_variables(lp)
     _add_staff_availability(lp)
     _add_minimum_deployment(lp)
@@ -140,7 +152,9 @@ def _add_variables(lp: StaffingLp) -> None:
             if can_deploy(g, f):
                 lp.x[g.id, f.id] = _fte_var(lp, safe("x", g.id, f.id), g.fte_available, step)
         lp.retained[g.id] = (
-            _fte_var(lp, safe("retained", g.id), g.fte_available, step) if g.can_release else g.fte_available
+            _fte_var(lp, safe("retained", g.id), g.fte_available, step)
+            if g.can_release
+            else g.fte_available
         )
 
 
@@ -148,7 +162,9 @@ def _fte_var(lp: StaffingLp, name: str, upper: float, step: float | None) -> Any
     if step is None:
         return lp.problem.add_variable(name, lowBound=0, upBound=upper)
     lp.integer_variables += 1
-    steps = lp.problem.add_variable(name, lowBound=0, upBound=int(upper / step + 1e-9), cat=pulp.LpInteger)
+    steps = lp.problem.add_variable(
+        name, lowBound=0, upBound=int(upper / step + 1e-9), cat=pulp.LpInteger
+    )
     return step * steps
 
 
@@ -157,32 +173,59 @@ def _add_staff_availability(lp: StaffingLp) -> None:
     sum_f x_sf <= r_s <= a_s (the establishment rule is the one a person would relax)."""
     for g in lp.instance.staff_groups:
         if not g.can_release:
-            lp.book.add(lp.problem, Rule(
-                name=safe("available", g.id), family="staff_available", ids=(g.id,),
-                text=f"{g.name}: {g.fte_available:g} FTE available", sense="<=", rhs=g.fte_available,
-                unit="FTE", weight=2.0,
-                relax=f"each extra FTE of {g.name} (before its own cost of £{g.cost_per_fte_gbp:,.0f})",
-            ), lp.deployed(g.id))
+            lp.book.add(
+                lp.problem,
+                Rule(
+                    name=safe("available", g.id),
+                    family="staff_available",
+                    ids=(g.id,),
+                    text=f"{g.name}: {g.fte_available:g} FTE available",
+                    sense="<=",
+                    rhs=g.fte_available,
+                    unit="FTE",
+                    weight=2.0,
+                    relax=f"each extra FTE of {g.name} "
+                    f"(before its own cost of £{g.cost_per_fte_gbp:,.0f})",
+                ),
+                lp.deployed(g.id),
+            )
             continue
         lp.problem += (lp.deployed(g.id) <= lp.retained[g.id], safe("deploy", g.id))
-        lp.book.add(lp.problem, Rule(
-            name=safe("establishment", g.id), family="establishment", ids=(g.id,),
-            text=f"{g.name}: {g.fte_available:g} FTE on the establishment", sense="<=",
-            rhs=g.fte_available, unit="FTE", weight=2.0,
-            relax=f"each extra FTE of {g.name} on the establishment",
-        ), lp.retained[g.id])
+        lp.book.add(
+            lp.problem,
+            Rule(
+                name=safe("establishment", g.id),
+                family="establishment",
+                ids=(g.id,),
+                text=f"{g.name}: {g.fte_available:g} FTE on the establishment",
+                sense="<=",
+                rhs=g.fte_available,
+                unit="FTE",
+                weight=2.0,
+                relax=f"each extra FTE of {g.name} on the establishment",
+            ),
+            lp.retained[g.id],
+        )
 
 
 def _add_minimum_deployment(lp: StaffingLp) -> None:
     """sum_f x_sf >= min_s for each group s with a minimum deployment."""
     for g in lp.instance.staff_groups:
         if g.min_deployed_fte > 0:
-            lp.book.add(lp.problem, Rule(
-                name=safe("min_deployed", g.id), family="min_deployed", ids=(g.id,),
-                text=f"{g.name}: at least {g.min_deployed_fte:g} FTE deployed",
-                sense=">=", rhs=g.min_deployed_fte, unit="FTE",
-                relax=f"each FTE less that {g.name} must keep deployed",
-            ), lp.deployed(g.id))
+            lp.book.add(
+                lp.problem,
+                Rule(
+                    name=safe("min_deployed", g.id),
+                    family="min_deployed",
+                    ids=(g.id,),
+                    text=f"{g.name}: at least {g.min_deployed_fte:g} FTE deployed",
+                    sense=">=",
+                    rhs=g.min_deployed_fte,
+                    unit="FTE",
+                    relax=f"each FTE less that {g.name} must keep deployed",
+                ),
+                lp.deployed(g.id),
+            )
 
 
 def _add_function_minimums(lp: StaffingLp) -> None:
@@ -193,13 +236,22 @@ def _add_function_minimums(lp: StaffingLp) -> None:
             continue
         why = "statutory minimum" if f.statutory else "minimum"
         if f.demand is not None and f.demand.min_fte >= f.min_fte:
-            why = f"demand-driven minimum ({f.demand.cases:g} cases at {f.demand.cases_per_fte:g} per FTE)"
-        lp.book.add(lp.problem, Rule(
-            name=safe("min_fte", f.id), family="function_min", ids=(f.id,),
-            text=f"{f.name}: {why} of {need:.2f} specialist FTE",
-            sense=">=", rhs=need, unit="FTE",
-            relax=f"each FTE less required on {f.name}",
-        ), lp.specialist_fte(f.id))
+            d = f.demand
+            why = f"demand-driven minimum ({d.cases:g} cases at {d.cases_per_fte:g} per FTE)"
+        lp.book.add(
+            lp.problem,
+            Rule(
+                name=safe("min_fte", f.id),
+                family="function_min",
+                ids=(f.id,),
+                text=f"{f.name}: {why} of {need:.2f} specialist FTE",
+                sense=">=",
+                rhs=need,
+                unit="FTE",
+                relax=f"each FTE less required on {f.name}",
+            ),
+            lp.specialist_fte(f.id),
+        )
 
 
 def _add_function_maximums(lp: StaffingLp) -> None:
@@ -208,18 +260,36 @@ def _add_function_maximums(lp: StaffingLp) -> None:
         cap = f.effective_max_fte
         if cap is None:
             continue
-        per_school = f.traded is not None and f.traded.demand_max_fte is not None and (
-            f.max_fte is None or f.traded.demand_max_fte <= f.max_fte
+        per_school = (
+            f.traded is not None
+            and f.traded.demand_max_fte is not None
+            and (f.max_fte is None or f.traded.demand_max_fte <= f.max_fte)
         )
         if per_school and f.traded is not None and f.traded.fte_per_school is not None:
-            text = f"{f.name}: take-up of {f.traded.schools_buying:g} schools needs at most {cap:.2f} FTE"
-            rule = Rule(name=safe("max_fte", f.id), family="take_up", ids=(f.id,), text=text,
-                        sense="<=", rhs=cap, unit="school buying in", step=f.traded.fte_per_school,
-                        relax=f"each extra school buying {f.name}")
+            buying = f.traded.schools_buying
+            text = f"{f.name}: take-up of {buying:g} schools needs at most {cap:.2f} FTE"
+            rule = Rule(
+                name=safe("max_fte", f.id),
+                family="take_up",
+                ids=(f.id,),
+                text=text,
+                sense="<=",
+                rhs=cap,
+                unit="school buying in",
+                step=f.traded.fte_per_school,
+                relax=f"each extra school buying {f.name}",
+            )
         else:
-            rule = Rule(name=safe("max_fte", f.id), family="function_max", ids=(f.id,),
-                        text=f"{f.name}: at most {cap:g} specialist FTE", sense="<=", rhs=cap, unit="FTE",
-                        relax=f"each extra FTE allowed on {f.name}")
+            rule = Rule(
+                name=safe("max_fte", f.id),
+                family="function_max",
+                ids=(f.id,),
+                text=f"{f.name}: at most {cap:g} specialist FTE",
+                sense="<=",
+                rhs=cap,
+                unit="FTE",
+                relax=f"each extra FTE allowed on {f.name}",
+            )
         lp.book.add(lp.problem, rule, lp.specialist_fte(f.id))
 
 
@@ -229,13 +299,22 @@ def _add_admin_support(lp: StaffingLp) -> None:
     if rho <= 0:
         return
     for f in lp.instance.functions:
-        lp.book.add(lp.problem, Rule(
-            name=safe("admin", f.id), family="admin_ratio", ids=(f.id,),
-            text=f"at least {rho:g} admin FTE per specialist FTE",
-            sense=">=", rhs=0.0, unit="0.01 admin FTE per specialist FTE",
-            step=0.01 * lp.specialist_fte(f.id), group="admin_ratio",
-            relax=f"each 0.01 taken off the admin ratio of {rho:g} per specialist FTE",
-        ), lp.admin_fte(f.id) - rho * lp.specialist_fte(f.id))
+        lp.book.add(
+            lp.problem,
+            Rule(
+                name=safe("admin", f.id),
+                family="admin_ratio",
+                ids=(f.id,),
+                text=f"at least {rho:g} admin FTE per specialist FTE",
+                sense=">=",
+                rhs=0.0,
+                unit="0.01 admin FTE per specialist FTE",
+                step=0.01 * lp.specialist_fte(f.id),
+                group="admin_ratio",
+                relax=f"each 0.01 taken off the admin ratio of {rho:g} per specialist FTE",
+            ),
+            lp.admin_fte(f.id) - rho * lp.specialist_fte(f.id),
+        )
 
 
 def _add_category_bands(lp: StaffingLp) -> None:
@@ -244,19 +323,38 @@ def _add_category_bands(lp: StaffingLp) -> None:
     for band in lp.instance.bands:
         c, label = band.category, CATEGORY_LABEL[band.category]
         if band.min_share > 0:
-            lp.book.add(lp.problem, Rule(
-                name=safe("band_min", c.value), family="band_min", ids=(c.value,),
-                text=f"{label} share of at least {band.min_share:.0%}", sense=">=", rhs=0.0,
-                unit="percentage point", step=0.01 * total,
-                relax=f"each point taken off the {band.min_share:.0%} {label} floor",
-            ), lp.category_fte(c) - band.min_share * total)
+            lp.book.add(
+                lp.problem,
+                Rule(
+                    name=safe("band_min", c.value),
+                    family="band_min",
+                    ids=(c.value,),
+                    text=f"{label} share of at least {band.min_share:.0%}",
+                    sense=">=",
+                    rhs=0.0,
+                    unit="percentage point",
+                    step=0.01 * total,
+                    relax=f"each point taken off the {band.min_share:.0%} {label} floor",
+                ),
+                lp.category_fte(c) - band.min_share * total,
+            )
         if band.max_share < 1:
-            lp.book.add(lp.problem, Rule(
-                name=safe("band_max", c.value), family="band_max", ids=(c.value,),
-                text=f"{label} share of at most {band.max_share:.0%}", sense="<=", rhs=0.0,
-                unit="percentage point", step=0.01 * total,
-                relax=f"each extra point allowed above the {band.max_share:.0%} {label} ceiling",
-            ), lp.category_fte(c) - band.max_share * total)
+            lp.book.add(
+                lp.problem,
+                Rule(
+                    name=safe("band_max", c.value),
+                    family="band_max",
+                    ids=(c.value,),
+                    text=f"{label} share of at most {band.max_share:.0%}",
+                    sense="<=",
+                    rhs=0.0,
+                    unit="percentage point",
+                    step=0.01 * total,
+                    relax=f"each extra point allowed above the {band.max_share:.0%} "
+                    f"{label} ceiling",
+                ),
+                lp.category_fte(c) - band.max_share * total,
+            )
 
 
 def _add_cost_recovery(lp: StaffingLp) -> None:
@@ -266,20 +364,40 @@ def _add_cost_recovery(lp: StaffingLp) -> None:
     money = _money_weight(inst)
     for f in inst.functions:
         if f.traded is not None and f.traded.must_recover_cost:
-            lp.book.add(lp.problem, Rule(
-                name=safe("recover", f.id), family="cost_recovery", ids=(f.id,),
-                text=f"{f.name} must recover its full cost", sense=">=", rhs=0.0,
-                unit="£1,000 of shortfall", step=1000.0, weight=money,
-                relax=f"each £1,000 of shortfall allowed on {f.name}",
-            ), lp.income(f.id) - lp.function_cost(f.id))
+            lp.book.add(
+                lp.problem,
+                Rule(
+                    name=safe("recover", f.id),
+                    family="cost_recovery",
+                    ids=(f.id,),
+                    text=f"{f.name} must recover its full cost",
+                    sense=">=",
+                    rhs=0.0,
+                    unit="£1,000 of shortfall",
+                    step=1000.0,
+                    weight=money,
+                    relax=f"each £1,000 of shortfall allowed on {f.name}",
+                ),
+                lp.income(f.id) - lp.function_cost(f.id),
+            )
     traded = [f for f in inst.functions if f.category is Category.TRADED]
     if inst.traded_must_recover_cost and traded:
-        lp.book.add(lp.problem, Rule(
-            name="recover_traded", family="cost_recovery", ids=("traded",),
-            text="traded work as a whole must recover its full cost", sense=">=", rhs=0.0,
-            unit="£1,000 of shortfall", step=1000.0, weight=money,
-            relax="each £1,000 of shortfall allowed on traded work as a whole",
-        ), pulp.lpSum(lp.income(f.id) - lp.function_cost(f.id) for f in traded))
+        lp.book.add(
+            lp.problem,
+            Rule(
+                name="recover_traded",
+                family="cost_recovery",
+                ids=("traded",),
+                text="traded work as a whole must recover its full cost",
+                sense=">=",
+                rhs=0.0,
+                unit="£1,000 of shortfall",
+                step=1000.0,
+                weight=money,
+                relax="each £1,000 of shortfall allowed on traded work as a whole",
+            ),
+            pulp.lpSum(lp.income(f.id) - lp.function_cost(f.id) for f in traded),
+        )
 
 
 def _add_funding_ledger(lp: StaffingLp) -> None:
@@ -292,7 +410,9 @@ def _add_funding_ledger(lp: StaffingLp) -> None:
         paid = []
         for k in inst.funding_sources:
             if centre != UNALLOCATED and inst.pays_for(k, inst.function(centre)):
-                lp.pay[k.id, centre] = lp.problem.add_variable(safe("pay", k.id, centre), lowBound=0)
+                lp.pay[k.id, centre] = lp.problem.add_variable(
+                    safe("pay", k.id, centre), lowBound=0
+                )
                 paid.append(lp.pay[k.id, centre])
         lp.general[centre] = lp.problem.add_variable(safe("general", centre), lowBound=0)
         if centre != UNALLOCATED and inst.function(centre).traded is not None:
@@ -305,12 +425,22 @@ def _add_funding_ledger(lp: StaffingLp) -> None:
 def _add_funding_amounts(lp: StaffingLp) -> None:
     """sum_c p_kc <= A_k for each funding source k."""
     for k in lp.instance.funding_sources:
-        lp.book.add(lp.problem, Rule(
-            name=safe("source", k.id), family="funding_amount", ids=(k.id,),
-            text=f"{k.name}: £{k.amount_gbp:,.0f} a year", sense="<=", rhs=k.amount_gbp,
-            unit="£1,000 more", step=1000.0, weight=2.0 * _money_weight(lp.instance),
-            relax=f"each extra £1,000 of {k.name}",
-        ), pulp.lpSum(v for (kid, _), v in lp.pay.items() if kid == k.id))
+        lp.book.add(
+            lp.problem,
+            Rule(
+                name=safe("source", k.id),
+                family="funding_amount",
+                ids=(k.id,),
+                text=f"{k.name}: £{k.amount_gbp:,.0f} a year",
+                sense="<=",
+                rhs=k.amount_gbp,
+                unit="£1,000 more",
+                step=1000.0,
+                weight=2.0 * _money_weight(lp.instance),
+                relax=f"each extra £1,000 of {k.name}",
+            ),
+            pulp.lpSum(v for (kid, _), v in lp.pay.items() if kid == k.id),
+        )
 
 
 def _add_council_cap(lp: StaffingLp) -> None:
@@ -318,12 +448,22 @@ def _add_council_cap(lp: StaffingLp) -> None:
     cap = lp.instance.council_budget_cap_gbp
     if cap is None:
         return
-    lp.book.add(lp.problem, Rule(
-        name="council_cap", family="council_cap", ids=("council",),
-        text=f"the council's net contribution of at most £{cap:,.0f}", sense="<=", rhs=cap,
-        unit="£1,000 more", step=1000.0, weight=_money_weight(lp.instance),
-        relax="each extra £1,000 on the council's cap",
-    ), lp.net_cost())
+    lp.book.add(
+        lp.problem,
+        Rule(
+            name="council_cap",
+            family="council_cap",
+            ids=("council",),
+            text=f"the council's net contribution of at most £{cap:,.0f}",
+            sense="<=",
+            rhs=cap,
+            unit="£1,000 more",
+            step=1000.0,
+            weight=_money_weight(lp.instance),
+            relax="each extra £1,000 on the council's cap",
+        ),
+        lp.net_cost(),
+    )
 
 
 def _money_weight(instance: StaffingInstance) -> float:

@@ -28,7 +28,11 @@ def val(expr: Any) -> float:
 
 
 def deployments(lp: StaffingLp) -> list[Deployment]:
-    return [Deployment(group=g, function=f, fte=round(val(v), 6)) for (g, f), v in lp.x.items() if val(v) > 0]
+    return [
+        Deployment(group=g, function=f, fte=round(val(v), 6))
+        for (g, f), v in lp.x.items()
+        if val(v) > 0
+    ]
 
 
 def groups(lp: StaffingLp) -> list[GroupUse]:
@@ -37,11 +41,18 @@ def groups(lp: StaffingLp) -> list[GroupUse]:
         retained, deployed = val(lp.retained[g.id]), val(lp.deployed(g.id))
         released = g.fte_available - retained
         cost = g.cost_per_fte_gbp * retained + (g.release_cost_per_fte_gbp or 0.0) * released
-        out.append(GroupUse(
-            group=g.id, role=g.role.value, available_fte=g.fte_available, retained_fte=round(retained, 6),
-            released_fte=round(released, 6), deployed_fte=round(deployed, 6),
-            idle_fte=round(retained - deployed, 6), cost_gbp=round(cost, 2),
-        ))
+        out.append(
+            GroupUse(
+                group=g.id,
+                role=g.role.value,
+                available_fte=g.fte_available,
+                retained_fte=round(retained, 6),
+                released_fte=round(released, 6),
+                deployed_fte=round(deployed, 6),
+                idle_fte=round(retained - deployed, 6),
+                cost_gbp=round(cost, 2),
+            )
+        )
     return out
 
 
@@ -49,11 +60,17 @@ def functions(lp: StaffingLp) -> list[FunctionResult]:
     out = []
     for f in lp.instance.functions:
         cost, income = val(lp.function_cost(f.id)), val(lp.income(f.id))
-        out.append(FunctionResult(
-            function=f.id, category=f.category, specialist_fte=round(val(lp.specialist_fte(f.id)), 6),
-            admin_fte=round(val(lp.admin_fte(f.id)), 6), cost_gbp=round(cost, 2),
-            income_gbp=round(income, 2), net_gbp=round(cost - income, 2),
-        ))
+        out.append(
+            FunctionResult(
+                function=f.id,
+                category=f.category,
+                specialist_fte=round(val(lp.specialist_fte(f.id)), 6),
+                admin_fte=round(val(lp.admin_fte(f.id)), 6),
+                cost_gbp=round(cost, 2),
+                income_gbp=round(income, 2),
+                net_gbp=round(cost - income, 2),
+            )
+        )
     return out
 
 
@@ -72,19 +89,35 @@ def categories(lp: StaffingLp, rows: list[FunctionResult]) -> list[CategoryResul
             elif band.max_share < 1 and abs(share - band.max_share) < 1e-6:
                 binds = "max"
         cost, income = sum(r.cost_gbp for r in mine), sum(r.income_gbp for r in mine)
-        out.append(CategoryResult(
-            category=c, specialist_fte=round(fte, 6), share=round(share, 6),
-            min_share=band.min_share if band else None, max_share=band.max_share if band else None,
-            binds=binds, cost_gbp=round(cost, 2), income_gbp=round(income, 2), net_gbp=round(cost - income, 2),
-        ))
+        out.append(
+            CategoryResult(
+                category=c,
+                specialist_fte=round(fte, 6),
+                share=round(share, 6),
+                min_share=band.min_share if band else None,
+                max_share=band.max_share if band else None,
+                binds=binds,
+                cost_gbp=round(cost, 2),
+                income_gbp=round(income, 2),
+                net_gbp=round(cost - income, 2),
+            )
+        )
     return out
 
 
 def ledger(lp: StaffingLp) -> list[LedgerEntry]:
     """Who pays what: funding sources, traded income on its own function, then the council."""
-    rows = [LedgerEntry(source=k, centre=c, amount_gbp=round(val(v), 2)) for (k, c), v in lp.pay.items()]
-    rows += [LedgerEntry(source="traded_income", centre=f, amount_gbp=round(val(v), 2)) for f, v in lp.applied.items()]
-    rows += [LedgerEntry(source="council", centre=c, amount_gbp=round(val(v), 2)) for c, v in lp.general.items()]
+    rows = [
+        LedgerEntry(source=k, centre=c, amount_gbp=round(val(v), 2)) for (k, c), v in lp.pay.items()
+    ]
+    rows += [
+        LedgerEntry(source="traded_income", centre=f, amount_gbp=round(val(v), 2))
+        for f, v in lp.applied.items()
+    ]
+    rows += [
+        LedgerEntry(source="council", centre=c, amount_gbp=round(val(v), 2))
+        for c, v in lp.general.items()
+    ]
     return [r for r in rows if r.amount_gbp > 0]
 
 
@@ -92,8 +125,19 @@ def council(lp: StaffingLp) -> CouncilPosition:
     net = val(lp.net_cost())
     cap = lp.instance.council_budget_cap_gbp
     return CouncilPosition(
-        net_gbp=round(net, 2), cap_gbp=cap, headroom_gbp=None if cap is None else round(cap - net, 2)
+        net_gbp=round(net, 2),
+        cap_gbp=cap,
+        headroom_gbp=None if cap is None else round(cap - net, 2),
     )
 
 
-__all__ = ["UNALLOCATED", "categories", "council", "deployments", "functions", "groups", "ledger", "val"]
+__all__ = [
+    "UNALLOCATED",
+    "categories",
+    "council",
+    "deployments",
+    "functions",
+    "groups",
+    "ledger",
+    "val",
+]

@@ -110,7 +110,8 @@ class TradedTerms(Strict):
         """Income earned per specialist FTE delivered."""
         if self.income_per_fte_gbp is not None:
             return self.income_per_fte_gbp
-        assert self.price_per_school_gbp is not None and self.fte_per_school is not None
+        assert self.price_per_school_gbp is not None
+        assert self.fte_per_school is not None
         return self.price_per_school_gbp / self.fte_per_school
 
     @property
@@ -161,7 +162,8 @@ class Function(Strict):
     @property
     def effective_max_fte(self) -> float | None:
         """The stated maximum, tightened by what traded take-up can absorb."""
-        caps = [c for c in (self.max_fte, self.traded and self.traded.demand_max_fte) if c is not None]
+        demand = self.traded.demand_max_fte if self.traded is not None else None
+        caps = [c for c in (self.max_fte, demand) if c is not None]
         return min(caps) if caps else None
 
 
@@ -205,7 +207,11 @@ class StaffingInstance(Strict):
         default=None, description="Cap on the council's net contribution, £ a year."
     )
     admin_per_specialist_fte: float = Field(
-        default=0.0, ge=0, le=10, allow_inf_nan=False, description="Minimum admin FTE per specialist FTE."
+        default=0.0,
+        ge=0,
+        le=10,
+        allow_inf_nan=False,
+        description="Minimum admin FTE per specialist FTE.",
     )
     traded_must_recover_cost: bool = Field(
         default=False, description="Traded income as a whole must cover the traded functions' cost."

@@ -86,9 +86,12 @@ class Conflict(Out):
     family: str
     ids: list[str]
     text: str
-    change_in_combined_repair: float = Field(description="In `unit`s, in the cheapest joint repair.")
+    change_in_combined_repair: float = Field(
+        description="In `unit`s, in the cheapest joint repair."
+    )
     change_alone: float | None = Field(
-        description="In `unit`s, relaxing this rule alone; None if this rule alone cannot restore feasibility."
+        description="In `unit`s, relaxing this rule alone; "
+        "None if this rule alone cannot restore feasibility."
     )
     unit: str
     sentence: str
