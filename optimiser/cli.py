@@ -68,7 +68,7 @@ def solve_command(
     Exit status: 0 every instance has a plan; 3 some instance is infeasible (diagnosis printed);
     2 some input is invalid; 1 a solver failed or found nothing in time.
     """
-    console = Console()
+    console = Console(width=None if Console().is_terminal else 120)
     options = SolveOptions(solver=solver.value if solver else None, time_limit_seconds=time_limit)
     worst = Exit.PLAN
     for path in files:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from optimiser.schema.staffing import CATEGORY_LABEL, StaffingInstance
+from optimiser.schema.staffing import CATEGORY_LABEL, Category, StaffingInstance
 from optimiser.schema.staffing_solution import StaffingSolution
 
 
@@ -17,6 +17,20 @@ def gbp(amount: float | None) -> str:
 
 def fte(value: float) -> str:
     return f"{value:,.2f}"
+
+
+SHORT = {Category.CORE: "Core", Category.CORE_PLUS: "Core+", Category.TRADED: "Traded"}
+
+
+def _table(title: str, *columns: str, text: int = 1) -> Table:
+    """A table whose first `text` columns are words and the rest right-aligned figures."""
+    t = Table(title=title, title_justify="left")
+    for i, col in enumerate(columns):
+        if i < text:
+            t.add_column(col, overflow="ellipsis", no_wrap=True, max_width=44)
+        else:
+            t.add_column(col, justify="right", no_wrap=True)
+    return t
 
 
 def show_staffing(console: Console, instance: StaffingInstance, sol: StaffingSolution) -> None:
@@ -47,9 +61,17 @@ def show_staffing(console: Console, instance: StaffingInstance, sol: StaffingSol
 
 
 def _categories(console: Console, sol: StaffingSolution) -> None:
-    t = Table(title="Specialist deployment by category")
-    for col in ("Category", "FTE", "Share", "Band", "Binds", "Cost", "Income", "Net"):
-        t.add_column(col, justify="left" if col == "Category" else "right")
+    t = _table(
+        "Specialist deployment by category",
+        "Category",
+        "FTE",
+        "Share",
+        "Band",
+        "Binds",
+        "Cost",
+        "Income",
+        "Net",
+    )
     for c in sol.categories:
         band = "-" if c.min_share is None else f"{c.min_share:.0%}–{c.max_share:.0%}"
         t.add_row(
@@ -66,14 +88,23 @@ def _categories(console: Console, sol: StaffingSolution) -> None:
 
 
 def _functions(console: Console, instance: StaffingInstance, sol: StaffingSolution) -> None:
-    t = Table(title="Functions")
-    for col in ("Function", "Category", "Specialist FTE", "Admin FTE", "Cost", "Income", "Net"):
-        t.add_column(col, justify="left" if col in ("Function", "Category") else "right")
+    t = _table(
+        "Functions",
+        "Id",
+        "Function",
+        "Cat.",
+        "Spec FTE",
+        "Admin FTE",
+        "Cost",
+        "Income",
+        "Net",
+        text=3,
+    )
     for r in sol.functions:
-        name = instance.function(r.function).name
         t.add_row(
-            f"{r.function} {name}",
-            CATEGORY_LABEL[r.category],
+            r.function,
+            instance.function(r.function).name,
+            SHORT[r.category],
             fte(r.specialist_fte),
             fte(r.admin_fte),
             gbp(r.cost_gbp),
@@ -84,9 +115,16 @@ def _functions(console: Console, instance: StaffingInstance, sol: StaffingSoluti
 
 
 def _groups(console: Console, instance: StaffingInstance, sol: StaffingSolution) -> None:
-    t = Table(title="Staff groups (FTE)")
-    for col in ("Group", "Available", "Retained", "Released", "Deployed", "Idle", "Cost"):
-        t.add_column(col, justify="left" if col == "Group" else "right")
+    t = _table(
+        "Staff groups (FTE)",
+        "Group",
+        "Available",
+        "Retained",
+        "Released",
+        "Deployed",
+        "Idle",
+        "Cost",
+    )
     for g in sol.groups:
         t.add_row(
             instance.group(g.group).name,
@@ -98,20 +136,22 @@ def _groups(console: Console, instance: StaffingInstance, sol: StaffingSolution)
             gbp(g.cost_gbp),
         )
     console.print(t)
-    d = Table(title="Deployment (FTE of each group on each function)")
-    d.add_column("Group")
-    d.add_column("Function")
-    d.add_column("FTE", justify="right")
+    by_group: dict[str, list[str]] = {}
     for row in sol.deployments:
-        d.add_row(row.group, row.function, fte(row.fte))
+        by_group.setdefault(row.group, []).append(f"{row.function} {fte(row.fte)}")
+    d = _table("Deployment: FTE of each group on each function", "Group", "Functions (FTE)")
+    d.columns[1].no_wrap = False
+    d.columns[1].max_width = None
+    d.columns[1].justify = "left"
+    for group, cells in by_group.items():
+        d.add_row(group, ", ".join(cells))
     console.print(d)
 
 
 def _ledger(console: Console, sol: StaffingSolution) -> None:
-    t = Table(title="Funding ledger: who pays for what (£ a year)")
-    t.add_column("Source")
-    t.add_column("Pays for")
-    t.add_column("Amount", justify="right")
+    t = _table(
+        "Funding ledger: who pays for what (£ a year)", "Source", "Pays for", "Amount", text=2
+    )
     for e in sol.ledger:
         t.add_row(e.source, e.centre, gbp(e.amount_gbp))
     console.print(t)

@@ -43,7 +43,7 @@ def test_hand_worked_shadow_prices(solver: str) -> None:
     assert prices["source_dsg"] == pytest.approx(-1_000, abs=1)
     sentence = next(b.sentence for b in sol.binding_rules if b.rule == "band_max_traded")
     assert sentence == (
-        "each extra point allowed above the 50% Traded ceiling would lower the council's "
+        "Each extra point allowed above the 50% Traded ceiling would lower the council's "
         "net cost by £1,800 a year."
     )
 

@@ -66,10 +66,11 @@ def _binds(rule: Rule, constraint: Any) -> bool:
 def _sentence(rule: Rule, price: float | None) -> str:
     if price is None:
         return f"{rule.text} binds (no shadow price: whole-post plans have no duals)."
+    relax = rule.relax[:1].upper() + rule.relax[1:]
     if price < -0.5:
-        return f"{rule.relax} would lower the council's net cost by £{-price:,.0f} a year."
+        return f"{relax} would lower the council's net cost by £{-price:,.0f} a year."
     if price > 0.5:
-        return f"{rule.relax} would raise the council's net cost by £{price:,.0f} a year."
+        return f"{relax} would raise the council's net cost by £{price:,.0f} a year."
     return f"{rule.text} binds, but relaxing it a little would not change the council's net cost."
 
 

@@ -27,9 +27,15 @@ def val(expr: Any) -> float:
     return 0.0 if abs(v) < EPS else v
 
 
+def fte6(value: float) -> float:
+    """FTE to six decimals, with rounding noise (and negative zero) cleared."""
+    v = round(value, 6)
+    return 0.0 if abs(v) < 1e-6 else v
+
+
 def deployments(lp: StaffingLp) -> list[Deployment]:
     return [
-        Deployment(group=g, function=f, fte=round(val(v), 6))
+        Deployment(group=g, function=f, fte=fte6(val(v)))
         for (g, f), v in lp.x.items()
         if val(v) > 0
     ]
@@ -46,10 +52,10 @@ def groups(lp: StaffingLp) -> list[GroupUse]:
                 group=g.id,
                 role=g.role.value,
                 available_fte=g.fte_available,
-                retained_fte=round(retained, 6),
-                released_fte=round(released, 6),
-                deployed_fte=round(deployed, 6),
-                idle_fte=round(retained - deployed, 6),
+                retained_fte=fte6(retained),
+                released_fte=fte6(released),
+                deployed_fte=fte6(deployed),
+                idle_fte=fte6(retained - deployed),
                 cost_gbp=round(cost, 2),
             )
         )
@@ -64,8 +70,8 @@ def functions(lp: StaffingLp) -> list[FunctionResult]:
             FunctionResult(
                 function=f.id,
                 category=f.category,
-                specialist_fte=round(val(lp.specialist_fte(f.id)), 6),
-                admin_fte=round(val(lp.admin_fte(f.id)), 6),
+                specialist_fte=fte6(val(lp.specialist_fte(f.id))),
+                admin_fte=fte6(val(lp.admin_fte(f.id))),
                 cost_gbp=round(cost, 2),
                 income_gbp=round(income, 2),
                 net_gbp=round(cost - income, 2),
