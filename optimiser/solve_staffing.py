@@ -75,8 +75,8 @@ def _optimise(
 ) -> tuple[SolveStatus, pulp_backend.RunResult]:
     """min N; or max strategic value, then min N holding that value (two solves)."""
     statuses = []
-    if lp.instance.objective == "max_strategic_value":
-        value = lp.strategic_value()
+    value = lp.strategic_value()
+    if lp.instance.objective == "max_strategic_value" and any(c != 0 for c in value.values()):
         lp.problem.setObjective(-value)
         first = pulp_backend.run(lp.problem, options)
         if not first.status.has_solution:

@@ -31,7 +31,9 @@ def binding_rules(lp: model.StaffingLp, with_prices: bool) -> list[BindingRule]:
     """
     groups: dict[str, list[tuple[Rule, Any]]] = defaultdict(list)
     for name, rule in lp.book.rules.items():
-        groups[rule.key].append((rule, lp.problem.get_constraint_by_name(name)))
+        constraint = lp.problem.get_constraint_by_name(name)
+        if constraint is not None:  # rules that no plan can break have no row
+            groups[rule.key].append((rule, constraint))
     out = []
     for key, members in groups.items():
         binding = [(r, c) for r, c in members if _binds(r, c)]

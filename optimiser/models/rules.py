@@ -61,8 +61,22 @@ class RuleBook:
             slack = problem.add_variable(f"slack_{rule.name}", lowBound=0)
             self.slacks[rule.name] = slack
             expr = lhs + slack if rule.sense == ">=" else lhs - slack
+        if not _has_variables(expr) and _holds(expr, rule):
+            return  # a rule no plan can break (say, a cap on a function nobody may staff)
         constraint = expr >= rule.rhs if rule.sense == ">=" else expr <= rule.rhs
         problem += (constraint, rule.name)
+
+
+def _has_variables(expr: Any) -> bool:
+    return isinstance(expr, pulp.LpVariable) or (
+        isinstance(expr, pulp.LpAffineExpression) and any(c != 0 for c in expr.values())
+    )
+
+
+def _holds(expr: Any, rule: Rule) -> bool:
+    """Whether a rule whose left-hand side is a constant holds (its variables all cancel)."""
+    value = float(expr.constant) if isinstance(expr, pulp.LpAffineExpression) else float(expr)
+    return value >= rule.rhs - 1e-9 if rule.sense == ">=" else value <= rule.rhs + 1e-9
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_]")
