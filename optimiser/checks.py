@@ -10,11 +10,18 @@ from optimiser.schema.staffing import Role, StaffingInstance
 
 
 def duplicate_ids(problems: ProblemList, path: str, ids: Iterable[str]) -> None:
-    """Report each id that appears more than once in one list."""
-    counts = Counter(ids)
+    """Report each id that appears more than once in one list, and ids that differ only by
+    '.', '-' and '_' (they would share a name in a written model)."""
+    listed = list(ids)
+    counts = Counter(listed)
     dupes = sorted(i for i, n in counts.items() if n > 1)
     if dupes:
         problems.add(path, "duplicate ids", *dupes)
+    folded: dict[str, set[str]] = {}
+    for i in counts:
+        folded.setdefault(i.replace("-", "_").replace(".", "_"), set()).add(i)
+    for clash in sorted(sorted(v) for v in folded.values() if len(v) > 1):
+        problems.add(path, "ids differ only by '.', '-' or '_'", *clash)
 
 
 def check_staffing(instance: StaffingInstance) -> None:

@@ -88,3 +88,11 @@ def test_malformed_json_file(tmp_path: Path) -> None:
     assert SECRET not in message
     with pytest.raises(InstanceError, match="file not found"):
         load_instance(tmp_path / "absent.json")
+
+
+def test_ids_that_differ_only_by_punctuation() -> None:
+    data = raw("staffing_small")
+    data["functions"][1]["id"] = "traded-"
+    data["functions"][2]["id"] = "traded_"
+    text = "\n".join(_problems(data))
+    assert "functions: ids differ only by '.', '-' or '_' [ids: traded-, traded_]" in text
