@@ -3,7 +3,9 @@
 from optimiser.errors import BackendError, InstanceError, OptimiserError, VerificationError
 from optimiser.io import load_instance
 from optimiser.options import SolveOptions
-from optimiser.parse import parse_instance
+from optimiser.parse import parse_instance, parse_placements, parse_staffing
+from optimiser.schema.placements import PlacementInstance
+from optimiser.schema.placements_solution import PlacementSolution
 from optimiser.schema.staffing import StaffingInstance
 from optimiser.schema.staffing_solution import StaffingSolution
 from optimiser.solve import solve
@@ -13,6 +15,8 @@ __all__ = [
     "BackendError",
     "InstanceError",
     "OptimiserError",
+    "PlacementInstance",
+    "PlacementSolution",
     "SolveOptions",
     "SolveStatus",
     "StaffingInstance",
@@ -20,5 +24,7 @@ __all__ = [
     "VerificationError",
     "load_instance",
     "parse_instance",
+    "parse_placements",
+    "parse_staffing",
     "solve",
 ]

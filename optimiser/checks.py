@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from optimiser.errors import ProblemList
+from optimiser.schema.placements import PlacementInstance, Provider
 from optimiser.schema.staffing import Role, StaffingInstance
 
 
@@ -71,3 +72,52 @@ def _check_bands(problems: ProblemList, instance: StaffingInstance) -> None:
             "maximum shares add up to less than 100%",
             *(b.category.value for b in instance.bands),
         )
+
+
+def check_placements(instance: PlacementInstance) -> None:
+    """Raise InstanceError listing every cross-entity problem of a placement instance."""
+    problems = ProblemList()
+    duplicate_ids(problems, "lots", (lot.id for lot in instance.lots))
+    duplicate_ids(problems, "providers", (p.id for p in instance.providers))
+    duplicate_ids(problems, "referrals", (r.reference for r in instance.referrals))
+    lots = {lot.id for lot in instance.lots}
+    providers = {p.id: p for p in instance.providers}
+    for i, p in enumerate(instance.providers):
+        unknown = sorted({pl.lot for pl in p.lots} - lots)
+        if unknown:
+            problems.add(f"providers[{i}].lots", "refers to unknown lot ids", p.id, *unknown)
+    for i, r in enumerate(instance.referrals):
+        unknown = sorted(set(r.lots) - lots)
+        if unknown:
+            problems.add(f"referrals[{i}].lots", "refers to unknown lot ids", r.reference, *unknown)
+        if r.current_provider is not None and r.current_provider not in providers:
+            problems.add(
+                f"referrals[{i}].current_provider",
+                "refers to an unknown provider",
+                r.reference,
+                r.current_provider,
+            )
+    _check_offers(problems, instance, providers)
+    problems.raise_if_any()
+
+
+def _check_offers(
+    problems: ProblemList, instance: PlacementInstance, providers: dict[str, Provider]
+) -> None:
+    references = {r.reference for r in instance.referrals}
+    seen: set[tuple[str, str, str]] = set()
+    for i, o in enumerate(instance.offers):
+        key = (o.reference, o.provider, o.lot)
+        if key in seen:
+            problems.add(
+                f"offers[{i}]", "duplicate offer for the same referral, provider and lot", *key
+            )
+        seen.add(key)
+        if o.reference not in references:
+            problems.add(f"offers[{i}].reference", "refers to an unknown referral", o.reference)
+        if o.provider not in providers:
+            problems.add(f"offers[{i}].provider", "refers to an unknown provider", o.provider)
+        elif o.lot not in {pl.lot for pl in providers[o.provider].lots}:
+            problems.add(
+                f"offers[{i}].lot", "the provider is not approved for this lot", o.provider, o.lot
+            )

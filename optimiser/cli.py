@@ -1,4 +1,7 @@
-"""The command line: `optimiser solve FILE...`. Decides what a person sees and the exit status."""
+"""The command line: `optimiser solve FILE...`, `optimiser generate placements ...`.
+
+Decides what a person sees and the exit status; every rule lives elsewhere in optimiser/.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +14,13 @@ import typer
 from rich.console import Console
 
 from optimiser.errors import InstanceError, OptimiserError
-from optimiser.io import load_instance, write_json
+from optimiser.generate import generate_placements
+from optimiser.io import load_instance, write_json, write_placements_csv
 from optimiser.options import SolveOptions
 from optimiser.report import show_staffing
+from optimiser.report_placements import show_placements
+from optimiser.schema.staffing import StaffingInstance
+from optimiser.schema.staffing_solution import StaffingSolution
 from optimiser.solve import solve
 from optimiser.status import SolveStatus
 
@@ -22,11 +29,15 @@ app = typer.Typer(
     add_completion=False,
     help="Optimisation for local authority education services.",
 )
+generate_app = typer.Typer(no_args_is_help=True, help="Generate realistic, reproducible instances.")
+app.add_typer(generate_app, name="generate")
 
 
 class Solver(StrEnum):
     HIGHS = "highs"
     CBC = "cbc"
+    FLOW = "flow"
+    CPSAT = "cpsat"
 
 
 class Exit(IntEnum):
@@ -53,12 +64,18 @@ def solve_command(
     ],
     json_out: Annotated[
         Path | None,
+        typer.Option("--json", help="Write the solution as JSON (a folder for several files)."),
+    ] = None,
+    csv_out: Annotated[
+        Path | None,
+        typer.Option("--csv", help="Placements: write CSV tables into this folder."),
+    ] = None,
+    solver: Annotated[
+        Solver | None,
         typer.Option(
-            "--json",
-            help="Write the solution as JSON here (a folder when several files are given).",
+            help="Force a solver: highs or cbc (staffing); flow, highs or cpsat (placements)."
         ),
     ] = None,
-    solver: Annotated[Solver | None, typer.Option(help="Force a solver (default: highs).")] = None,
     time_limit: Annotated[
         float | None, typer.Option("--time-limit", help="Seconds for each solve.")
     ] = None,
@@ -72,13 +89,20 @@ def solve_command(
     options = SolveOptions(solver=solver.value if solver else None, time_limit_seconds=time_limit)
     worst = Exit.PLAN
     for path in files:
-        worst = max(worst, _solve_one(console, path, options, json_out, many=len(files) > 1))
+        code = _solve_one(console, path, options, (json_out, csv_out), many=len(files) > 1)
+        worst = max(worst, code)
     raise typer.Exit(int(worst))
 
 
 def _solve_one(
-    console: Console, path: Path, options: SolveOptions, json_out: Path | None, many: bool
+    console: Console,
+    path: Path,
+    options: SolveOptions,
+    out: tuple[Path | None, Path | None],
+    *,
+    many: bool,
 ) -> Exit:
+    json_out, csv_out = out
     try:
         instance = load_instance(path)
         solution = solve(instance, options)
@@ -91,12 +115,39 @@ def _solve_one(
         console.print(f"[bold red]{path}: {exc.code}[/]")
         console.print(str(exc), markup=False)
         return Exit.FAILED
-    show_staffing(console, instance, solution)
+    if isinstance(solution, StaffingSolution):
+        assert isinstance(instance, StaffingInstance)
+        show_staffing(console, instance, solution)
+    else:
+        show_placements(console, solution)
+        if csv_out is not None:
+            write_placements_csv(csv_out / instance.name if many else csv_out, solution)
     if json_out is not None:
         write_json(json_out / f"{instance.name}.json" if many else json_out, solution)
     if solution.status is SolveStatus.INFEASIBLE:
         return Exit.INFEASIBLE
     return Exit.PLAN if solution.status.has_solution else Exit.FAILED
+
+
+@generate_app.command("placements")
+def generate_placements_command(  # noqa: PLR0917 (typer maps each parameter to an option)
+    out: Annotated[Path, typer.Option("--out", help="Where to write the instance (JSON).")],
+    referrals: Annotated[int, typer.Option(min=1, max=1_000_000)] = 600,
+    providers: Annotated[int, typer.Option(min=1, max=100_000)] = 80,
+    seed: Annotated[int, typer.Option(min=0)] = 0,
+    weekday_places: Annotated[
+        bool, typer.Option(help="Give providers places per weekday (weekday packing).")
+    ] = False,
+    start_weeks: Annotated[
+        int, typer.Option(min=1, max=52, help="Placements start in weeks 1 to this.")
+    ] = 30,
+) -> None:
+    """A realistic, reproducible placement instance: the same seed gives the same file."""
+    instance = generate_placements(
+        referrals, providers, seed, weekday_places=weekday_places, start_weeks=start_weeks
+    )
+    write_json(out, instance)
+    Console().print(f"wrote {out}: {referrals} referrals, {providers} providers (seed {seed})")
 
 
 def main() -> None:

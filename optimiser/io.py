@@ -6,10 +6,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from pydantic import BaseModel
 
 from optimiser.errors import InstanceError, Problem
 from optimiser.parse import parse_instance
+from optimiser.schema.placements import PlacementInstance
+from optimiser.schema.placements_solution import PlacementSolution
 from optimiser.schema.staffing import StaffingInstance
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
@@ -39,7 +42,7 @@ def read_json(path: Path) -> Any:
         ) from None
 
 
-def load_instance(path: Path | str) -> StaffingInstance:
+def load_instance(path: Path | str) -> StaffingInstance | PlacementInstance:
     """Read and check an instance file of any kind (the `kind` field says which)."""
     return parse_instance(read_json(Path(path)))
 
@@ -48,3 +51,20 @@ def write_json(path: Path | str, model: BaseModel) -> None:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(model.model_dump_json(indent=2) + "\n", encoding="utf-8")
+
+
+def write_placements_csv(folder: Path | str, solution: PlacementSolution) -> None:
+    """placements.csv, unplaced.csv and utilisation.csv in `folder`."""
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    placed = pd.DataFrame([p.model_dump(mode="json") for p in solution.placements])
+    if not placed.empty:
+        placed["weekdays"] = placed["weekdays"].map(" ".join)
+    placed.to_csv(target / "placements.csv", index=False)
+    unplaced = [u.model_dump(mode="json", exclude={"excluded", "full"}) for u in solution.unplaced]
+    pd.DataFrame(unplaced, columns=["reference", "reason", "explanation", "penalty_gbp"]).to_csv(
+        target / "unplaced.csv", index=False
+    )
+    pd.DataFrame([u.model_dump(mode="json") for u in solution.utilisation]).to_csv(
+        target / "utilisation.csv", index=False
+    )

@@ -6,28 +6,32 @@ from typing import Annotated, Any
 
 from pydantic import Field, TypeAdapter, ValidationError
 
-from optimiser.checks import check_staffing
+from optimiser.checks import check_placements, check_staffing
 from optimiser.errors import InstanceError, Problem
+from optimiser.schema.placements import PlacementInstance
 from optimiser.schema.staffing import StaffingInstance
 
-Instance = Annotated[StaffingInstance, Field(discriminator="kind")]
-_INSTANCE: TypeAdapter[StaffingInstance] = TypeAdapter(StaffingInstance)
+Instance = Annotated[StaffingInstance | PlacementInstance, Field(discriminator="kind")]
+_INSTANCE: TypeAdapter[StaffingInstance | PlacementInstance] = TypeAdapter(Instance)
 
-KINDS = ("staffing",)
+KINDS = ("staffing", "placements")
 
 
-def parse_instance(data: Any) -> StaffingInstance:
+def parse_instance(data: Any) -> StaffingInstance | PlacementInstance:
     """Validate plain data as an instance of the kind it names; raise InstanceError if bad."""
     if not isinstance(data, dict):
         raise InstanceError([Problem("", "an instance must be a JSON object")])
-    kind = data.get("kind", "staffing")
+    kind = data.get("kind")
     if kind not in KINDS:
         raise InstanceError([Problem("kind", f"unknown kind; expected one of {', '.join(KINDS)}")])
     try:
         instance = _INSTANCE.validate_python(data)
     except ValidationError as exc:
         raise InstanceError(problems_from_validation(exc, data)) from None
-    check_staffing(instance)
+    if isinstance(instance, StaffingInstance):
+        check_staffing(instance)
+    else:
+        check_placements(instance)
     return instance
 
 
@@ -74,3 +78,19 @@ def _ids_at(data: Any, loc: tuple[int | str, ...]) -> tuple[str, ...]:
             if isinstance(ident, str) and len(ident) <= 64:
                 ids.append(ident)
     return tuple(ids)
+
+
+def parse_staffing(data: Any) -> StaffingInstance:
+    """parse_instance for callers that need a staffing instance."""
+    instance = parse_instance(data)
+    if not isinstance(instance, StaffingInstance):
+        raise InstanceError([Problem("kind", "expected a staffing instance")])
+    return instance
+
+
+def parse_placements(data: Any) -> PlacementInstance:
+    """parse_instance for callers that need a placement instance."""
+    instance = parse_instance(data)
+    if not isinstance(instance, PlacementInstance):
+        raise InstanceError([Problem("kind", "expected a placement instance")])
+    return instance

@@ -22,7 +22,7 @@ def fte(value: float) -> str:
 SHORT = {Category.CORE: "Core", Category.CORE_PLUS: "Core+", Category.TRADED: "Traded"}
 
 
-def _table(title: str, *columns: str, text: int = 1) -> Table:
+def table(title: str, *columns: str, text: int = 1) -> Table:
     """A table whose first `text` columns are words and the rest right-aligned figures."""
     t = Table(title=title, title_justify="left")
     for i, col in enumerate(columns):
@@ -61,7 +61,7 @@ def show_staffing(console: Console, instance: StaffingInstance, sol: StaffingSol
 
 
 def _categories(console: Console, sol: StaffingSolution) -> None:
-    t = _table(
+    t = table(
         "Specialist deployment by category",
         "Category",
         "FTE",
@@ -88,7 +88,7 @@ def _categories(console: Console, sol: StaffingSolution) -> None:
 
 
 def _functions(console: Console, instance: StaffingInstance, sol: StaffingSolution) -> None:
-    t = _table(
+    t = table(
         "Functions",
         "Id",
         "Function",
@@ -115,7 +115,7 @@ def _functions(console: Console, instance: StaffingInstance, sol: StaffingSoluti
 
 
 def _groups(console: Console, instance: StaffingInstance, sol: StaffingSolution) -> None:
-    t = _table(
+    t = table(
         "Staff groups (FTE)",
         "Group",
         "Available",
@@ -139,7 +139,7 @@ def _groups(console: Console, instance: StaffingInstance, sol: StaffingSolution)
     by_group: dict[str, list[str]] = {}
     for row in sol.deployments:
         by_group.setdefault(row.group, []).append(f"{row.function} {fte(row.fte)}")
-    d = _table("Deployment: FTE of each group on each function", "Group", "Functions (FTE)")
+    d = table("Deployment: FTE of each group on each function", "Group", "Functions (FTE)")
     d.columns[1].no_wrap = False
     d.columns[1].max_width = None
     d.columns[1].justify = "left"
@@ -149,7 +149,7 @@ def _groups(console: Console, instance: StaffingInstance, sol: StaffingSolution)
 
 
 def _ledger(console: Console, sol: StaffingSolution) -> None:
-    t = _table(
+    t = table(
         "Funding ledger: who pays for what (£ a year)", "Source", "Pays for", "Amount", text=2
     )
     for e in sol.ledger:

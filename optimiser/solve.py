@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+from typing import overload
+
 from optimiser.options import SolveOptions
+from optimiser.schema.placements import PlacementInstance
+from optimiser.schema.placements_solution import PlacementSolution
 from optimiser.schema.staffing import StaffingInstance
 from optimiser.schema.staffing_solution import StaffingSolution
+from optimiser.solve_placements import solve_placements
 from optimiser.solve_staffing import solve_staffing
 
-Solution = StaffingSolution
+Instance = StaffingInstance | PlacementInstance
+Solution = StaffingSolution | PlacementSolution
 
 
-def solve(instance: StaffingInstance, options: SolveOptions | None = None) -> Solution:
+@overload
+def solve(instance: StaffingInstance, options: SolveOptions | None = None) -> StaffingSolution: ...
+@overload
+def solve(
+    instance: PlacementInstance, options: SolveOptions | None = None
+) -> PlacementSolution: ...
+def solve(instance: Instance, options: SolveOptions | None = None) -> Solution:
     """Solve, verify and explain one instance. Inputs are never mutated."""
-    return solve_staffing(instance, options)
+    if isinstance(instance, StaffingInstance):
+        return solve_staffing(instance, options)
+    return solve_placements(instance, options)

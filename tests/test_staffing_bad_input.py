@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from optimiser import InstanceError, load_instance, parse_instance
+from optimiser import InstanceError, load_instance, parse_staffing
 from tests.helpers import raw
 
 SECRET = "Pupil-Jane-Doe-Secret"
@@ -14,7 +14,7 @@ SECRET = "Pupil-Jane-Doe-Secret"
 
 def _problems(data: object) -> list[str]:
     with pytest.raises(InstanceError) as caught:
-        parse_instance(data)
+        parse_staffing(data)
     assert SECRET not in str(caught.value)
     return [str(p) for p in caught.value.problems]
 

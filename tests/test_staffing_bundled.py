@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
-from optimiser import SolveOptions, SolveStatus, load_instance, solve
-from optimiser.schema.staffing import Category
+from optimiser import SolveOptions, SolveStatus, parse_staffing, solve
+from optimiser.schema.staffing import Category, StaffingInstance
 from tests.helpers import INSTANCES, ROOT
 
 STAFFING = sorted(
     p for p in INSTANCES.glob("*.json") if json.loads(p.read_text())["kind"] == "staffing"
 )
+
+
+def _load(path: object) -> StaffingInstance:
+    return parse_staffing(json.loads(Path(str(path)).read_text()))
+
+
 GOLDEN = json.loads((ROOT / "tests" / "golden" / "staffing.json").read_text())
 
 
 @pytest.mark.parametrize("path", STAFFING, ids=lambda p: p.stem)
 def test_highs_and_cbc_agree(path: object) -> None:
-    instance = load_instance(str(path))
+    instance = _load(path)
     highs = solve(instance, SolveOptions(solver="highs"))
     cbc = solve(instance, SolveOptions(solver="cbc"))
     assert highs.status is SolveStatus.OPTIMAL
@@ -28,7 +35,7 @@ def test_highs_and_cbc_agree(path: object) -> None:
 
 @pytest.mark.parametrize("path", STAFFING, ids=lambda p: p.stem)
 def test_golden_objective_and_verifier(path: object) -> None:
-    instance = load_instance(str(path))
+    instance = _load(path)
     sol = solve(instance)
     golden = GOLDEN[instance.name]
     assert sol.status.value == golden["status"]
@@ -39,7 +46,7 @@ def test_golden_objective_and_verifier(path: object) -> None:
 
 
 def test_oxfordshire_plan_respects_the_paragraph_23_bands() -> None:
-    sol = solve(load_instance(str(INSTANCES / "oxfordshire_2015_16.json")))
+    sol = solve(_load(INSTANCES / "oxfordshire_2015_16.json"))
     shares = {c.category: c.share for c in sol.categories}
     assert 0.25 - 1e-6 <= shares[Category.CORE] <= 0.40 + 1e-6
     assert 0.35 - 1e-6 <= shares[Category.CORE_PLUS] <= 0.40 + 1e-6
@@ -56,8 +63,6 @@ def test_oakfield_viability_is_about_63_percent_take_up() -> None:
     statuses = {}
     for take_up in (0.62, 0.64):
         base["functions"][2]["traded"]["take_up_share"] = take_up
-        from optimiser import parse_instance
-
-        statuses[take_up] = solve(parse_instance(base)).status
+        statuses[take_up] = solve(parse_staffing(base)).status
     assert statuses[0.62] is SolveStatus.INFEASIBLE
     assert statuses[0.64] is SolveStatus.OPTIMAL

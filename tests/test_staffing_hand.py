@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import pytest
 
-from optimiser import SolveOptions, SolveStatus, parse_instance, solve
+from optimiser import SolveOptions, SolveStatus, parse_staffing, solve
 from optimiser.schema.staffing import Category
 from tests.helpers import raw
 
 
 def test_hand_worked_optimum_and_shares() -> None:
-    sol = solve(parse_instance(raw("staffing_small")))
+    sol = solve(parse_staffing(raw("staffing_small")))
     assert sol.status is SolveStatus.OPTIMAL
     assert sol.net_cost_gbp == pytest.approx(50_000, abs=0.5)
     shares = {c.category: c for c in sol.categories}
@@ -36,7 +36,7 @@ def test_hand_worked_optimum_and_shares() -> None:
 
 @pytest.mark.parametrize("solver", ["highs", "cbc"])
 def test_hand_worked_shadow_prices(solver: str) -> None:
-    sol = solve(parse_instance(raw("staffing_small")), SolveOptions(solver=solver))
+    sol = solve(parse_staffing(raw("staffing_small")), SolveOptions(solver=solver))
     prices = {b.rule: b.shadow_price_gbp for b in sol.binding_rules}
     assert prices["band_max_traded"] == pytest.approx(-1_800, abs=1)
     assert prices["available_advisers"] == pytest.approx(-30_000, abs=1)
@@ -49,7 +49,7 @@ def test_hand_worked_shadow_prices(solver: str) -> None:
 
 
 def test_hand_worked_ledger_meets_every_pound() -> None:
-    sol = solve(parse_instance(raw("staffing_small")))
+    sol = solve(parse_staffing(raw("staffing_small")))
     by_source: dict[str, float] = {}
     for e in sol.ledger:
         by_source[e.source] = by_source.get(e.source, 0.0) + e.amount_gbp
@@ -65,7 +65,7 @@ def test_hand_worked_ledger_meets_every_pound() -> None:
 def test_whole_posts_make_a_mip_with_the_same_optimum_and_no_duals() -> None:
     data = raw("staffing_small")
     data["fte_step"] = 0.5
-    sol = solve(parse_instance(data))
+    sol = solve(parse_staffing(data))
     assert sol.status is SolveStatus.OPTIMAL
     assert sol.statistics.integer_variables > 0
     assert sol.net_cost_gbp == pytest.approx(50_000, abs=0.5)
@@ -83,7 +83,7 @@ def test_release_is_chosen_when_cheaper_than_keeping() -> None:
     data["functions"][2]["max_fte"] = 1.0
     data["functions"][0]["max_fte"] = 1.0
     data["functions"][1]["max_fte"] = 0.0
-    sol = solve(parse_instance(data))
+    sol = solve(parse_staffing(data))
     advisers = next(g for g in sol.groups if g.group == "advisers")
     assert advisers.released_fte == pytest.approx(1.0)
     assert sol.net_cost_gbp == pytest.approx(40_000, abs=0.5)
@@ -97,7 +97,7 @@ def test_max_strategic_value_then_cheapest() -> None:
     data["functions"][1]["strategic_value_per_fte"] = 5.0
     data["objective"] = "max_strategic_value"
     data["council_budget_cap_gbp"] = 80_000
-    sol = solve(parse_instance(data))
+    sol = solve(parse_staffing(data))
     assert sol.status is SolveStatus.OPTIMAL
     assert sol.strategic_value == pytest.approx(5.0, abs=1e-4)
     assert sol.net_cost_gbp == pytest.approx(80_000, abs=1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from optimiser import SolveStatus, parse_instance, solve
+from optimiser import SolveStatus, parse_staffing, solve
 from tests.helpers import band, function, raw
 
 
@@ -37,7 +37,7 @@ def test_traded_floor_beyond_consultancy_capacity() -> None:
     for f in data["functions"]:
         if f.get("traded"):
             f["traded"]["must_recover_cost"] = False
-    sol = solve(parse_instance(data))
+    sol = solve(parse_staffing(data))
     assert sol.status is SolveStatus.INFEASIBLE
     assert sol.diagnosis is not None
     rules = {c.rule: c for c in sol.diagnosis.conflicts}
@@ -58,7 +58,7 @@ def test_statutory_minimums_beyond_the_core_ceiling() -> None:
     for f in data["functions"]:
         if f["category"] == "core" and "min_fte" in f:
             f["min_fte"] = f["min_fte"] * 3
-    sol = solve(parse_instance(data))
+    sol = solve(parse_staffing(data))
     assert sol.status is SolveStatus.INFEASIBLE
     assert sol.diagnosis is not None
     families = {c.family for c in sol.diagnosis.conflicts}
@@ -70,7 +70,7 @@ def test_statutory_minimums_beyond_the_core_ceiling() -> None:
 def test_council_cap_too_low_names_the_cap_and_its_shortfall() -> None:
     data = raw("staffing_small")
     data["council_budget_cap_gbp"] = 20_000  # the optimum is 50,000
-    sol = solve(parse_instance(data))
+    sol = solve(parse_staffing(data))
     assert sol.status is SolveStatus.INFEASIBLE
     assert sol.diagnosis is not None
     cap = next(c for c in sol.diagnosis.conflicts if c.rule == "council_cap")
@@ -83,7 +83,7 @@ def test_band_floor_and_function_cap_conflict() -> None:
     band(data, "traded")["min_share"] = 0.8
     band(data, "traded")["max_share"] = 0.9
     function(data, "traded")["max_fte"] = 1.0
-    sol = solve(parse_instance(data))
+    sol = solve(parse_staffing(data))
     assert sol.status is SolveStatus.INFEASIBLE
     assert sol.diagnosis is not None
     rules = {c.rule for c in sol.diagnosis.conflicts}

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from optimiser import SolveOptions, SolveStatus, parse_instance, solve
+from optimiser import SolveOptions, SolveStatus, parse_staffing, solve
 
 SKILLS = ["a", "b", "c"]
 CATEGORIES = ["core", "core_plus", "traded"]
@@ -117,7 +117,7 @@ def _bands_valid(data: dict[str, Any]) -> bool:
 @given(staffing_instances())
 def test_every_plan_verifies_and_infeasible_is_diagnosed(data: dict[str, Any]) -> None:
     assume(_bands_valid(data))
-    sol = solve(parse_instance(data))  # a plan failing the verifier would raise here
+    sol = solve(parse_staffing(data))  # a plan failing the verifier would raise here
     assert sol.status in (SolveStatus.OPTIMAL, SolveStatus.INFEASIBLE)
     if sol.status is SolveStatus.OPTIMAL:
         assert sol.verification is not None
@@ -131,7 +131,7 @@ def test_every_plan_verifies_and_infeasible_is_diagnosed(data: dict[str, Any]) -
 @given(staffing_instances())
 def test_highs_and_cbc_agree_on_random_instances(data: dict[str, Any]) -> None:
     assume(_bands_valid(data))
-    instance = parse_instance(data)
+    instance = parse_staffing(data)
     highs = solve(instance, SolveOptions(solver="highs", diagnose=False))
     cbc = solve(instance, SolveOptions(solver="cbc", diagnose=False))
     assert highs.status is cbc.status

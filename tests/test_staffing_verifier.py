@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from optimiser import VerificationError, parse_instance, solve
+from optimiser import VerificationError, parse_staffing, solve
 from optimiser.models import staffing_extract
 from optimiser.models.staffing import StaffingLp
 from optimiser.schema.staffing import StaffingInstance
@@ -14,7 +14,7 @@ from tests.helpers import raw
 
 
 def _plan() -> tuple[StaffingInstance, StaffingSolution]:
-    instance = parse_instance(raw("staffing_small"))
+    instance = parse_staffing(raw("staffing_small"))
     return instance, solve(instance)
 
 
@@ -73,4 +73,4 @@ def test_a_plan_failing_verification_is_an_error_not_a_result(
 
     monkeypatch.setattr(staffing_extract, "deployments", corrupt)
     with pytest.raises(VerificationError, match="failed independent verification"):
-        solve(parse_instance(raw("staffing_small")))
+        solve(parse_staffing(raw("staffing_small")))

@@ -1,0 +1,103 @@
+"""HiGHS through highspy on the placement MIP built from arrays (no modelling layer)."""
+
+from __future__ import annotations
+
+import time
+from importlib.metadata import version
+from typing import Any
+
+import highspy
+import numpy as np
+
+from optimiser.errors import BackendError
+from optimiser.models.placements import Assignment, PlacementModel
+from optimiser.models.placements_linear import LinearForm, linear_form
+from optimiser.options import SolveOptions
+from optimiser.status import SolveStatus
+
+_STOPPED = (
+    "kTimeLimit",
+    "kIterationLimit",
+    "kInterrupt",
+    "kHighsInterrupt",
+    "kSolutionLimit",
+    "kObjectiveBound",
+    "kObjectiveTarget",
+    "kMemoryLimit",
+)
+
+
+def map_highs_status(model_status: Any, has_primal: bool) -> SolveStatus:
+    """HiGHS model status onto ours: a stopped run with a solution is only `feasible`."""
+    name = str(model_status).rsplit(".", 1)[-1]
+    if name == "kOptimal":
+        return SolveStatus.OPTIMAL
+    if name in _STOPPED:
+        return SolveStatus.FEASIBLE if has_primal else SolveStatus.NO_SOLUTION
+    if name in ("kInfeasible", "kUnboundedOrInfeasible"):
+        return SolveStatus.INFEASIBLE
+    if name == "kUnbounded":
+        return SolveStatus.UNBOUNDED
+    raise BackendError(f"HiGHS ended with model status {name}")
+
+
+def solve_highs(model: PlacementModel, options: SolveOptions) -> Assignment:
+    form = linear_form(model)
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("mip_rel_gap", options.mip_gap)
+    h.setOptionValue("random_seed", options.seed)
+    if options.time_limit_seconds is not None:
+        h.setOptionValue("time_limit", float(options.time_limit_seconds))
+    if options.threads is not None:
+        h.setOptionValue("threads", options.threads)
+    h.passModel(_highs_lp(form, model.n_referrals))
+    started = time.perf_counter()
+    h.run()
+    seconds = time.perf_counter() - started
+    info = h.getInfo()
+    status = map_highs_status(h.getModelStatus(), info.primal_solution_status == 2)
+    choice = np.full(model.n_referrals, -1, np.int64)
+    days: dict[int, list[int]] = {}
+    if status.has_solution:
+        x = np.asarray(h.getSolution().col_value)
+        chosen = np.flatnonzero(x[: form.n_pairs] > 0.5)
+        choice[model.pairs.ref[chosen]] = chosen
+        for k in np.flatnonzero(x[form.n_pairs : form.n_pairs + len(form.z_pair)] > 0.5):
+            days.setdefault(int(form.z_pair[k]), []).append(int(form.z_day[k]))
+    bound = float(info.mip_dual_bound) + form.offset if status.has_solution else None
+    return Assignment(
+        choice=choice,
+        days=days,
+        status=status,
+        solver="highs",
+        solver_version=f"highspy {version('highspy')}",
+        backend="highspy",
+        seconds=seconds,
+        bound=bound,
+        gap=float(info.mip_gap) if status.has_solution else None,
+        variables=form.n_cols,
+        constraints=form.a.shape[0],
+        integer_variables=form.n_cols,
+    )
+
+
+def _highs_lp(form: LinearForm, n_referrals: int) -> Any:
+    csc = form.a.tocsc()
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = form.n_cols, form.a.shape[0]
+    lp.col_cost_ = form.c
+    lp.offset_ = form.offset
+    lp.col_lower_ = np.zeros(form.n_cols)
+    upper = np.ones(form.n_cols)
+    if form.n_cols > form.n_pairs + len(form.z_pair):
+        upper[-1] = n_referrals  # Y, placements in all
+    lp.col_upper_ = upper
+    lp.row_lower_ = np.where(np.isinf(form.lo), -highspy.kHighsInf, form.lo)
+    lp.row_upper_ = np.where(np.isinf(form.hi), highspy.kHighsInf, form.hi)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = csc.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = csc.indices.astype(np.int32)
+    lp.a_matrix_.value_ = csc.data.astype(float)
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * form.n_cols
+    return lp

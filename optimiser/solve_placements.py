@@ -1,0 +1,109 @@
+"""check -> build -> choose a backend -> run -> extract -> explain -> verify, for placements."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from optimiser.backends.cpsat import solve_cpsat
+from optimiser.backends.flow import solve_flow
+from optimiser.backends.highs_mip import solve_highs
+from optimiser.errors import BackendError, VerificationError
+from optimiser.explain.placements import explain_unplaced
+from optimiser.models import placements as model
+from optimiser.models import placements_extract as extract
+from optimiser.options import SolveOptions
+from optimiser.schema.common import Statistics
+from optimiser.schema.placements import PlacementInstance
+from optimiser.schema.placements_solution import PlacementSolution
+from optimiser.status import SolveStatus
+from optimiser.verify_placements import verify_placements
+
+log = logging.getLogger(__name__)
+
+BACKENDS = ("flow", "highs", "cpsat")
+CPSAT_MAX_PAIRS = 5_000  # weekday packing below this size goes to CP-SAT
+
+
+def choose_backend(built: model.PlacementModel, forced: str | None) -> tuple[str, str]:
+    """The backend and why: flow whenever it can express the instance; otherwise HiGHS, or
+    CP-SAT for small instances with weekday packing. A forced backend is honoured if it can."""
+    blockers = model.flow_blockers(built)
+    if forced is not None:
+        if forced not in BACKENDS:
+            raise BackendError(f"unknown placement backend; use one of {', '.join(BACKENDS)}")
+        if forced == "flow" and blockers:
+            raise BackendError(f"min-cost flow cannot express {', '.join(blockers)}")
+        return forced, "chosen by the user"
+    if not blockers:
+        return "flow", "no side constraint: min-cost flow is exact"
+    why = ", ".join(blockers)
+    if built.weekday and len(built.pairs) <= CPSAT_MAX_PAIRS:
+        return "cpsat", f"small instance with {why}: CP-SAT"
+    return "highs", f"side constraints ({why}): MIP on HiGHS"
+
+
+def solve_placements(
+    instance: PlacementInstance, options: SolveOptions | None = None
+) -> PlacementSolution:
+    options = options or SolveOptions()
+    built = model.build(instance)
+    backend, reason = choose_backend(built, options.solver)
+    if backend == "flow":
+        plan = solve_flow(built)
+    elif backend == "highs":
+        plan = solve_highs(built, options)
+    else:
+        plan = solve_cpsat(built, options)
+    log.info(
+        "placement solve: %d referrals, %d pairs, backend %s, status %s",
+        built.n_referrals,
+        len(built.pairs),
+        backend,
+        plan.status.value,
+    )
+    stats = Statistics(
+        solver=plan.solver,
+        solver_version=plan.solver_version,
+        backend=plan.backend,
+        build_seconds=round(built.build_seconds, 4),
+        solve_seconds=round(plan.seconds, 4),
+        variables=plan.variables,
+        constraints=plan.constraints,
+        integer_variables=plan.integer_variables,
+        objective_bound=plan.bound,
+        gap=plan.gap,
+        notes=[f"{len(built.pairs)} eligible pairs", f"{len(built.rows)} capacity rows"],
+    )
+    base = PlacementSolution(
+        instance=instance.name,
+        status=plan.status,
+        backend=backend,
+        backend_reason=reason,
+        statistics=stats,
+    )
+    if not plan.status.has_solution:
+        return base
+    placed = extract.placements(built, plan)
+    solution = base.model_copy(
+        update={
+            "placements": placed,
+            "unplaced": explain_unplaced(built, plan),
+            "utilisation": extract.utilisation(built, placed),
+            "totals": extract.totals(built, plan, placed),
+        }
+    )
+    started = time.perf_counter()
+    verdict = verify_placements(instance, solution)
+    stats = stats.model_copy(update={"verify_seconds": round(time.perf_counter() - started, 4)})
+    if not verdict.passed:
+        if plan.status is SolveStatus.OPTIMAL:
+            raise VerificationError(verdict.violations)
+        notes = [*stats.notes, "the solver's incumbent failed verification"]
+        return base.model_copy(
+            update={
+                "status": SolveStatus.NO_SOLUTION,
+                "statistics": stats.model_copy(update={"notes": notes}),
+            }
+        )
+    return solution.model_copy(update={"verification": verdict, "statistics": stats})
