@@ -43,6 +43,8 @@ def problems_from_validation(exc: ValidationError, data: Any) -> list[Problem]:
     problems = []
     for err in exc.errors(include_input=False, include_url=False, include_context=False):
         loc = tuple(err["loc"])
+        if loc and loc[0] in KINDS:  # the discriminated union names the kind first
+            loc = loc[1:]
         problems.append(
             Problem(format_path(loc), _message(err["type"], err["msg"]), _ids_at(data, loc))
         )
