@@ -22,12 +22,13 @@ from optimiser.verify_placements import verify_placements
 log = logging.getLogger(__name__)
 
 BACKENDS = ("flow", "highs", "cpsat")
-CPSAT_MAX_PAIRS = 5_000  # weekday packing below this size goes to CP-SAT
 
 
 def choose_backend(built: model.PlacementModel, forced: str | None) -> tuple[str, str]:
-    """The backend and why: flow whenever it can express the instance; otherwise HiGHS, or
-    CP-SAT for small instances with weekday packing. A forced backend is honoured if it can."""
+    """The backend and why: min-cost flow whenever it can express the instance, otherwise the
+    MIP on HiGHS. CP-SAT is used when asked for (and cross-checks the others in tests): on the
+    bundled outreach instance (95 pairs, weekday packing) it needed 220 s where HiGHS needed
+    0.01 s for the same optimum. A forced backend is honoured where it can express the rules."""
     blockers = model.flow_blockers(built)
     if forced is not None:
         if forced not in BACKENDS:
@@ -37,10 +38,7 @@ def choose_backend(built: model.PlacementModel, forced: str | None) -> tuple[str
         return forced, "chosen by the user"
     if not blockers:
         return "flow", "no side constraint: min-cost flow is exact"
-    why = ", ".join(blockers)
-    if built.weekday and len(built.pairs) <= CPSAT_MAX_PAIRS:
-        return "cpsat", f"small instance with {why}: CP-SAT"
-    return "highs", f"side constraints ({why}): MIP on HiGHS"
+    return "highs", f"MIP on HiGHS: min-cost flow cannot express {', '.join(blockers)}"
 
 
 def solve_placements(
