@@ -39,6 +39,7 @@ def placements(model: PlacementModel, plan: Assignment) -> list[Placement]:
                 total_cost_gbp=round(float(pairs.cost[i]), 2),
                 travel_km=round(float(pairs.distance_km[i]), 3),
                 offer=bool(pairs.offered[i]),
+                places_used=int(pairs.use[i]),
             )
         )
     return out
@@ -69,19 +70,24 @@ def utilisation(model: PlacementModel, placed: list[Placement]) -> list[Utilisat
             )
         for day in p.open_days:
             on_day = [x for x in mine if day in x.weekdays]
-            cap = p.places_per_weekday if p.places_per_weekday is not None else p.places
+            per_day = p.places_per_weekday is not None
+            cap = p.places_per_weekday if per_day else p.places
+            peak = _peak(on_day, places=not per_day)
             out.append(
-                Utilisation(
-                    provider=p.id, lot=None, weekday=Weekday(day), peak=_peak(on_day), capacity=cap
-                )
+                Utilisation(provider=p.id, lot=None, weekday=Weekday(day), peak=peak, capacity=cap)
             )
     return out
 
 
-def _peak(placed: list[Placement]) -> int:
+def _peak(placed: list[Placement], *, places: bool = True) -> int:
+    """Most places (or pupils) in use at any week where one of these placements starts."""
     starts = {x.start_week for x in placed}
     return max(
-        (sum(1 for x in placed if x.start_week <= w <= x.end_week) for w in starts), default=0
+        (
+            sum(x.places_used if places else 1 for x in placed if x.start_week <= w <= x.end_week)
+            for w in starts
+        ),
+        default=0,
     )
 
 

@@ -32,6 +32,7 @@ class Placement(Out):
     total_cost_gbp: float
     travel_km: float
     offer: bool
+    places_used: int = Field(description="Places it takes at any one time (an offer may say 2).")
 
 
 class ProviderExclusion(Out):
@@ -60,6 +61,9 @@ class Unplaced(Out):
 
 
 class Utilisation(Out):
+    """Peak use at the weeks where placements start: places at any one time (all lots or one
+    lot, counting an offer's places), or pupils attending on one weekday."""
+
     provider: str
     lot: str | None = Field(description="None: all lots together.")
     weekday: Weekday | None = Field(description="None: pupils at any one time.")
