@@ -30,7 +30,7 @@ _STOPPED = (
 def map_highs_status(model_status: Any, has_primal: bool) -> SolveStatus:
     """HiGHS model status onto ours: a stopped run with a solution is only `feasible`."""
     name = str(model_status).rsplit(".", 1)[-1]
-    if name == "kOptimal":
+    if name in ("kOptimal", "kModelEmpty"):  # empty: no eligible pair, nothing to decide
         return SolveStatus.OPTIMAL
     if name in _STOPPED:
         return SolveStatus.FEASIBLE if has_primal else SolveStatus.NO_SOLUTION

@@ -94,8 +94,7 @@ def flow_blockers(model: PlacementModel) -> list[str]:
         out.append("a minimum average quality")
     if any(int(model.pairs.use[r.pairs].max(initial=1)) > 1 for r in model.rows):
         out.append("offers using more than one place")
-    keys = [(r.kind, r.provider, r.lot) for r in model.rows]
-    if len(set(keys)) < len(keys):
+    if not all(r.covers_all for r in model.rows):
         out.append("placements that do not all overlap in time")
     ft = {r.provider for r in model.rows if r.kind == "full_time"}
     if ft & {r.provider for r in model.rows if r.kind == "lot_places"}:

@@ -30,6 +30,7 @@ class CapacityRow:
     cap: int
     pairs: Ints
     coef: Ints
+    covers_all: bool  # every candidate of the resource is active at this week
 
 
 def capacity_rows(inst: PlacementInstance, ra: ReferralArrays, pairs: Pairs) -> list[CapacityRow]:
@@ -81,7 +82,10 @@ def _rows(
     for w in weeks:
         active = (start <= w) & (end >= w)
         if int(coef[active].sum()) > cap:
-            out.append(CapacityRow(kind, pi, lot, w, day, cap, idx[active], coef[active]))
+            row = CapacityRow(
+                kind, pi, lot, w, day, cap, idx[active], coef[active], bool(active.all())
+            )
+            out.append(row)
     return out
 
 
