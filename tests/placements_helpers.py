@@ -9,26 +9,44 @@ from optimiser import PlacementSolution, SolveOptions, parse_placements, solve
 
 def provider(pid: str, price: float = 100.0, **kw: Any) -> dict[str, Any]:
     lot = kw.pop("lot", "therapeutic")
-    data: dict[str, Any] = {"id": pid, "name": f"Provider {pid}", "quality_rating": 3,
-                            "registered_school": True,
-                            "lots": [{"lot": lot, "price_gbp": price}]}  # fmt: skip
+    data: dict[str, Any] = {
+        "id": pid,
+        "name": f"Provider {pid}",
+        "quality_rating": 3,
+        "registered_school": True,
+        "lots": [{"lot": lot, "price_gbp": price}],
+    }
     data.update(kw)
     return data
 
 
 def referral(ref: str, **kw: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {"reference": ref, "lots": ["therapeutic"], "key_stage": 3,
-                            "days_per_week": 2, "start_week": 1, "end_week": 10}  # fmt: skip
+    data: dict[str, Any] = {
+        "reference": ref,
+        "lots": ["therapeutic"],
+        "key_stage": 3,
+        "days_per_week": 2,
+        "start_week": 1,
+        "end_week": 10,
+    }
     data.update(kw)
     return data
 
 
-def instance(providers: list[dict[str, Any]], referrals: list[dict[str, Any]], **policy: Any) -> dict[str, Any]:
-    base = {"travel_cost_per_km_gbp": 0.0, "unplaced_cost_per_day_gbp": 300.0}
+def instance(
+    providers: list[dict[str, Any]], referrals: list[dict[str, Any]], **policy: Any
+) -> dict[str, Any]:
+    base: dict[str, Any] = {"travel_cost_per_km_gbp": 0.0, "unplaced_cost_per_day_gbp": 300.0}
     base.update(policy)
-    offers = base.pop("offers", [])
-    return {"kind": "placements", "name": "hand", "providers": providers, "referrals": referrals,
-            "offers": offers, "policy": base}  # fmt: skip
+    offers: list[dict[str, Any]] = base.pop("offers", [])
+    return {
+        "kind": "placements",
+        "name": "hand",
+        "providers": providers,
+        "referrals": referrals,
+        "offers": offers,
+        "policy": base,
+    }
 
 
 def run(data: dict[str, Any], solver: str | None = None) -> PlacementSolution:

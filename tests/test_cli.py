@@ -70,3 +70,57 @@ def test_several_files_write_one_json_each(tmp_path: Path) -> None:
         "staffing_small.json",
         "oakfield_traded_offer.json",
     }
+
+
+def test_placements_solve_prints_tables_and_writes_csv(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "solve",
+            str(INSTANCES / "dps_small.json"),
+            "--csv",
+            str(tmp_path / "csv"),
+            "--json",
+            str(tmp_path / "plan.json"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "19 of 20 referrals placed" in result.output
+    assert "DPS-020" in result.output
+    assert "no_eligible_provider" in result.output
+    assert {p.name for p in (tmp_path / "csv").iterdir()} == {
+        "placements.csv",
+        "unplaced.csv",
+        "utilisation.csv",
+    }
+    unplaced = (tmp_path / "csv" / "unplaced.csv").read_text()
+    assert "DPS-020,no_eligible_provider" in unplaced
+    assert json.loads((tmp_path / "plan.json").read_text())["totals"]["placed"] == 19
+
+
+def test_placements_backend_can_be_forced() -> None:
+    for solver in ("flow", "highs", "cpsat"):
+        result = runner.invoke(
+            app, ["solve", str(INSTANCES / "dps_small.json"), "--solver", solver]
+        )
+        assert result.exit_code == 0, result.output
+        assert f"Backend: {solver}" in result.output
+    result = runner.invoke(
+        app, ["solve", str(INSTANCES / "outreach_primary.json"), "--solver", "flow"]
+    )
+    assert result.exit_code == 1
+    assert "min-cost flow cannot express weekday places" in result.output
+
+
+def test_generate_is_reproducible(tmp_path: Path) -> None:
+    args = ["generate", "placements", "--referrals", "50", "--providers", "8", "--seed", "7"]
+    first = runner.invoke(app, [*args, "--out", str(tmp_path / "a.json")])
+    second = runner.invoke(app, [*args, "--out", str(tmp_path / "b.json")])
+    assert first.exit_code == 0, first.output
+    assert second.exit_code == 0, second.output
+    assert (tmp_path / "a.json").read_text() == (tmp_path / "b.json").read_text()
+    other = runner.invoke(app, [*args[:-1], "8", "--out", str(tmp_path / "c.json")])
+    assert other.exit_code == 0
+    assert (tmp_path / "c.json").read_text() != (tmp_path / "a.json").read_text()
+    solved = runner.invoke(app, ["solve", str(tmp_path / "a.json")])
+    assert solved.exit_code == 0, solved.output

@@ -14,8 +14,15 @@ from optimiser.models.placements import build, flow_blockers
 from tests.placements_helpers import run
 
 LOTS = ["therapeutic", "early_intervention", "online_tuition"]
-REASONS = {"no_eligible_provider", "all_full", "budget_cap", "provider_share_cap",
-           "minimum_average_quality", "cheaper_unplaced", "displaced"}  # fmt: skip
+REASONS = {
+    "no_eligible_provider",
+    "all_full",
+    "budget_cap",
+    "provider_share_cap",
+    "minimum_average_quality",
+    "cheaper_unplaced",
+    "displaced",
+}
 
 
 @st.composite
@@ -23,26 +30,42 @@ def placement_instances(draw: st.DrawFn) -> dict[str, Any]:
     providers = []
     for i in range(draw(st.integers(1, 3))):
         lots = draw(st.lists(st.sampled_from(LOTS), min_size=1, max_size=2, unique=True))
-        providers.append({
-            "id": f"P{i}", "name": f"P{i}", "quality_rating": draw(st.integers(1, 5)),
-            "registered_school": draw(st.booleans()),
-            "lots": [{"lot": lot, "price_gbp": draw(st.integers(60, 320)),
-                      **({"places": draw(st.integers(0, 3))} if draw(st.booleans()) else {})}
-                     for lot in lots],
-            "places": draw(st.one_of(st.none(), st.integers(0, 4))),
-            "places_per_weekday": draw(st.one_of(st.none(), st.none(), st.integers(1, 3))),
-            "easting_m": float(draw(st.integers(0, 20_000))),
-        })  # fmt: skip
+        providers.append(
+            {
+                "id": f"P{i}",
+                "name": f"P{i}",
+                "quality_rating": draw(st.integers(1, 5)),
+                "registered_school": draw(st.booleans()),
+                "lots": [
+                    {
+                        "lot": lot,
+                        "price_gbp": draw(st.integers(60, 320)),
+                        **({"places": draw(st.integers(0, 3))} if draw(st.booleans()) else {}),
+                    }
+                    for lot in lots
+                ],
+                "places": draw(st.one_of(st.none(), st.integers(0, 4))),
+                "places_per_weekday": draw(st.one_of(st.none(), st.none(), st.integers(1, 3))),
+                "easting_m": float(draw(st.integers(0, 20_000))),
+            }
+        )
     spread = draw(st.booleans())
     referrals = []
     for j in range(draw(st.integers(1, 7))):
         start = draw(st.integers(1, 8)) if spread else 1
-        referrals.append({
-            "reference": f"R{j}", "lots": draw(st.lists(st.sampled_from(LOTS), min_size=1, max_size=2, unique=True)),
-            "key_stage": 3, "days_per_week": draw(st.integers(1, 5)), "start_week": start,
-            "end_week": start + draw(st.integers(0, 8)), "max_travel_km": 15.0,
-            "ehcp": draw(st.booleans()), "priority": draw(st.integers(1, 2)),
-        })  # fmt: skip
+        referrals.append(
+            {
+                "reference": f"R{j}",
+                "lots": draw(st.lists(st.sampled_from(LOTS), min_size=1, max_size=2, unique=True)),
+                "key_stage": 3,
+                "days_per_week": draw(st.integers(1, 5)),
+                "start_week": start,
+                "end_week": start + draw(st.integers(0, 8)),
+                "max_travel_km": 15.0,
+                "ehcp": draw(st.booleans()),
+                "priority": draw(st.integers(1, 2)),
+            }
+        )
     policy: dict[str, Any] = {"min_quality_rating": 2, "travel_cost_per_km_gbp": 0.45}
     if draw(st.booleans()):
         policy["budget_cap_gbp"] = float(draw(st.integers(0, 20_000)))
@@ -50,14 +73,20 @@ def placement_instances(draw: st.DrawFn) -> dict[str, Any]:
         policy["max_provider_share"] = draw(st.sampled_from([0.5, 0.75]))
     if draw(st.booleans()):
         policy["min_average_quality"] = draw(st.sampled_from([2.5, 3.5]))
-    return {"kind": "placements", "name": "random", "providers": providers, "referrals": referrals,
-            "policy": policy}  # fmt: skip
+    return {
+        "kind": "placements",
+        "name": "random",
+        "providers": providers,
+        "referrals": referrals,
+        "policy": policy,
+    }
 
 
 def _check(data: dict[str, Any], solver: str) -> float:
     sol = run(data, solver)
     assert sol.status is SolveStatus.OPTIMAL
-    assert sol.verification is not None and sol.verification.passed
+    assert sol.verification is not None
+    assert sol.verification.passed
     assert {u.reason for u in sol.unplaced} <= REASONS
     assert all(u.explanation for u in sol.unplaced)
     assert sol.totals is not None
