@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 
 from optimiser.errors import ProblemList
 from optimiser.schema.placements import PlacementInstance, Provider
 from optimiser.schema.staffing import Role, StaffingInstance
+
+
+# A unique pupil number: a check letter, 11 digits, then a digit or letter (DfE format).
+UPN = re.compile(r"[A-HJ-NP-RT-Z]\d{11}[0-9A-HJ-NP-RT-Z]")
 
 
 def duplicate_ids(problems: ProblemList, path: str, ids: Iterable[str]) -> None:
@@ -80,6 +85,12 @@ def check_placements(instance: PlacementInstance) -> None:
     duplicate_ids(problems, "lots", (lot.id for lot in instance.lots))
     duplicate_ids(problems, "providers", (p.id for p in instance.providers))
     duplicate_ids(problems, "referrals", (r.reference for r in instance.referrals))
+    upn_like = [i for i, r in enumerate(instance.referrals) if UPN.fullmatch(r.reference)]
+    for i in upn_like:  # the reference itself is not repeated: it may be a real pupil number
+        problems.add(
+            f"referrals[{i}].reference",
+            "looks like a unique pupil number; use a pseudonymous reference",
+        )
     lots = {lot.id for lot in instance.lots}
     providers = {p.id: p for p in instance.providers}
     for i, p in enumerate(instance.providers):

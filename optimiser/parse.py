@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, TypeAdapter, ValidationError
 
-from optimiser.checks import check_placements, check_staffing
+from optimiser.checks import UPN, check_placements, check_staffing
 from optimiser.errors import InstanceError, Problem
 from optimiser.schema.placements import PlacementInstance
 from optimiser.schema.staffing import StaffingInstance
@@ -77,7 +77,7 @@ def _ids_at(data: Any, loc: tuple[int | str, ...]) -> tuple[str, ...]:
             break
         if isinstance(part, int) and isinstance(node, dict):
             ident = node.get("id", node.get("reference"))
-            if isinstance(ident, str) and len(ident) <= 64:
+            if isinstance(ident, str) and len(ident) <= 64 and not UPN.fullmatch(ident):
                 ids.append(ident)
     return tuple(ids)
 

@@ -53,3 +53,12 @@ def test_reference_errors_at_once() -> None:
 def test_a_secret_in_a_wrong_typed_field_is_not_echoed() -> None:
     data = instance([provider("P")], [referral("R1", key_stage=SECRET)])
     assert "referrals[0].key_stage" in _problems(data)
+
+
+def test_a_reference_that_looks_like_a_pupil_number_is_refused_and_not_echoed() -> None:
+    upn = "A12345678901B"
+    with pytest.raises(InstanceError) as caught:
+        parse_placements(instance([provider("P")], [referral(upn)]))
+    message = str(caught.value)
+    assert "referrals[0].reference: looks like a unique pupil number" in message
+    assert upn not in message
