@@ -10,7 +10,6 @@ from optimiser.errors import ProblemList
 from optimiser.schema.placements import PlacementInstance, Provider
 from optimiser.schema.staffing import Role, StaffingInstance
 
-
 # A unique pupil number: a check letter, 11 digits, then a digit or letter (DfE format).
 UPN = re.compile(r"[A-HJ-NP-RT-Z]\d{11}[0-9A-HJ-NP-RT-Z]")
 
