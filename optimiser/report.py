@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from optimiser.schema.common import Statistics, Verification
 from optimiser.schema.staffing import CATEGORY_LABEL, Category, StaffingInstance
 from optimiser.schema.staffing_solution import StaffingSolution
 
@@ -50,13 +51,17 @@ def show_staffing(console: Console, instance: StaffingInstance, sol: StaffingSol
         _groups(console, instance, sol)
         _ledger(console, sol)
         _binding(console, sol)
-    s = sol.statistics
+    footer(console, sol.statistics, sol.verification)
+
+
+def footer(console: Console, s: Statistics, verification: Verification | None) -> None:
+    """How the answer was obtained, in one dim line."""
+    notes = "".join(f", {n}" for n in s.notes)
+    checked = f"; verifier: {verification.checks} checks passed" if verification else ""
     console.print(
         f"[dim]{s.solver} ({s.solver_version}); {s.variables} variables, {s.constraints} "
-        f"constraints; build {s.build_seconds:.3f}s, solve {s.solve_seconds:.3f}s, "
-        f"verify {s.verify_seconds:.3f}s"
-        + (f"; verifier: {sol.verification.checks} checks passed" if sol.verification else "")
-        + "[/]"
+        f"constraints{notes}; build {s.build_seconds:.3f}s, solve {s.solve_seconds:.3f}s, "
+        f"verify {s.verify_seconds:.3f}s{checked}[/]"
     )
 
 

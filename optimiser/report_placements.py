@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from optimiser.report import gbp, table
+from optimiser.report import footer, gbp, table
 from optimiser.schema.placements_solution import PlacementSolution
 
 SHOWN = 25
@@ -26,14 +26,7 @@ def show_placements(console: Console, sol: PlacementSolution) -> None:
         _placements(console, sol)
         _unplaced(console, sol)
         _utilisation(console, sol)
-    s = sol.statistics
-    console.print(
-        f"[dim]{s.solver} ({s.solver_version}); {s.variables} variables, {s.constraints} "
-        f"constraints, {', '.join(s.notes)}; build {s.build_seconds:.3f}s, solve "
-        f"{s.solve_seconds:.3f}s, verify {s.verify_seconds:.3f}s"
-        + (f"; verifier: {sol.verification.checks} checks passed" if sol.verification else "")
-        + "[/]"
-    )
+    footer(console, sol.statistics, sol.verification)
 
 
 def _placements(console: Console, sol: PlacementSolution) -> None:

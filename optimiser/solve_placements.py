@@ -8,7 +8,7 @@ import time
 from optimiser.backends.cpsat import solve_cpsat
 from optimiser.backends.flow import solve_flow
 from optimiser.backends.highs_mip import solve_highs
-from optimiser.errors import BackendError, VerificationError
+from optimiser.errors import BackendError
 from optimiser.explain.placements import explain_unplaced
 from optimiser.models import placements as model
 from optimiser.models import placements_extract as extract
@@ -16,7 +16,7 @@ from optimiser.options import SolveOptions
 from optimiser.schema.common import Statistics
 from optimiser.schema.placements import PlacementInstance
 from optimiser.schema.placements_solution import PlacementSolution
-from optimiser.status import SolveStatus
+from optimiser.verdict import judge
 from optimiser.verify_placements import verify_placements
 
 log = logging.getLogger(__name__)
@@ -95,14 +95,7 @@ def solve_placements(
     started = time.perf_counter()
     verdict = verify_placements(instance, solution)
     stats = stats.model_copy(update={"verify_seconds": round(time.perf_counter() - started, 4)})
+    status, stats = judge(plan.status, verdict, stats)
     if not verdict.passed:
-        if plan.status is SolveStatus.OPTIMAL:
-            raise VerificationError(verdict.violations)
-        notes = [*stats.notes, "the solver's incumbent failed verification"]
-        return base.model_copy(
-            update={
-                "status": SolveStatus.NO_SOLUTION,
-                "statistics": stats.model_copy(update={"notes": notes}),
-            }
-        )
+        return base.model_copy(update={"status": status, "statistics": stats})
     return solution.model_copy(update={"verification": verdict, "statistics": stats})

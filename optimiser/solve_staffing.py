@@ -8,7 +8,6 @@ import time
 import pulp
 
 from optimiser.backends import pulp_backend
-from optimiser.errors import VerificationError
 from optimiser.explain.staffing import binding_rules, diagnose
 from optimiser.models import staffing as model
 from optimiser.models import staffing_extract as extract
@@ -17,6 +16,7 @@ from optimiser.schema.common import Statistics
 from optimiser.schema.staffing import StaffingInstance
 from optimiser.schema.staffing_solution import StaffingSolution
 from optimiser.status import SolveStatus
+from optimiser.verdict import judge
 from optimiser.verify_staffing import verify_staffing
 
 log = logging.getLogger(__name__)
@@ -121,17 +121,10 @@ def _verified(
     stats = plan.statistics.model_copy(
         update={"verify_seconds": round(time.perf_counter() - started, 4)}
     )
+    status, stats = judge(status, verdict, stats)
     if not verdict.passed:
-        if status is SolveStatus.OPTIMAL:
-            raise VerificationError(verdict.violations)
         log.warning("time-limited staffing plan failed verification; reported as no_solution")
-        notes = [*stats.notes, "the solver's incumbent failed verification"]
-        return base.model_copy(
-            update={
-                "status": SolveStatus.NO_SOLUTION,
-                "statistics": stats.model_copy(update={"notes": notes}),
-            }
-        )
+        return base.model_copy(update={"status": status, "statistics": stats})
     return plan.model_copy(update={"verification": verdict, "statistics": stats})
 
 

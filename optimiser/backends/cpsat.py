@@ -12,7 +12,7 @@ from ortools.sat.python import cp_model
 
 from optimiser.errors import BackendError
 from optimiser.models.placements import Assignment, PlacementModel
-from optimiser.models.placements_linear import linear_form
+from optimiser.models.placements_linear import decode, linear_form
 from optimiser.options import SolveOptions
 from optimiser.status import SolveStatus
 
@@ -61,14 +61,8 @@ def solve_cpsat(model: PlacementModel, options: SolveOptions) -> Assignment:
     if code not in _STATUS:
         raise BackendError(f"CP-SAT ended with status {solver.status_name(code)}")
     status = _STATUS[code]
-    choice = np.full(model.n_referrals, -1, np.int64)
-    days: dict[int, list[int]] = {}
-    if status.has_solution:
-        values = np.array([solver.value(v) for v in cols[:n_bool]])
-        chosen = np.flatnonzero(values[: form.n_pairs] > 0)
-        choice[model.pairs.ref[chosen]] = chosen
-        for z in np.flatnonzero(values[form.n_pairs :] > 0):
-            days.setdefault(int(form.z_pair[z]), []).append(int(form.z_day[z]))
+    values = np.array([solver.value(v) for v in cols[:n_bool]] if status.has_solution else [0.0])
+    choice, days = decode(form, model.n_referrals, model.pairs.ref, values.astype(float))
     bound = solver.best_objective_bound / 100 + form.offset if status.has_solution else None
     return Assignment(
         choice=choice,

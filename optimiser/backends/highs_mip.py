@@ -11,7 +11,7 @@ import numpy as np
 
 from optimiser.errors import BackendError
 from optimiser.models.placements import Assignment, PlacementModel
-from optimiser.models.placements_linear import LinearForm, linear_form
+from optimiser.models.placements_linear import LinearForm, decode, linear_form
 from optimiser.options import SolveOptions
 from optimiser.status import SolveStatus
 
@@ -57,14 +57,8 @@ def solve_highs(model: PlacementModel, options: SolveOptions) -> Assignment:
     seconds = time.perf_counter() - started
     info = h.getInfo()
     status = map_highs_status(h.getModelStatus(), info.primal_solution_status == 2)
-    choice = np.full(model.n_referrals, -1, np.int64)
-    days: dict[int, list[int]] = {}
-    if status.has_solution:
-        x = np.asarray(h.getSolution().col_value)
-        chosen = np.flatnonzero(x[: form.n_pairs] > 0.5)
-        choice[model.pairs.ref[chosen]] = chosen
-        for k in np.flatnonzero(x[form.n_pairs : form.n_pairs + len(form.z_pair)] > 0.5):
-            days.setdefault(int(form.z_pair[k]), []).append(int(form.z_day[k]))
+    x = np.asarray(h.getSolution().col_value) if status.has_solution else np.zeros(0)
+    choice, days = decode(form, model.n_referrals, model.pairs.ref, x)
     bound = float(info.mip_dual_bound) + form.offset if status.has_solution else None
     return Assignment(
         choice=choice,

@@ -160,3 +160,16 @@ def _quality_row(rows: _Rows, model: PlacementModel) -> None:
     if q_min is not None:
         margin = model.quality - q_min
         rows.add(np.arange(len(model.pairs)), margin, 0.0, INF, scale=10.0, name="quality")
+
+
+def decode(
+    form: LinearForm, n_referrals: int, ref: Ints, x: Floats
+) -> tuple[Ints, dict[int, list[int]]]:
+    """Column values -> the chosen pair per referral (-1: unplaced) and each packed pair's days."""
+    choice = np.full(n_referrals, -1, np.int64)
+    chosen = np.flatnonzero(x[: form.n_pairs] > 0.5)
+    choice[ref[chosen]] = chosen
+    days: dict[int, list[int]] = {}
+    for z in np.flatnonzero(x[form.n_pairs : form.n_pairs + len(form.z_pair)] > 0.5):
+        days.setdefault(int(form.z_pair[z]), []).append(int(form.z_day[z]))
+    return choice, days
