@@ -1,21 +1,73 @@
-"""create_app(): routers and error handlers."""
+"""create_app(): routers, middleware and error handlers. Thin: every rule lives in optimiser/."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
-from optimiser import __name__ as engine_name
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+
+from api import problems
+from api.limits import BodyLimit
+from api.routes import health, instances, jobs, solve
+from api.runner import Runner
+from api.settings import Settings
+from api.store import JobStore
+
+log = logging.getLogger("api")
 
 
-def create_app() -> FastAPI:
-    """The application; each call builds a fresh one (no module-level state)."""
+def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> FastAPI:
+    """A fresh application; the job store and runner live on app.state for its lifetime."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.store = JobStore(settings.db_path)
+        app.state.runner = Runner(settings, app.state.store)
+        if run_jobs:
+            app.state.runner.start()
+        log.info("ready: %d workers, data in %s", settings.workers, settings.data_dir)
+        yield
+        if run_jobs:
+            app.state.runner.stop()
+
     app = FastAPI(
-        title="optimiser", version="0.1.0", description=f"HTTP API over the {engine_name} engine."
+        title="optimiser",
+        version="0.1.0",
+        description="Staffing mix and Alternative Provision placements for local authorities.",
+        lifespan=lifespan,
     )
-
-    @app.get("/healthz", tags=["health"])
-    def healthz() -> dict[str, str]:
-        """Liveness: the process answers."""
-        return {"status": "ok"}
-
+    app.state.settings = settings
+    problems.install(app)
+    for router in (health.router, solve.router, jobs.router, instances.router):
+        app.include_router(router)
+    app.middleware("http")(_log_requests)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["X-API-Key", "Content-Type", "Idempotency-Key"],
+        )
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app
+
+
+async def _log_requests(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """Method, path, status and time: never bodies, queries or headers."""
+    started = time.perf_counter()
+    response = await call_next(request)
+    log.info(
+        "%s %s %d %.1fms",
+        request.method,
+        request.url.path,
+        response.status_code,
+        (time.perf_counter() - started) * 1000,
+    )
+    return response

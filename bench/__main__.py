@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from optimiser import SolveOptions, load_instance, solve
-from optimiser.errors import BackendError
+from optimiser.errors import OptionError
 from optimiser.schema.placements_solution import PlacementSolution
 from optimiser.schema.staffing_solution import StaffingSolution
 
@@ -65,7 +65,7 @@ def main() -> None:
         for solver in PLACEMENT_SOLVERS if kind == "placements" else STAFFING_SOLVERS:
             try:
                 rows.append((solver, *_median_solve(path, solver, repeats)))
-            except BackendError as exc:
+            except OptionError as exc:
                 table.add_row(path.stem, solver, f"n/a: {exc}", "", "", "", "")
         fastest = min(r[1] for r in rows)
         for solver, wall, solver_s, objective, status in rows:

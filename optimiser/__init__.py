@@ -1,6 +1,12 @@
 """optimiser: staffing mix and Alternative Provision placement planning for local authorities."""
 
-from optimiser.errors import BackendError, InstanceError, OptimiserError, VerificationError
+from optimiser.errors import (
+    BackendError,
+    InstanceError,
+    OptimiserError,
+    OptionError,
+    VerificationError,
+)
 from optimiser.io import load_instance
 from optimiser.options import SolveOptions
 from optimiser.parse import parse_instance, parse_placements, parse_staffing
@@ -15,6 +21,7 @@ __all__ = [
     "BackendError",
     "InstanceError",
     "OptimiserError",
+    "OptionError",
     "PlacementInstance",
     "PlacementSolution",
     "SolveOptions",

@@ -131,3 +131,11 @@ def _check_offers(
             problems.add(
                 f"offers[{i}].lot", "the provider is not approved for this lot", o.provider, o.lot
             )
+
+
+def check_instance(instance: StaffingInstance | PlacementInstance) -> None:
+    """The cross-entity checks of an instance of either kind."""
+    if isinstance(instance, StaffingInstance):
+        check_staffing(instance)
+    else:
+        check_placements(instance)

@@ -39,6 +39,12 @@ class InstanceError(OptimiserError):
         super().__init__(f"{summary} ({len(self.problems)} problem(s)):\n{lines}")
 
 
+class OptionError(OptimiserError):
+    """A solve option that does not fit the instance (say, a backend that cannot express it)."""
+
+    code = "invalid_option"
+
+
 class BackendError(OptimiserError):
     """A solver failed, or returned a plan that the independent verifier rejected."""
 

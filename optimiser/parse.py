@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, TypeAdapter, ValidationError
 
-from optimiser.checks import UPN, check_placements, check_staffing
+from optimiser.checks import UPN, check_instance
 from optimiser.errors import InstanceError, Problem
 from optimiser.schema.placements import PlacementInstance
 from optimiser.schema.staffing import StaffingInstance
@@ -28,10 +28,7 @@ def parse_instance(data: Any) -> StaffingInstance | PlacementInstance:
         instance = _INSTANCE.validate_python(data)
     except ValidationError as exc:
         raise InstanceError(problems_from_validation(exc, data)) from None
-    if isinstance(instance, StaffingInstance):
-        check_staffing(instance)
-    else:
-        check_placements(instance)
+    check_instance(instance)
     return instance
 
 

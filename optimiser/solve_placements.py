@@ -8,7 +8,7 @@ import time
 from optimiser.backends.cpsat import solve_cpsat
 from optimiser.backends.flow import solve_flow
 from optimiser.backends.highs_mip import solve_highs
-from optimiser.errors import BackendError
+from optimiser.errors import OptionError
 from optimiser.explain.placements import explain_unplaced
 from optimiser.models import placements as model
 from optimiser.models import placements_extract as extract
@@ -33,9 +33,9 @@ def choose_backend(built: model.PlacementModel, forced: str | None) -> tuple[str
     blockers = model.flow_blockers(built)
     if forced is not None:
         if forced not in BACKENDS:
-            raise BackendError(f"unknown placement backend; use one of {', '.join(BACKENDS)}")
+            raise OptionError(f"unknown placement backend; use one of {', '.join(BACKENDS)}")
         if forced == "flow" and blockers:
-            raise BackendError(f"min-cost flow cannot express {', '.join(blockers)}")
+            raise OptionError(f"min-cost flow cannot express {', '.join(blockers)}")
         return forced, "chosen by the user"
     if not blockers:
         return "flow", "no side constraint: min-cost flow is exact"

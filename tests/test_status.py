@@ -58,8 +58,8 @@ def test_infeasible_lp_is_infeasible() -> None:
         assert run(prob, SolveOptions(solver=solver)).status is SolveStatus.INFEASIBLE
 
 
-def test_unknown_solver_is_a_backend_error() -> None:
-    from optimiser.errors import BackendError
+def test_unknown_solver_is_an_option_error() -> None:
+    from optimiser.errors import OptionError
 
-    with pytest.raises(BackendError, match="unknown LP solver"):
+    with pytest.raises(OptionError, match="unknown LP solver"):
         run(_market_split(1), SolveOptions(solver="gurobi"))

@@ -15,7 +15,7 @@ from typing import Any
 
 import pulp
 
-from optimiser.errors import BackendError
+from optimiser.errors import BackendError, OptionError
 from optimiser.options import LpSolver, SolveOptions
 from optimiser.status import SolveStatus
 
@@ -50,7 +50,7 @@ def lp_solver(options: SolveOptions) -> LpSolver:
     try:
         return LpSolver(options.solver or LpSolver.HIGHS)
     except ValueError:
-        raise BackendError(
+        raise OptionError(
             f"unknown LP solver; use one of {', '.join(s.value for s in LpSolver)}"
         ) from None
 

@@ -1,0 +1,142 @@
+"""RFC 9457 problem details: every error is application/problem+json with a stable code.
+
+Validation errors list each field path and message and never echo a submitted value.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+
+from optimiser.errors import BackendError, InstanceError, OptimiserError, OptionError
+from optimiser.parse import format_path
+
+log = logging.getLogger("api")
+
+MEDIA = "application/problem+json"
+
+TITLES = {
+    400: "Bad request",
+    401: "Unauthorised",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Payload too large",
+    422: "Unprocessable content",
+    429: "Too many requests",
+    500: "Internal server error",
+    503: "Service unavailable",
+}
+
+
+class FieldError(BaseModel):
+    path: str
+    message: str
+    ids: list[str] = Field(default_factory=list)
+
+
+class Problem(BaseModel):
+    type: str = "about:blank"
+    title: str
+    status: int
+    code: str = Field(description="Stable machine-readable code.")
+    detail: str = ""
+    errors: list[FieldError] = Field(default_factory=list)
+
+
+def problem(
+    status: int,
+    code: str,
+    detail: str = "",
+    errors: list[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body = Problem(
+        title=TITLES.get(status, "Error"),
+        status=status,
+        code=code,
+        detail=detail,
+        errors=errors or [],
+    )
+    return JSONResponse(body.model_dump(), status_code=status, media_type=MEDIA, headers=headers)
+
+
+def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the problem responses a route can give."""
+    return {
+        c: {
+            "model": Problem,
+            "description": TITLES.get(c, "Error"),
+            "content": {MEDIA: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for c in codes
+    }
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            FieldError(path=format_path(_strip(tuple(e["loc"]))), message=_message(e))
+            for e in exc.errors()
+        ]
+        return problem(422, "invalid_request", f"{len(errors)} problem(s) in the request", errors)
+
+    @app.exception_handler(InstanceError)
+    async def _instance(request: Request, exc: InstanceError) -> JSONResponse:
+        errors = [FieldError(path=p.path, message=p.message, ids=list(p.ids)) for p in exc.problems]
+        return problem(422, exc.code, f"{len(errors)} problem(s) in the instance", errors)
+
+    @app.exception_handler(OptionError)
+    async def _option(request: Request, exc: OptionError) -> JSONResponse:
+        return problem(422, exc.code, str(exc))
+
+    @app.exception_handler(BackendError)
+    async def _backend(request: Request, exc: BackendError) -> JSONResponse:
+        log.error("solver failure: %s", exc.code)
+        return problem(500, exc.code, "the solver failed; the request was valid")
+
+    @app.exception_handler(OptimiserError)
+    async def _engine(request: Request, exc: OptimiserError) -> JSONResponse:
+        return problem(422, exc.code, str(exc))
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> JSONResponse:
+        code = (
+            str(exc.detail)
+            if isinstance(exc.detail, str) and exc.detail.isidentifier()
+            else "http_error"
+        )
+        return problem(exc.status_code, code, "", headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, exc: Exception) -> JSONResponse:
+        log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
+        return problem(500, "internal_error", "an internal error; nothing about it is shown")
+
+
+def _strip(loc: tuple[Any, ...]) -> tuple[int | str, ...]:
+    """Drop FastAPI's 'body' prefix and pydantic's union tags from a location."""
+    out = (
+        [p for p in loc[1:] if p not in ("staffing", "placements")]
+        if loc[:1] == ("body",)
+        else list(loc)
+    )
+    return tuple(out)
+
+
+def _message(error: Any) -> str:
+    kind = error.get("type", "")
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "json_invalid":
+        return "the body is not valid JSON"
+    return str(error.get("msg", "invalid")).removeprefix("Value error, ")

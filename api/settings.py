@@ -1,0 +1,73 @@
+"""Configuration from options or environment variables named OPTIMISER_* (pydantic-settings)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from optimiser.options import SolveOptions
+
+
+def hash_key(key: str) -> str:
+    """API keys are kept only as SHA-256 hashes."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="OPTIMISER_", frozen=True, extra="ignore")
+
+    api_keys: Annotated[frozenset[str], NoDecode] = Field(
+        default=frozenset(),
+        description="Comma-separated API keys, each in clear or as sha256:<hex>; kept hashed.",
+    )
+    local_only: bool = Field(
+        default=False, description="Serve without keys, bound to loopback only."
+    )
+    data_dir: Path = Field(default=Path("data"), description="Folder of the SQLite job store.")
+    workers: int = Field(default_factory=lambda: os.cpu_count() or 2, ge=1, le=256)
+    max_queued: int = Field(default=100, ge=1, description="Queued jobs beyond which: 429.")
+    sync_time_limit_seconds: float = Field(default=10.0, gt=0, description="Cap for /solve.")
+    job_time_limit_seconds: float = Field(default=600.0, gt=0, description="Cap for a job.")
+    watchdog_grace_seconds: float = Field(default=10.0, ge=0)
+    max_body_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    retention_days: float = Field(default=7.0, gt=0)
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
+    page_size: int = Field(default=50, ge=1, le=1000)
+    instances_dir: Path = Field(
+        default=Path(__file__).resolve().parent.parent / "instances",
+        description="Folder of the bundled instances served at /v1/instances.",
+    )
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _hash_keys(cls, value: object) -> frozenset[str]:
+        if isinstance(value, str):
+            value = [k for k in value.split(",") if k.strip()]
+        keys = [str(k).strip() for k in value or []]  # type: ignore[attr-defined]
+        return frozenset(k.removeprefix("sha256:") if _is_hash(k) else hash_key(k) for k in keys)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> tuple[str, ...]:
+        if isinstance(value, str):
+            return tuple(o.strip() for o in value.split(",") if o.strip())
+        return tuple(value or ())  # type: ignore[arg-type]
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "jobs.sqlite3"
+
+    def capped(self, options: SolveOptions, *, sync: bool) -> SolveOptions:
+        """The caller's options with the time limit capped by configuration."""
+        cap = self.sync_time_limit_seconds if sync else self.job_time_limit_seconds
+        wanted = options.time_limit_seconds or cap
+        return options.model_copy(update={"time_limit_seconds": min(wanted, cap)})
+
+
+def _is_hash(key: str) -> bool:
+    return key.startswith("sha256:")
