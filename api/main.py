@@ -23,17 +23,17 @@ log = logging.getLogger("api")
 def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> FastAPI:
     """A fresh application; the job store and runner live on app.state for its lifetime."""
     settings = settings or Settings()
+    store = JobStore(settings.db_path)
+    runner = Runner(settings, store)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.store = JobStore(settings.db_path)
-        app.state.runner = Runner(settings, app.state.store)
         if run_jobs:
-            app.state.runner.start()
+            runner.start()
         log.info("ready: %d workers, data in %s", settings.workers, settings.data_dir)
         yield
         if run_jobs:
-            app.state.runner.stop()
+            runner.stop()
 
     app = FastAPI(
         title="optimiser",
@@ -42,6 +42,8 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Fa
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.store = store
+    app.state.runner = runner
     problems.install(app)
     for router in (health.router, solve.router, jobs.router, instances.router):
         app.include_router(router)
