@@ -179,3 +179,7 @@ def serve_command(
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -64,7 +64,8 @@ def _message(kind: str, msg: str) -> str:
 
 
 def _ids_at(data: Any, loc: tuple[int | str, ...]) -> tuple[str, ...]:
-    """The `id` (or `reference`) of each list item on the path, where the input has one."""
+    """The `id` of each list item on the path, where the input has one. Referral references
+    are never repeated: they identify children, and the path already says which item."""
     ids: list[str] = []
     node = data
     for part in loc:
@@ -73,7 +74,7 @@ def _ids_at(data: Any, loc: tuple[int | str, ...]) -> tuple[str, ...]:
         except (KeyError, IndexError, TypeError):
             break
         if isinstance(part, int) and isinstance(node, dict):
-            ident = node.get("id", node.get("reference"))
+            ident = node.get("id")
             if isinstance(ident, str) and len(ident) <= 64 and not UPN.fullmatch(ident):
                 ids.append(ident)
     return tuple(ids)

@@ -100,7 +100,10 @@ def test_cross_entity_problems_name_ids(client: TestClient) -> None:
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "invalid_instance"
-    assert {tuple(e["ids"]) for e in body["errors"]} >= {("DPS-001",), ("DPS-003", "no_such_lot")}
+    paths = {e["path"]: e["ids"] for e in body["errors"]}
+    assert paths["referrals[1].reference"] == []
+    assert paths["referrals[2].lots"] == ["no_such_lot"]
+    assert "DPS-00" not in response.text  # references identify children: never repeated
 
 
 def test_malformed_json_and_wrong_option(client: TestClient) -> None:
