@@ -33,12 +33,21 @@ def kill_group(pid: int, sig: int = signal.SIGKILL) -> None:
         os.killpg(pid, sig)
 
 
-def group_alive(pid: int) -> bool:
+def group_alive(pgid: int) -> bool:
+    """Whether any process of the group is still running (zombies, dead but not yet reaped
+    by their parent, do not count)."""
     try:
-        os.killpg(pid, 0)
+        os.killpg(pgid, 0)
     except (ProcessLookupError, PermissionError):
         return False
-    return True
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":  # fields: state, ppid, pgrp, ...
+            return True
+    return False
 
 
 class Runner:
