@@ -83,8 +83,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
-            FieldError(path=format_path(_strip(tuple(e["loc"]))), message=_message(e))
-            for e in exc.errors()
+            FieldError(path=format_path(_strip(e)), message=_message(e)) for e in exc.errors()
         ]
         return problem(422, "invalid_request", f"{len(errors)} problem(s) in the request", errors)
 
@@ -121,20 +120,21 @@ def install(app: FastAPI) -> None:
         return problem(500, "internal_error", "an internal error; nothing about it is shown")
 
 
-def _strip(loc: tuple[Any, ...]) -> tuple[int | str, ...]:
-    """Drop FastAPI's 'body' prefix and pydantic's union tags from a location."""
-    out = (
-        [p for p in loc[1:] if p not in ("staffing", "placements")]
-        if loc[:1] == ("body",)
-        else list(loc)
-    )
+def _strip(error: Any) -> tuple[int | str, ...]:
+    """The location without FastAPI's 'body' prefix, pydantic's union tags, or the name of an
+    unknown key (submitted content, never repeated)."""
+    loc = tuple(error["loc"])
+    tags = ("staffing", "placements")
+    out = [p for p in loc[1:] if p not in tags] if loc[:1] == ("body",) else list(loc)
+    if error.get("type") == "extra_forbidden":
+        out = out[:-1]
     return tuple(out)
 
 
 def _message(error: Any) -> str:
     kind = error.get("type", "")
     if kind == "extra_forbidden":
-        return "unknown field"
+        return "has an unknown field (its name is not repeated)"
     if kind == "missing":
         return "required field is missing"
     if kind == "json_invalid":

@@ -42,6 +42,8 @@ def problems_from_validation(exc: ValidationError, data: Any) -> list[Problem]:
         loc = tuple(err["loc"])
         if loc and loc[0] in KINDS:  # the discriminated union names the kind first
             loc = loc[1:]
+        if err["type"] == "extra_forbidden":  # the key's name is submitted content: not repeated
+            loc = loc[:-1]
         problems.append(
             Problem(format_path(loc), _message(err["type"], err["msg"]), _ids_at(data, loc))
         )
@@ -57,7 +59,7 @@ def format_path(loc: tuple[int | str, ...]) -> str:
 
 def _message(kind: str, msg: str) -> str:
     if kind == "extra_forbidden":
-        return "unknown field"
+        return "has an unknown field (its name is not repeated)"
     if kind == "missing":
         return "required field is missing"
     return msg.removeprefix("Value error, ")

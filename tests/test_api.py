@@ -87,7 +87,7 @@ def test_bad_bodies_are_422_problems_that_echo_nothing(client: TestClient) -> No
         paths = {e["path"] for e in body["errors"]}
         assert {
             "staff_groups[0].fte_available",
-            "functions[0].colour",
+            "functions[0]",
             "funding_sources[0].amount_gbp",
         } <= paths
 

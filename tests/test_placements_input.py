@@ -32,7 +32,8 @@ def test_field_errors_at_once() -> None:
     assert "providers[0].places" in text
     assert "referrals[0]: start_week is after end_week" in text
     assert "referrals[1].days_per_week" in text
-    assert "referrals[2].pupil_name: unknown field" in text
+    assert "referrals[2]: has an unknown field (its name is not repeated)" in text
+    assert "pupil_name" not in text
     for reference in ("R1", "R2", "R3"):  # references identify children: never repeated
         assert f"ids: {reference}" not in text
 

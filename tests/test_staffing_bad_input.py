@@ -33,7 +33,8 @@ def test_field_errors_are_all_reported_at_once() -> None:
     assert "[ids: advisers]" in text
     assert "staff_groups[1].cost_per_fte_gbp" in text
     assert "[ids: admin]" in text
-    assert "functions[0].colour: unknown field [ids: statutory]" in text
+    assert "functions[0]: has an unknown field (its name is not repeated) [ids: statutory]" in text
+    assert "colour" not in text
     assert "bands[0]: min_share exceeds max_share" in text
     assert "funding_sources[0].amount_gbp" in text
     assert "[ids: dsg]" in text
