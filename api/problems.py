@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
@@ -107,17 +108,25 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> JSONResponse:
-        code = (
-            str(exc.detail)
-            if isinstance(exc.detail, str) and exc.detail.isidentifier()
-            else "http_error"
-        )
-        return problem(exc.status_code, code, "", headers=getattr(exc, "headers", None))
+        detail = exc.detail if isinstance(exc.detail, str) else ""
+        code = detail if detail.isidentifier() else "http_error"
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:  # every method of every route on this path
+            headers["Allow"] = ", ".join(_allowed(request))
+        return problem(exc.status_code, code, "", headers=headers)
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> JSONResponse:
         log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
         return problem(500, "internal_error", "an internal error; nothing about it is shown")
+
+
+def _allowed(request: Request) -> list[str]:
+    methods: set[str] = set()
+    for route in request.app.routes:
+        if isinstance(route, APIRoute) and route.path_regex.match(request.url.path):
+            methods |= route.methods
+    return sorted(methods)
 
 
 def _strip(error: Any) -> tuple[int | str, ...]:

@@ -33,8 +33,8 @@ router = APIRouter(prefix="/v1/jobs", tags=["jobs"], dependencies=[Depends(calle
 class JobOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     solver: Literal["highs", "cbc", "flow", "cpsat"] | None = None
-    time_limit_seconds: float | None = Field(default=None, gt=0, le=86_400)
-    mip_gap: float = Field(default=1e-4, ge=0, le=1)
+    time_limit_seconds: float | None = Field(default=None, strict=True, gt=0, le=86_400)
+    mip_gap: float = Field(default=1e-4, strict=True, ge=0, le=1)
 
 
 class JobRequest(BaseModel):
@@ -121,7 +121,9 @@ JOB_EXAMPLE = examples.examples(
 )
 
 
-@router.post("", status_code=202, response_model=JobStatus, responses=responses(401, 413, 422, 429))
+@router.post(
+    "", status_code=202, response_model=JobStatus, responses=responses(400, 401, 413, 422, 429)
+)
 def submit_job(  # noqa: PLR0917 (FastAPI injects each parameter)
     body: Annotated[JobRequest, Body(openapi_examples=JOB_EXAMPLE)],
     response: Response,

@@ -21,8 +21,9 @@ from optimiser import (
 from optimiser.checks import check_instance
 
 router = APIRouter(prefix="/v1", tags=["solve"], dependencies=[Depends(caller)])
-SolverName = Literal["highs", "cbc", "flow", "cpsat"]
-ERRORS = responses(401, 413, 422, 500)
+LpSolverName = Literal["highs", "cbc"]
+PlacementSolverName = Literal["flow", "highs", "cpsat"]
+ERRORS = responses(400, 401, 413, 422, 500)
 
 StaffingBody = Annotated[
     StaffingInstance, Body(openapi_examples=examples.examples(examples.STAFFING, "Two functions"))
@@ -40,9 +41,7 @@ class Validity(BaseModel):
     counts: dict[str, int]
 
 
-def _options(
-    solver: SolverName | None, time_limit: float | None, settings: SettingsDep
-) -> SolveOptions:
+def _options(solver: str | None, time_limit: float | None, settings: SettingsDep) -> SolveOptions:
     return settings.capped(SolveOptions(solver=solver, time_limit_seconds=time_limit), sync=True)
 
 
@@ -50,7 +49,7 @@ def _options(
 def solve_staffing_route(
     instance: StaffingBody,
     settings: SettingsDep,
-    solver: Annotated[SolverName | None, Query()] = None,
+    solver: Annotated[LpSolverName | None, Query()] = None,
     time_limit_seconds: Annotated[float | None, Query(gt=0, le=86_400)] = None,
 ) -> StaffingSolution:
     """Plan the staffing mix now; plain `def`, so the solve never blocks the event loop."""
@@ -62,7 +61,7 @@ def solve_staffing_route(
 def solve_placements_route(
     instance: PlacementBody,
     settings: SettingsDep,
-    solver: Annotated[SolverName | None, Query()] = None,
+    solver: Annotated[PlacementSolverName | None, Query()] = None,
     time_limit_seconds: Annotated[float | None, Query(gt=0, le=86_400)] = None,
 ) -> PlacementSolution:
     """Place the referrals now; every unplaced referral comes with its reason."""
@@ -70,7 +69,7 @@ def solve_placements_route(
     return solve(instance, _options(solver, time_limit_seconds, settings))
 
 
-@router.post("/staffing/validate", response_model=Validity, responses=responses(401, 413, 422))
+@router.post("/staffing/validate", response_model=Validity, responses=responses(400, 401, 413, 422))
 def validate_staffing_route(instance: StaffingBody) -> Validity:
     """The same checks as a solve, without solving."""
     check_instance(instance)
@@ -78,7 +77,9 @@ def validate_staffing_route(instance: StaffingBody) -> Validity:
     return Validity(valid=True, kind="staffing", counts=counts)
 
 
-@router.post("/placements/validate", response_model=Validity, responses=responses(401, 413, 422))
+@router.post(
+    "/placements/validate", response_model=Validity, responses=responses(400, 401, 413, 422)
+)
 def validate_placements_route(instance: PlacementBody) -> Validity:
     """The same checks as a solve, without solving."""
     check_instance(instance)

@@ -10,7 +10,7 @@ from importlib.metadata import version
 import numpy as np
 from ortools.sat.python import cp_model
 
-from optimiser.errors import BackendError
+from optimiser.errors import BackendError, OptionError
 from optimiser.models.placements import Assignment, PlacementModel
 from optimiser.models.placements_linear import decode, linear_form
 from optimiser.options import SolveOptions
@@ -58,6 +58,11 @@ def solve_cpsat(model: PlacementModel, options: SolveOptions) -> Assignment:
     started = time.perf_counter()
     code = solver.solve(m)
     seconds = time.perf_counter() - started
+    if code == cp_model.MODEL_INVALID:
+        raise OptionError(
+            "CP-SAT cannot take this instance (its costs overflow CP-SAT's whole-"
+            "number arithmetic); use highs or flow"
+        )
     if code not in _STATUS:
         raise BackendError(f"CP-SAT ended with status {solver.status_name(code)}")
     status = _STATUS[code]

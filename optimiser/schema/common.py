@@ -16,9 +16,9 @@ Id = Annotated[
     ),
 ]
 Text = Annotated[str, Field(max_length=500)]
-Gbp = Annotated[float, Field(ge=0, allow_inf_nan=False, le=1e12)]
-Fte = Annotated[float, Field(ge=0, allow_inf_nan=False, le=1e6)]
-Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+Gbp = Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False, le=1e12)]
+Fte = Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False, le=1e6)]
+Share = Annotated[float, Field(strict=True, ge=0, le=1, allow_inf_nan=False)]
 
 MAX_ITEMS = 100_000
 

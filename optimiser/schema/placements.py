@@ -34,9 +34,13 @@ class PriceUnit(StrEnum):
     PLACE_YEAR = "place_year"
 
 
-Week = Annotated[int, Field(ge=1, le=520, description="Week number of the planning horizon.")]
-KeyStage = Annotated[int, Field(ge=0, le=5, description="Key stage 0 (early years) to 5.")]
-Metres = Annotated[float, Field(ge=-1e7, le=1e7, allow_inf_nan=False)]
+Week = Annotated[
+    int, Field(strict=True, ge=1, le=520, description="Week number of the planning horizon.")
+]
+KeyStage = Annotated[
+    int, Field(strict=True, ge=0, le=5, description="Key stage 0 (early years) to 5.")
+]
+Metres = Annotated[float, Field(strict=True, ge=-1e7, le=1e7, allow_inf_nan=False)]
 
 DEFAULT_LOTS = (
     ("early_intervention", "Early intervention"),
@@ -59,7 +63,11 @@ class ProviderLot(Strict):
     price_gbp: Gbp = Field(description="Quoted price, per `per`.")
     per: PriceUnit = PriceUnit.DAY
     places: int | None = Field(
-        default=None, ge=0, le=100_000, description="Places at any one time in this lot."
+        strict=True,
+        default=None,
+        ge=0,
+        le=100_000,
+        description="Places at any one time in this lot.",
     )
 
 
@@ -68,9 +76,14 @@ class Provider(Strict):
     name: Text
     lots: list[ProviderLot] = Field(min_length=1, max_length=20)
     places: int | None = Field(
-        default=None, ge=0, le=100_000, description="Places at any one time, shared across lots."
+        strict=True,
+        default=None,
+        ge=0,
+        le=100_000,
+        description="Places at any one time, shared across lots.",
     )
     places_per_weekday: int | None = Field(
+        strict=True,
         default=None,
         ge=0,
         le=100_000,
@@ -79,10 +92,12 @@ class Provider(Strict):
     open_days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS), min_length=1)
     easting_m: Metres = 0.0
     northing_m: Metres = 0.0
-    online: bool = Field(default=False, description="Delivered online: no travel.")
+    online: bool = Field(strict=True, default=False, description="Delivered online: no travel.")
     key_stages: list[KeyStage] = Field(default_factory=lambda: [1, 2, 3, 4], min_length=1)
-    registered_school: bool = False
-    quality_rating: int = Field(ge=1, le=5, description="Quality-assurance rating, 5 = best.")
+    registered_school: bool = Field(default=False, strict=True)
+    quality_rating: int = Field(
+        strict=True, ge=1, le=5, description="Quality-assurance rating, 5 = best."
+    )
     needs_supported: list[Id] = Field(default_factory=list, max_length=50)
 
     @model_validator(mode="after")
@@ -100,18 +115,22 @@ class Referral(Strict):
     reference: Id = Field(description="Pseudonymous reference: never a name or pupil number.")
     lots: list[Id] = Field(min_length=1, max_length=10, description="Acceptable lots.")
     key_stage: KeyStage
-    days_per_week: int = Field(ge=1, le=5)
+    days_per_week: int = Field(strict=True, ge=1, le=5)
     start_week: Week
     end_week: Week
     easting_m: Metres = 0.0
     northing_m: Metres = 0.0
-    max_travel_km: float = Field(default=20.0, ge=0, le=1000, allow_inf_nan=False)
-    ehcp: bool = False
+    max_travel_km: float = Field(strict=True, default=20.0, ge=0, le=1000, allow_inf_nan=False)
+    ehcp: bool = Field(default=False, strict=True)
     looked_after: bool = False
     needs: list[Id] = Field(default_factory=list, max_length=20)
     current_provider: Id | None = None
     priority: int = Field(
-        default=1, ge=1, le=10, description="Multiplies the cost of leaving it unplaced."
+        strict=True,
+        default=1,
+        ge=1,
+        le=10,
+        description="Multiplies the cost of leaving it unplaced.",
     )
 
     @model_validator(mode="after")
@@ -133,13 +152,13 @@ class Offer(Strict):
     provider: Id
     lot: Id
     total_cost_gbp: Gbp
-    places_used: int = Field(default=1, ge=1, le=100)
+    places_used: int = Field(strict=True, default=1, ge=1, le=100)
 
 
 class Policy(Strict):
     """The commissioning rules and the conversions between price units."""
 
-    min_quality_rating: int = Field(default=1, ge=1, le=5)
+    min_quality_rating: int = Field(strict=True, default=1, ge=1, le=5)
     unplaced_cost_gbp: Gbp = Field(
         default=0.0, description="Fixed cost of leaving a referral unplaced (a spot purchase)."
     )
@@ -149,19 +168,31 @@ class Policy(Strict):
     budget_cap_gbp: Gbp | None = Field(default=None, description="Cap on placement costs.")
     travel_cost_per_km_gbp: Gbp = Field(default=0.45, description="£ per km travelled.")
     max_provider_share: float | None = Field(
-        default=None, gt=0, le=1, description="Cap on any one provider's share of placements."
+        strict=True,
+        default=None,
+        gt=0,
+        le=1,
+        description="Cap on any one provider's share of placements.",
     )
-    min_average_quality: float | None = Field(default=None, ge=1, le=5)
-    full_time_days: int = Field(default=5, ge=1, le=5, description="Days a week counted full time.")
+    min_average_quality: float | None = Field(strict=True, default=None, ge=1, le=5)
+    full_time_days: int = Field(
+        strict=True, default=5, ge=1, le=5, description="Days a week counted full time."
+    )
     unregistered_max_full_time: int = Field(
-        default=4, ge=0, le=1000, description="Full-time pupils an unregistered provider may take."
+        strict=True,
+        default=4,
+        ge=0,
+        le=1000,
+        description="Full-time pupils an unregistered provider may take.",
     )
     move_penalty_gbp: Gbp = Field(
         default=0.0, description="Cost of moving a pupil from their current provider."
     )
-    hours_per_day: float = Field(default=5.0, gt=0, le=24, description="Hourly price -> daily.")
-    sessions_per_day: float = Field(default=2.0, gt=0, le=10)
-    school_weeks_per_year: float = Field(default=39.0, gt=0, le=52)
+    hours_per_day: float = Field(
+        strict=True, default=5.0, gt=0, le=24, description="Hourly price -> daily."
+    )
+    sessions_per_day: float = Field(strict=True, default=2.0, gt=0, le=10)
+    school_weeks_per_year: float = Field(strict=True, default=39.0, gt=0, le=52)
 
 
 class PlacementInstance(Strict):

@@ -62,8 +62,10 @@ class StaffGroup(Strict):
 class Demand(Strict):
     """A demand-driven minimum: minimum FTE = cases / cases_per_fte."""
 
-    cases: float = Field(ge=0, le=1e9, allow_inf_nan=False, description="Cases a year.")
-    cases_per_fte: float = Field(gt=0, le=1e9, allow_inf_nan=False)
+    cases: float = Field(
+        strict=True, ge=0, le=1e9, allow_inf_nan=False, description="Cases a year."
+    )
+    cases_per_fte: float = Field(strict=True, gt=0, le=1e9, allow_inf_nan=False)
 
     @property
     def min_fte(self) -> float:
@@ -79,11 +81,13 @@ class TradedTerms(Strict):
 
     income_per_fte_gbp: Gbp | None = Field(default=None, description="£ a year per FTE delivered.")
     price_per_school_gbp: Gbp | None = None
-    schools_in_scope: int | None = Field(default=None, ge=0, le=100_000)
+    schools_in_scope: int | None = Field(strict=True, default=None, ge=0, le=100_000)
     take_up_share: Share | None = Field(default=None, description="Expected share buying in.")
-    fte_per_school: float | None = Field(default=None, gt=0, le=100, allow_inf_nan=False)
+    fte_per_school: float | None = Field(
+        strict=True, default=None, gt=0, le=100, allow_inf_nan=False
+    )
     must_recover_cost: bool = Field(
-        default=False, description="Income must cover the function's full cost."
+        strict=True, default=False, description="Income must cover the function's full cost."
     )
 
     @model_validator(mode="after")
@@ -135,14 +139,16 @@ class Function(Strict):
     id: Id
     name: Text
     category: Category
-    statutory: bool = False
+    statutory: bool = Field(default=False, strict=True)
     min_fte: Fte = Field(default=0.0, description="Minimum specialist FTE.")
     max_fte: Fte | None = Field(default=None, description="Maximum specialist FTE.")
     required_skill: Id | None = Field(
         default=None, description="Only specialists with this skill may be deployed here."
     )
     demand: Demand | None = None
-    strategic_value_per_fte: float = Field(default=0.0, ge=0, le=1e9, allow_inf_nan=False)
+    strategic_value_per_fte: float = Field(
+        strict=True, default=0.0, ge=0, le=1e9, allow_inf_nan=False
+    )
     non_staff_cost_gbp: Gbp = Field(default=0.0, description="Fixed non-staff cost, £ a year.")
     traded: TradedTerms | None = None
 
@@ -190,7 +196,7 @@ class FundingSource(Strict):
     amount_gbp: Gbp = Field(description="£ a year.")
     functions: list[Id] = Field(default_factory=list, max_length=10_000)
     categories: list[Category] = Field(default_factory=list, max_length=3)
-    ring_fenced: bool = True
+    ring_fenced: bool = Field(default=True, strict=True)
 
 
 class StaffingInstance(Strict):
@@ -207,6 +213,7 @@ class StaffingInstance(Strict):
         default=None, description="Cap on the council's net contribution, £ a year."
     )
     admin_per_specialist_fte: float = Field(
+        strict=True,
         default=0.0,
         ge=0,
         le=10,
@@ -214,15 +221,18 @@ class StaffingInstance(Strict):
         description="Minimum admin FTE per specialist FTE.",
     )
     traded_must_recover_cost: bool = Field(
-        default=False, description="Traded income as a whole must cover the traded functions' cost."
+        strict=True,
+        default=False,
+        description="Traded income as a whole must cover the traded functions' cost.",
     )
     overhead_cost_gbp: Gbp = Field(
         default=0.0, description="Non-staff costs tied to no function, £ a year."
     )
     objective: Literal["min_net_cost", "max_strategic_value"] = "min_net_cost"
     fte_step: float | None = Field(
+        strict=True,
         default=None,
-        gt=0,
+        ge=0.01,
         le=10,
         allow_inf_nan=False,
         description="Deploy and retain FTE in multiples of this (0.1, or 1 for whole posts).",
