@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,11 +17,11 @@ from tests.api_helpers import AUTH, bundled, settings, wait
 PLANTED = "PLANTEDREF"
 
 
-def _planted_instance() -> dict[str, object]:
+def _planted_instance() -> dict[str, Any]:
     data = bundled("dps_small")
-    for i, r in enumerate(data["referrals"]):  # type: ignore[arg-type]
+    for i, r in enumerate(data["referrals"]):
         r["reference"] = f"{PLANTED}{i:03d}"
-    data["offers"][0]["reference"] = f"{PLANTED}016"  # type: ignore[index]
+    data["offers"][0]["reference"] = f"{PLANTED}016"
     return data
 
 
@@ -45,13 +46,13 @@ def test_planted_references_stay_in_payloads(
         assert sync.status_code == 200
         errors = []
         duplicated = _planted_instance()
-        duplicated["referrals"][1]["reference"] = f"{PLANTED}000"  # type: ignore[index]
+        duplicated["referrals"][1]["reference"] = f"{PLANTED}000"
         errors.append(client.post("/v1/placements/solve", json=duplicated, headers=AUTH))
         wrong_type = _planted_instance()
-        wrong_type["referrals"][2]["key_stage"] = f"{PLANTED}X"  # type: ignore[index]
+        wrong_type["referrals"][2]["key_stage"] = f"{PLANTED}X"
         errors.append(client.post("/v1/placements/validate", json=wrong_type, headers=AUTH))
         unknown_key = _planted_instance()
-        unknown_key["referrals"][3][f"{PLANTED}_key"] = 1  # type: ignore[index]
+        unknown_key["referrals"][3][f"{PLANTED}_key"] = 1
         errors.append(
             client.post(
                 "/v1/jobs", json={"kind": "placements", "instance": unknown_key}, headers=AUTH
