@@ -27,6 +27,10 @@ test: lint
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench $(ARGS)
+	$(BIN)/python -m bench.api_load
+
+serve: $(VENV)/.installed-run
+	$(BIN)/optimiser serve --local-only
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

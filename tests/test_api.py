@@ -199,3 +199,51 @@ def test_openapi_has_examples_and_problem_responses(client: TestClient) -> None:
     for path in ("/v1/staffing/solve", "/v1/placements/solve"):
         assert doc["paths"][path]["post"]["requestBody"]["content"]["application/json"]["examples"]
     assert json.dumps(doc)  # serialisable
+
+
+def test_cors_is_closed_unless_origins_are_configured(tmp_path: Path) -> None:
+    preflight = {"Origin": "https://council.example", "Access-Control-Request-Method": "POST"}
+    with TestClient(create_app(settings(tmp_path / "closed"))) as closed:
+        response = closed.options("/v1/jobs", headers=preflight)
+        assert "access-control-allow-origin" not in response.headers
+    open_app = create_app(settings(tmp_path / "open", cors_origins="https://council.example"))
+    with TestClient(open_app) as opened:
+        response = opened.options("/v1/jobs", headers=preflight)
+        assert response.headers["access-control-allow-origin"] == "https://council.example"
+
+
+def test_keys_are_kept_hashed_and_local_only_binds_loopback(tmp_path: Path) -> None:
+    from api.server import ServeError, check_binding
+    from api.settings import Settings, hash_key
+
+    configured = settings(tmp_path)
+    assert "test-key-1" not in configured.api_keys
+    assert hash_key("test-key-1") in configured.api_keys
+    prehashed = Settings(api_keys=f"sha256:{hash_key('k')}", data_dir=tmp_path)
+    assert prehashed.api_keys == frozenset({hash_key("k")})
+    with pytest.raises(ServeError, match="no API keys"):
+        check_binding(Settings(data_dir=tmp_path), "0.0.0.0")
+    with pytest.raises(ServeError, match="loopback only"):
+        check_binding(Settings(local_only=True, data_dir=tmp_path), "0.0.0.0")
+    check_binding(Settings(local_only=True, data_dir=tmp_path), "127.0.0.1")
+    local = create_app(Settings(local_only=True, data_dir=tmp_path / "local"), run_jobs=False)
+    with TestClient(local) as client:
+        assert client.get("/v1/instances").status_code == 200
+
+
+def test_results_and_payloads_are_deleted_after_retention(tmp_path: Path) -> None:
+    import sqlite3
+
+    from api.store import JobStore
+
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    old, _ = store.create("me", "staffing", 1, 10.0, payload="{}", idempotency_key=None)
+    new, _ = store.create("me", "staffing", 1, 10.0, payload="{}", idempotency_key=None)
+    for job in (old, new):
+        store.claim_next()
+        store.finish(job.id, "optimal", result="{}")
+    with sqlite3.connect(store.path) as db:
+        db.execute("UPDATE jobs SET finished = finished - 8 * 86400 WHERE id = ?", (old.id,))
+    assert store.purge(older_than_days=7) == 1
+    assert store.get(old.id) is None
+    assert store.get(new.id) is not None
