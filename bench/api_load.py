@@ -87,7 +87,9 @@ def main() -> None:
             for _ in range(args.jobs):
                 job = _call(port, "/v1/jobs", body)
                 submitted[job["id"]] = time.time()
-            latencies, done, begun = [], {}, time.time()
+            latencies: list[float] = []
+            done: dict[str, Any] = {}
+            begun = time.time()
             ids = list(submitted)
             k = 0
             while len(done) < len(ids) and time.time() - begun < MAX_SECONDS:
