@@ -9,13 +9,16 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
 from pathlib import Path
 
 from api.store import JobStore
 from optimiser import OptimiserError, SolveOptions, parse_instance, solve
 from optimiser.errors import InstanceError
+from optimiser.progress import Progress, ProgressCallback
 
 log = logging.getLogger("api.worker")
+PROGRESS_EVERY_SECONDS = 0.5
 
 
 def run(store: JobStore, job_id: str) -> None:
@@ -26,7 +29,7 @@ def run(store: JobStore, job_id: str) -> None:
     store.progress(job_id, {"phase": "solving"})
     try:
         instance = parse_instance(data["instance"])
-        solution = solve(instance, SolveOptions(**data["options"]))
+        solution = solve(instance, SolveOptions(**data["options"]), _reporter(store, job_id))
     except InstanceError as exc:
         store.finish(
             job_id, "failed", error_code=exc.code, error=f"{len(exc.problems)} input problem(s)"
@@ -41,6 +44,27 @@ def run(store: JobStore, job_id: str) -> None:
         return
     store.finish(job_id, solution.status.value, result=solution.model_dump_json())
     log.info("job %s finished: %s", job_id, solution.status.value)
+
+
+def _reporter(store: JobStore, job_id: str) -> ProgressCallback:
+    """Write the solver's best objective and bound to the job, at most twice a second."""
+    last = [0.0]
+
+    def report(p: Progress) -> None:
+        now = time.monotonic()
+        if now - last[0] >= PROGRESS_EVERY_SECONDS:
+            last[0] = now
+            store.progress(
+                job_id,
+                {
+                    "phase": "solving",
+                    "best_objective": p.best_objective,
+                    "bound": p.bound,
+                    "gap": p.gap,
+                },
+            )
+
+    return report
 
 
 def main() -> None:

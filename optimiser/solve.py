@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import overload
 
 from optimiser.options import SolveOptions
+from optimiser.progress import ProgressCallback
 from optimiser.schema.placements import PlacementInstance
 from optimiser.schema.placements_solution import PlacementSolution
 from optimiser.schema.staffing import StaffingInstance
@@ -17,13 +18,25 @@ Solution = StaffingSolution | PlacementSolution
 
 
 @overload
-def solve(instance: StaffingInstance, options: SolveOptions | None = None) -> StaffingSolution: ...
+def solve(
+    instance: StaffingInstance,
+    options: SolveOptions | None = None,
+    progress: ProgressCallback | None = None,
+) -> StaffingSolution: ...
 @overload
 def solve(
-    instance: PlacementInstance, options: SolveOptions | None = None
+    instance: PlacementInstance,
+    options: SolveOptions | None = None,
+    progress: ProgressCallback | None = None,
 ) -> PlacementSolution: ...
-def solve(instance: Instance, options: SolveOptions | None = None) -> Solution:
-    """Solve, verify and explain one instance. Inputs are never mutated."""
+def solve(
+    instance: Instance,
+    options: SolveOptions | None = None,
+    progress: ProgressCallback | None = None,
+) -> Solution:
+    """Solve, verify and explain one instance. Inputs are never mutated. `progress` is called
+    with the best objective and bound so far by the backends that report them (the placement
+    MIP on HiGHS, and CP-SAT); the staffing LPs and min-cost flow finish without interim news."""
     if isinstance(instance, StaffingInstance):
         return solve_staffing(instance, options)
-    return solve_placements(instance, options)
+    return solve_placements(instance, options, progress)

@@ -13,6 +13,7 @@ from optimiser.explain.placements import explain_unplaced
 from optimiser.models import placements as model
 from optimiser.models import placements_extract as extract
 from optimiser.options import SolveOptions
+from optimiser.progress import ProgressCallback
 from optimiser.schema.common import Statistics
 from optimiser.schema.placements import PlacementInstance
 from optimiser.schema.placements_solution import PlacementSolution
@@ -43,7 +44,9 @@ def choose_backend(built: model.PlacementModel, forced: str | None) -> tuple[str
 
 
 def solve_placements(
-    instance: PlacementInstance, options: SolveOptions | None = None
+    instance: PlacementInstance,
+    options: SolveOptions | None = None,
+    progress: ProgressCallback | None = None,
 ) -> PlacementSolution:
     options = options or SolveOptions()
     built = model.build(instance)
@@ -51,9 +54,9 @@ def solve_placements(
     if backend == "flow":
         plan = solve_flow(built)
     elif backend == "highs":
-        plan = solve_highs(built, options)
+        plan = solve_highs(built, options, progress)
     else:
-        plan = solve_cpsat(built, options)
+        plan = solve_cpsat(built, options, progress)
     log.info(
         "placement solve: %d referrals, %d pairs, backend %s, status %s",
         built.n_referrals,

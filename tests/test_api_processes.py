@@ -60,7 +60,14 @@ def test_cancel_stops_a_running_solve(app_client: tuple[TestClient, JobStore]) -
     client, store = app_client
     job = client.post("/v1/jobs", json=slow_job(60), headers=AUTH).json()
     pid = _running_pid(store, job["id"])
-    time.sleep(1.0)
+    deadline = time.time() + 30
+    progress: dict[str, Any] = {}
+    while time.time() < deadline and progress.get("best_objective") is None:
+        progress = client.get(f"/v1/jobs/{job['id']}", headers=AUTH).json()["progress"] or {}
+        time.sleep(0.1)
+    assert progress["phase"] == "solving"  # HiGHS reports its incumbent and bound while running
+    assert progress["best_objective"] > 0
+    assert progress["bound"] is None or progress["bound"] <= progress["best_objective"]
     assert group_alive(pid)
     cancelled = client.delete(f"/v1/jobs/{job['id']}", headers=AUTH)
     assert cancelled.status_code == 200

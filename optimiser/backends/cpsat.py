@@ -14,6 +14,7 @@ from optimiser.errors import BackendError, OptionError
 from optimiser.models.placements import Assignment, PlacementModel
 from optimiser.models.placements_linear import decode, linear_form
 from optimiser.options import SolveOptions
+from optimiser.progress import Progress, ProgressCallback
 from optimiser.status import SolveStatus
 
 PORTFOLIO_WORKERS = 8
@@ -26,7 +27,23 @@ _STATUS = {
 }
 
 
-def solve_cpsat(model: PlacementModel, options: SolveOptions) -> Assignment:
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    """Each improving solution: objective and bound in pounds (the model counts pence)."""
+
+    def __init__(self, progress: ProgressCallback, offset: float) -> None:
+        super().__init__()
+        self.progress, self.offset = progress, offset
+
+    def on_solution_callback(self) -> None:
+        best = self.objective_value / 100 + self.offset
+        bound = self.best_objective_bound / 100 + self.offset
+        gap = abs(best - bound) / max(abs(best), 1e-9)
+        self.progress(Progress(best, bound, gap))
+
+
+def solve_cpsat(
+    model: PlacementModel, options: SolveOptions, progress: ProgressCallback | None = None
+) -> Assignment:
     form = linear_form(model)
     m = cp_model.CpModel()
     n_bool = form.n_pairs + len(form.z_pair)
@@ -56,7 +73,7 @@ def solve_cpsat(model: PlacementModel, options: SolveOptions) -> Assignment:
     if options.time_limit_seconds is not None:
         solver.parameters.max_time_in_seconds = options.time_limit_seconds
     started = time.perf_counter()
-    code = solver.solve(m)
+    code = solver.solve(m, _Reporter(progress, form.offset) if progress else None)
     seconds = time.perf_counter() - started
     if code == cp_model.MODEL_INVALID:
         raise OptionError(

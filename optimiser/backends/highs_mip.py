@@ -13,6 +13,7 @@ from optimiser.errors import BackendError
 from optimiser.models.placements import Assignment, PlacementModel
 from optimiser.models.placements_linear import LinearForm, decode, linear_form
 from optimiser.options import SolveOptions
+from optimiser.progress import Progress, ProgressCallback, finite
 from optimiser.status import SolveStatus
 
 _STOPPED = (
@@ -41,7 +42,9 @@ def map_highs_status(model_status: Any, has_primal: bool) -> SolveStatus:
     raise BackendError(f"HiGHS ended with model status {name}")
 
 
-def solve_highs(model: PlacementModel, options: SolveOptions) -> Assignment:
+def solve_highs(
+    model: PlacementModel, options: SolveOptions, progress: ProgressCallback | None = None
+) -> Assignment:
     form = linear_form(model)
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
@@ -52,6 +55,8 @@ def solve_highs(model: PlacementModel, options: SolveOptions) -> Assignment:
     if options.threads is not None:
         h.setOptionValue("threads", options.threads)
     h.passModel(_highs_lp(form, model.n_referrals))
+    if progress is not None:
+        h.cbMipImprovingSolution.subscribe(lambda event: progress(_progress(event.data_out)))
     started = time.perf_counter()
     h.run()
     seconds = time.perf_counter() - started
@@ -73,6 +78,12 @@ def solve_highs(model: PlacementModel, options: SolveOptions) -> Assignment:
         variables=form.n_cols,
         constraints=form.a.shape[0],
         integer_variables=form.n_cols,
+    )
+
+
+def _progress(data: Any) -> Progress:
+    return Progress(
+        finite(data.mip_primal_bound), finite(data.mip_dual_bound), finite(data.mip_gap)
     )
 
 

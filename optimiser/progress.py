@@ -1,0 +1,24 @@
+"""Progress reported while a solver runs, where the solver gives it."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Progress:
+    """The best objective found so far and the bound proven so far (£, the model's objective)."""
+
+    best_objective: float | None
+    bound: float | None
+    gap: float | None
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def finite(value: float) -> float | None:
+    """A solver's bound, or None while it is still infinite (or not a number)."""
+    return value if math.isfinite(value) else None
