@@ -12,59 +12,17 @@ import argparse
 import json
 import os
 import signal
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
+
+from api.local import call, free_port, start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "bench-key"
 MAX_SECONDS = 300.0
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def _call(port: int, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
-    data = json.dumps(body).encode() if body is not None else None
-    headers = {"X-API-Key": KEY, "Content-Type": "application/json"}
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, headers=headers)
-    with urllib.request.urlopen(request, timeout=30) as response:
-        out: dict[str, Any] = json.loads(response.read())
-        return out
-
-
-def _start(port: int, data_dir: str) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "OPTIMISER_API_KEYS": KEY,
-        "OPTIMISER_DATA_DIR": data_dir,
-        "OPTIMISER_WORKERS": "2",
-    }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "optimiser.cli", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1)
-            return server
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("server did not start")
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -79,13 +37,14 @@ def main() -> None:
     args = parser.parse_args()
     instance = json.loads((ROOT / "instances" / "county_600x80.json").read_text())
     body = {"kind": "placements", "instance": instance, "options": {"solver": "cpsat"}}
-    port = _free_port()
+    port = free_port()
     with tempfile.TemporaryDirectory() as data_dir:
-        server = _start(port, data_dir)
+        env = {"OPTIMISER_API_KEYS": KEY, "OPTIMISER_DATA_DIR": data_dir, "OPTIMISER_WORKERS": "2"}
+        server = start_server(port, env)
         try:
             submitted = {}
             for _ in range(args.jobs):
-                job = _call(port, "/v1/jobs", body)
+                job = call(port, KEY, "/v1/jobs", body)
                 submitted[job["id"]] = time.time()
             latencies: list[float] = []
             done: dict[str, Any] = {}
@@ -96,12 +55,12 @@ def main() -> None:
                 job_id = ids[k % len(ids)]
                 k += 1
                 t0 = time.perf_counter()
-                status = _call(port, f"/v1/jobs/{job_id}")
+                status = call(port, KEY, f"/v1/jobs/{job_id}")
                 latencies.append(time.perf_counter() - t0)
                 if status["finished"] and job_id not in done:
                     done[job_id] = status
                 time.sleep(max(0.0, 1.0 / args.rate - (time.perf_counter() - t0)))
-            results = {j: _call(port, f"/v1/jobs/{j}/result") for j in done}
+            results = {j: call(port, KEY, f"/v1/jobs/{j}/result") for j in done}
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)

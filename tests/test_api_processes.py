@@ -3,14 +3,10 @@ job running when the server dies reaches a terminal state after a restart."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,12 +14,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from api.local import call, free_port, start_server
 from api.main import create_app
 from api.runner import group_alive
 from api.store import JobStore
 from optimiser.generate import generate_placements
 from tests.api_helpers import AUTH, KEY, settings, wait
-from tests.helpers import ROOT
 
 TERMINAL = ("optimal", "feasible", "infeasible", "no_solution", "cancelled", "failed")
 
@@ -88,54 +84,22 @@ def test_watchdog_kills_an_overrunning_solve(app_client: tuple[TestClient, JobSt
     assert not group_alive(pid)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 def _server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
     env = {
-        **os.environ,
         "OPTIMISER_API_KEYS": KEY,
         "OPTIMISER_DATA_DIR": str(data_dir),
         "OPTIMISER_WORKERS": "1",
         "OPTIMISER_WATCHDOG_GRACE_SECONDS": "30",
     }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "optimiser.cli", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1)
-            return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise AssertionError("the server did not start")
+    return start_server(port, env)
 
 
 def _call(port: int, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(
-        f"http://127.0.0.1:{port}{path}",
-        data=data,
-        headers={**AUTH, "Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        out: dict[str, Any] = json.loads(response.read())
-        return out
+    return call(port, KEY, path, body)
 
 
 def test_a_job_survives_a_server_crash(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     server = _server(tmp_path, port)
     try:
         job = _call(port, "/v1/jobs", slow_job(6))
