@@ -1,82 +1,12 @@
-"""Example bodies for the OpenAPI document (small, pseudonymous, self-contained)."""
+"""Example bodies for the OpenAPI document, from the engine's own examples."""
 
 from __future__ import annotations
 
 from typing import Any
 
-STAFFING: dict[str, Any] = {
-    "kind": "staffing",
-    "name": "example",
-    "staff_groups": [
-        {
-            "id": "advisers",
-            "name": "Advisers",
-            "role": "specialist",
-            "fte_available": 3.0,
-            "cost_per_fte_gbp": 50000,
-            "skills": ["advice"],
-        },
-        {
-            "id": "admin",
-            "name": "Business support",
-            "role": "admin",
-            "fte_available": 1.0,
-            "cost_per_fte_gbp": 20000,
-        },
-    ],
-    "functions": [
-        {
-            "id": "statutory",
-            "name": "Statutory duty",
-            "category": "core",
-            "statutory": True,
-            "min_fte": 1.0,
-        },
-        {
-            "id": "traded",
-            "name": "Traded consultancy",
-            "category": "traded",
-            "max_fte": 2.0,
-            "required_skill": "advice",
-            "traded": {"income_per_fte_gbp": 60000},
-        },
-    ],
-    "bands": [{"category": "traded", "min_share": 0.0, "max_share": 0.5}],
-    "admin_per_specialist_fte": 0.25,
-}
+from optimiser.examples import PLACEMENTS, STAFFING
 
-PLACEMENTS: dict[str, Any] = {
-    "kind": "placements",
-    "name": "example",
-    "providers": [
-        {
-            "id": "centre",
-            "name": "Therapeutic centre",
-            "quality_rating": 4,
-            "places": 1,
-            "registered_school": True,
-            "lots": [{"lot": "therapeutic", "price_gbp": 140}],
-        },
-    ],
-    "referrals": [
-        {
-            "reference": "REF-0001",
-            "lots": ["therapeutic"],
-            "key_stage": 3,
-            "days_per_week": 3,
-            "start_week": 1,
-            "end_week": 12,
-        },
-        {
-            "reference": "REF-0002",
-            "lots": ["therapeutic"],
-            "key_stage": 3,
-            "days_per_week": 2,
-            "start_week": 4,
-            "end_week": 10,
-        },
-    ],
-}
+__all__ = ["PLACEMENTS", "STAFFING", "examples"]
 
 
 def examples(body: dict[str, Any], summary: str) -> dict[str, dict[str, Any]]:

@@ -6,18 +6,23 @@ Decides what a person sees and the exit status; every rule lives elsewhere in op
 from __future__ import annotations
 
 import logging
+import time
+from dataclasses import asdict
 from enum import IntEnum, StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
+from rich.progress import Progress
 
+from optimiser.batch import executor_for, run_batch
 from optimiser.errors import InstanceError, OptimiserError
 from optimiser.generate import generate_placements
 from optimiser.io import load_instance, write_json, write_placements_csv
 from optimiser.options import SolveOptions
-from optimiser.report import show_staffing
+from optimiser.report import show_batch, show_staffing
 from optimiser.report_placements import show_placements
 from optimiser.schema.staffing import StaffingInstance
 from optimiser.schema.staffing_solution import StaffingSolution
@@ -148,6 +153,43 @@ def generate_placements_command(  # noqa: PLR0917 (typer maps each parameter to 
     )
     write_json(out, instance)
     Console().print(f"wrote {out}: {referrals} referrals, {providers} providers (seed {seed})")
+
+
+@app.command("batch")
+def batch_command(  # noqa: PLR0917 (typer maps each parameter to an option)
+    paths: Annotated[
+        list[Path], typer.Argument(help="Instance files (.json, .xlsx) or CSV folders.")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for one result per instance and summary.csv.")
+    ],
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Parallel processes.")] = 1,
+    cluster: Annotated[
+        str | None,
+        typer.Option(help="A Dask scheduler address (tcp://...) instead of local processes."),
+    ] = None,
+    solver: Annotated[Solver | None, typer.Option(help="Force a solver.")] = None,
+    time_limit: Annotated[float | None, typer.Option("--time-limit")] = None,
+) -> None:
+    """Solve many instances in parallel; a failing instance is reported and the batch goes on.
+
+    Exit status 0 when every instance has a plan, 1 otherwise.
+    """
+    console = Console(width=None if Console().is_terminal else 120)
+    options = SolveOptions(solver=solver.value if solver else None, time_limit_seconds=time_limit)
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    with Progress(console=console, transient=True) as bar, executor_for(jobs, cluster) as pool:
+        task = bar.add_task("solving", total=len(paths))
+        rows = run_batch(
+            [str(p) for p in paths], options, str(out), pool, on_done=lambda _row: bar.advance(task)
+        )
+    seconds = time.perf_counter() - started
+    summary = pd.DataFrame([asdict(r) for r in rows])
+    summary.to_csv(out / "summary.csv", index=False)
+    show_batch(console, rows, seconds)
+    ok = all(r.status in ("optimal", "feasible") for r in rows)
+    raise typer.Exit(0 if ok else 1)
 
 
 @app.command("serve")

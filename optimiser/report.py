@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from optimiser.batch import BatchRow
 from optimiser.schema.common import Statistics, Verification
 from optimiser.schema.staffing import CATEGORY_LABEL, Category, StaffingInstance
 from optimiser.schema.staffing_solution import StaffingSolution
@@ -181,3 +182,31 @@ def _diagnosis(console: Console, sol: StaffingSolution) -> None:
     console.print(f"[bold red]No plan meets every rule.[/] {sol.diagnosis.summary}")
     for c in sol.diagnosis.conflicts:
         console.print(f"  • {c.sentence}")
+
+
+def show_batch(console: Console, rows: list[BatchRow], seconds: float) -> None:
+    t = table(
+        f"Batch: {len(rows)} instances in {seconds:.1f} s",
+        "Instance",
+        "Kind",
+        "Status",
+        "Objective",
+        "Build s",
+        "Solve s",
+        "Seconds",
+        "Error",
+        text=3,
+    )
+    t.columns[7].justify, t.columns[7].no_wrap = "left", False
+    for r in rows:
+        t.add_row(
+            r.instance,
+            r.kind,
+            r.status,
+            gbp(r.objective),
+            "-" if r.build_seconds is None else f"{r.build_seconds:.3f}",
+            "-" if r.solve_seconds is None else f"{r.solve_seconds:.3f}",
+            f"{r.seconds:.2f}",
+            r.error or "",
+        )
+    console.print(t)
