@@ -20,14 +20,16 @@ from rich.progress import Progress
 from optimiser.batch import executor_for, run_batch
 from optimiser.errors import InstanceError, OptimiserError
 from optimiser.generate import generate_placements
-from optimiser.io import load_instance, write_json, write_placements_csv
+from optimiser.io import load_instance, read_json, write_json, write_placements_csv
 from optimiser.options import SolveOptions
 from optimiser.report import show_batch, show_staffing
 from optimiser.report_placements import show_placements
+from optimiser.report_sweep import plot_sweep, show_sweep
 from optimiser.schema.staffing import StaffingInstance
 from optimiser.schema.staffing_solution import StaffingSolution
 from optimiser.solve import solve
 from optimiser.status import SolveStatus
+from optimiser.sweep import crossings, parse_axis, parse_setting, run_sweep
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -190,6 +192,44 @@ def batch_command(  # noqa: PLR0917 (typer maps each parameter to an option)
     show_batch(console, rows, seconds)
     ok = all(r.status in ("optimal", "feasible") for r in rows)
     raise typer.Exit(0 if ok else 1)
+
+
+@app.command("sweep")
+def sweep_command(  # noqa: PLR0917 (typer maps each parameter to an option)
+    file: Annotated[Path, typer.Argument(help="The base instance.")],
+    vary: Annotated[
+        list[str], typer.Option(help="FIELD=a,b,c or FIELD=start:stop:step (repeatable).")
+    ],
+    out: Annotated[Path, typer.Option(help="Folder for sweep.csv and sweep.png.")],
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="FIELD=VALUE fixed for every point (JSON value)."),
+    ] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1)] = 1,
+    cluster: Annotated[
+        str | None, typer.Option(help="A Dask scheduler address (tcp://...).")
+    ] = None,
+) -> None:
+    """Solve the cartesian product of the values; write the table and a plot."""
+    console = Console(width=None if Console().is_terminal else 120)
+    try:
+        base = read_json(file)
+        axes = [parse_axis(v) for v in vary]
+        settings = [parse_setting(s) for s in set_ or []]
+        with executor_for(jobs, cluster) as pool:
+            df = run_sweep(base, axes, settings, SolveOptions(), pool)
+    except InstanceError as exc:
+        console.print("[bold red]invalid sweep[/]")
+        for problem in exc.problems:
+            console.print(f"  • {problem}", markup=False)
+        raise typer.Exit(2) from None
+    out.mkdir(parents=True, exist_ok=True)
+    df.to_csv(out / "sweep.csv", index=False)
+    names = [a.path for a in axes]
+    kind = str(base.get("kind"))
+    plot_sweep(df, names, kind, out / "sweep.png")
+    show_sweep(console, df, names, kind, crossings(df, names[0], by=names[1:]))
+    console.print(f"wrote {out / 'sweep.csv'} and {out / 'sweep.png'}")
 
 
 @app.command("serve")
