@@ -17,11 +17,13 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
+from optimiser import examples
 from optimiser.batch import executor_for, run_batch
 from optimiser.errors import InstanceError, OptimiserError
 from optimiser.generate import generate_placements
 from optimiser.io import load_instance, read_json, write_json, write_placements_csv
 from optimiser.options import SolveOptions
+from optimiser.parse import parse_instance
 from optimiser.report import show_batch, show_staffing
 from optimiser.report_placements import show_placements
 from optimiser.report_sweep import plot_sweep, show_sweep
@@ -30,6 +32,7 @@ from optimiser.schema.staffing_solution import StaffingSolution
 from optimiser.solve import solve
 from optimiser.status import SolveStatus
 from optimiser.sweep import crossings, parse_axis, parse_setting, run_sweep
+from optimiser.workbook import write_instance_csv, write_instance_workbook, write_solution_workbook
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -65,7 +68,7 @@ def _main(
 
 
 @app.command("solve")
-def solve_command(
+def solve_command(  # noqa: PLR0917 (typer maps each parameter to an option)
     files: Annotated[
         list[Path], typer.Argument(help="Instance files (JSON); the kind is detected.")
     ],
@@ -76,6 +79,12 @@ def solve_command(
     csv_out: Annotated[
         Path | None,
         typer.Option("--csv", help="Placements: write CSV tables into this folder."),
+    ] = None,
+    xlsx_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--xlsx", help="Write the solution as a formatted workbook (a folder for several)."
+        ),
     ] = None,
     solver: Annotated[
         Solver | None,
@@ -96,7 +105,9 @@ def solve_command(
     options = SolveOptions(solver=solver.value if solver else None, time_limit_seconds=time_limit)
     worst = Exit.PLAN
     for path in files:
-        code = _solve_one(console, path, options, (json_out, csv_out), many=len(files) > 1)
+        code = _solve_one(
+            console, path, options, (json_out, csv_out, xlsx_out), many=len(files) > 1
+        )
         worst = max(worst, code)
     raise typer.Exit(int(worst))
 
@@ -105,11 +116,11 @@ def _solve_one(
     console: Console,
     path: Path,
     options: SolveOptions,
-    out: tuple[Path | None, Path | None],
+    out: tuple[Path | None, Path | None, Path | None],
     *,
     many: bool,
 ) -> Exit:
-    json_out, csv_out = out
+    json_out, csv_out, xlsx_out = out
     try:
         instance = load_instance(path)
         solution = solve(instance, options)
@@ -128,9 +139,11 @@ def _solve_one(
     else:
         show_placements(console, solution)
         if csv_out is not None:
-            write_placements_csv(csv_out / instance.name if many else csv_out, solution)
+            write_placements_csv(csv_out / path.stem if many else csv_out, solution)
     if json_out is not None:
-        write_json(json_out / f"{instance.name}.json" if many else json_out, solution)
+        write_json(json_out / f"{path.stem}.json" if many else json_out, solution)
+    if xlsx_out is not None:
+        write_solution_workbook(solution, xlsx_out / f"{path.stem}.xlsx" if many else xlsx_out)
     if solution.status is SolveStatus.INFEASIBLE:
         return Exit.INFEASIBLE
     return Exit.PLAN if solution.status.has_solution else Exit.FAILED
@@ -230,6 +243,43 @@ def sweep_command(  # noqa: PLR0917 (typer maps each parameter to an option)
     plot_sweep(df, names, kind, out / "sweep.png")
     show_sweep(console, df, names, kind, crossings(df, names[0], by=names[1:]))
     console.print(f"wrote {out / 'sweep.csv'} and {out / 'sweep.png'}")
+
+
+class Kind(StrEnum):
+    STAFFING = "staffing"
+    PLACEMENTS = "placements"
+
+
+@app.command("template")
+def template_command(
+    kind: Annotated[Kind, typer.Argument(help="staffing or placements")],
+    file: Annotated[Path, typer.Argument(help="The workbook to write (.xlsx).")],
+) -> None:
+    """A workbook with one sheet per table, headers, an example row, and a notes sheet of units."""
+    example = examples.STAFFING if kind is Kind.STAFFING else examples.PLACEMENTS
+    write_instance_workbook(parse_instance(example), file)
+    Console().print(f"wrote {file}: fill in the sheets, then `optimiser solve {file}`")
+
+
+@app.command("export")
+def export_command(
+    source: Annotated[Path, typer.Argument(help="An instance (.json, .xlsx or a CSV folder).")],
+    target: Annotated[Path, typer.Argument(help="A workbook (.xlsx), or a folder for CSV files.")],
+) -> None:
+    """Write an instance as a workbook or a folder of CSV files (read back unchanged)."""
+    console = Console()
+    try:
+        instance = load_instance(source)
+    except InstanceError as exc:
+        console.print(f"[bold red]{source}: invalid input[/]")
+        for problem in exc.problems:
+            console.print(f"  • {problem}", markup=False)
+        raise typer.Exit(2) from None
+    if target.suffix.lower() == ".xlsx":
+        write_instance_workbook(instance, target)
+    else:
+        write_instance_csv(instance, target)
+    console.print(f"wrote {target}")
 
 
 @app.command("serve")

@@ -14,6 +14,7 @@ from optimiser.parse import parse_instance
 from optimiser.schema.placements import PlacementInstance
 from optimiser.schema.placements_solution import PlacementSolution
 from optimiser.schema.staffing import StaffingInstance
+from optimiser.workbook import read_csv_folder, read_workbook
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 
@@ -43,8 +44,16 @@ def read_json(path: Path) -> Any:
 
 
 def load_instance(path: Path | str) -> StaffingInstance | PlacementInstance:
-    """Read and check an instance file of any kind (the `kind` field says which)."""
-    return parse_instance(read_json(Path(path)))
+    """Read and check an instance of any kind: a JSON file (its `kind` field says which), an
+    .xlsx workbook, or a folder of CSV files (one per table)."""
+    target = Path(path)
+    if target.is_dir():
+        return read_csv_folder(target)
+    if target.suffix.lower() == ".xlsx":
+        if not target.is_file():
+            raise InstanceError([Problem("(file)", "file not found")])
+        return read_workbook(target)
+    return parse_instance(read_json(target))
 
 
 def write_json(path: Path | str, model: BaseModel) -> None:
