@@ -1,0 +1,102 @@
+"""Spreadsheets: bundled instances round-trip through workbooks and CSV folders unchanged; bad
+cells are reported by sheet, row and column; templates and result workbooks open."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from optimiser import InstanceError, load_instance, solve
+from optimiser.cli import app
+from optimiser.workbook import (
+    instance_tables,
+    write_instance_csv,
+    write_instance_workbook,
+    write_solution_workbook,
+)
+from tests.helpers import INSTANCES
+
+BUNDLED = sorted(INSTANCES.glob("*.json"))
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
+def test_round_trip(path: Path, tmp_path: Path) -> None:
+    instance = load_instance(path)
+    write_instance_workbook(instance, tmp_path / "book.xlsx")
+    back = load_instance(tmp_path / "book.xlsx")
+    assert back == instance
+    write_instance_workbook(back, tmp_path / "again.xlsx")  # workbook -> instance -> workbook
+    first, second = load_workbook(tmp_path / "book.xlsx"), load_workbook(tmp_path / "again.xlsx")
+    assert first.sheetnames == second.sheetnames
+    for name in first.sheetnames:
+        assert list(first[name].values) == list(second[name].values)
+    write_instance_csv(instance, tmp_path / "csv")
+    assert load_instance(tmp_path / "csv") == instance
+
+
+def test_bad_cells_name_sheet_row_and_column(tmp_path: Path) -> None:
+    write_instance_workbook(load_instance(INSTANCES / "staffing_small.json"), tmp_path / "b.xlsx")
+    book = load_workbook(tmp_path / "b.xlsx")
+    book["staff_groups"]["D2"] = "three"  # fte_available of the first group
+    book["functions"]["E3"] = -4  # min_fte of the second function
+    book.save(tmp_path / "b.xlsx")
+    with pytest.raises(InstanceError) as caught:
+        load_instance(tmp_path / "b.xlsx")
+    text = "\n".join(str(p) for p in caught.value.problems)
+    assert "sheet staff_groups, row 2, column D (fte_available): expected a number" in text
+    book["staff_groups"]["D2"] = 3
+    book.save(tmp_path / "b.xlsx")
+    with pytest.raises(InstanceError) as caught:
+        load_instance(tmp_path / "b.xlsx")
+    assert (
+        "sheet functions, row 3, column min_fte: Input should be greater than or equal to 0"
+        in str(caught.value.problems[0])
+    )
+
+
+def test_templates_are_filled_in_and_solved(tmp_path: Path) -> None:
+    runner = CliRunner()
+    for kind in ("staffing", "placements"):
+        target = tmp_path / f"{kind}.xlsx"
+        result = runner.invoke(app, ["template", kind, str(target)])
+        assert result.exit_code == 0, result.output
+        book = load_workbook(target)
+        assert "notes" in book.sheetnames
+        assert any(row[2] == "£" for row in book["notes"].values)
+        solved = runner.invoke(
+            app, ["solve", str(target), "--xlsx", str(tmp_path / f"{kind}_result.xlsx")]
+        )
+        assert solved.exit_code == 0, solved.output
+
+
+def test_result_workbooks_are_formatted(tmp_path: Path) -> None:
+    staffing = solve(load_instance(INSTANCES / "oxfordshire_2015_16.json"))
+    write_solution_workbook(staffing, tmp_path / "s.xlsx")
+    book = load_workbook(tmp_path / "s.xlsx")
+    assert book.sheetnames == [
+        "allocation",
+        "groups",
+        "functions",
+        "categories",
+        "ledger",
+        "binding_rules",
+    ]
+    categories = book["categories"]
+    assert categories["A1"].font.bold
+    assert categories["C2"].number_format == "0.0%"
+    assert categories["G2"].number_format.startswith('"£"')
+    sentences = [row[6] for row in book["binding_rules"].iter_rows(min_row=2, values_only=True)]
+    assert any(str(s).startswith("Each") for s in sentences)
+    placements = solve(load_instance(INSTANCES / "dps_small.json"))
+    write_solution_workbook(placements, tmp_path / "p.xlsx")
+    unplaced = load_workbook(tmp_path / "p.xlsx")["unplaced"]
+    assert [c.value for c in unplaced[2]][:2] == ["DPS-020", "no_eligible_provider"]
+
+
+def test_export_command_and_tables() -> None:
+    tables = instance_tables(load_instance(INSTANCES / "dps_small.json"))
+    assert tables["provider_lots"][0] == ["provider", "lot", "price_gbp", "per", "places"]
+    assert len(tables["referrals"]) == 21
