@@ -81,7 +81,7 @@ def test_batch_command(tmp_path: Path) -> None:
 
 def test_the_same_batch_on_a_dask_cluster() -> None:
     with (
-        LocalCluster(
+        LocalCluster(  # type: ignore[no-untyped-call]
             n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
         ) as cluster,
         executor_for(cluster=cluster.scheduler_address) as pool,
