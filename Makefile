@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench serve clean
+.PHONY: demo test lint bench serve sweeps clean
 
 $(VENV)/.installed-run: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,16 @@ test: lint
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench $(ARGS)
 	$(BIN)/python -m bench.api_load
+
+sweeps: $(VENV)/.installed-run
+	$(BIN)/optimiser sweep instances/oakfield_traded_offer.json \
+		--vary "functions[outreach].traded.take_up_share=0.30:1.00:0.01" \
+		--vary "functions[outreach].traded.price_per_school_gbp=4000,5000" \
+		--set council_budget_cap_gbp=null --set traded_must_recover_cost=false \
+		--jobs 2 --out out/oakfield_break_even
+	$(BIN)/optimiser sweep instances/oxfordshire_2015_16.json \
+		--vary "funding_sources[grant_lac].amount_gbp=665000,598500,532000,465500,399000" \
+		--out out/grant_falls
 
 serve: $(VENV)/.installed-run
 	$(BIN)/optimiser serve --local-only

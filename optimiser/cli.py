@@ -32,7 +32,12 @@ from optimiser.schema.staffing_solution import StaffingSolution
 from optimiser.solve import solve
 from optimiser.status import SolveStatus
 from optimiser.sweep import crossings, parse_axis, parse_setting, run_sweep
-from optimiser.workbook import write_instance_csv, write_instance_workbook, write_solution_workbook
+from optimiser.workbook import (
+    write_frames_workbook,
+    write_instance_csv,
+    write_instance_workbook,
+    write_solution_workbook,
+)
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -238,11 +243,12 @@ def sweep_command(  # noqa: PLR0917 (typer maps each parameter to an option)
         raise typer.Exit(2) from None
     out.mkdir(parents=True, exist_ok=True)
     df.to_csv(out / "sweep.csv", index=False)
+    write_frames_workbook({"sweep": df}, out / "sweep.xlsx")
     names = [a.path for a in axes]
     kind = str(base.get("kind"))
     plot_sweep(df, names, kind, out / "sweep.png")
     show_sweep(console, df, names, kind, crossings(df, names[0], by=names[1:]))
-    console.print(f"wrote {out / 'sweep.csv'} and {out / 'sweep.png'}")
+    console.print(f"wrote {out / 'sweep.csv'}, {out / 'sweep.xlsx'} and {out / 'sweep.png'}")
 
 
 class Kind(StrEnum):

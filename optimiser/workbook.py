@@ -11,6 +11,7 @@ import csv
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -276,10 +277,15 @@ def _nested(model: Any, name: str) -> Any:
 
 def write_solution_workbook(solution: StaffingSolution | PlacementSolution, path: Path) -> None:
     """The solution's tables, formatted for reading: bold headers, widths, number formats."""
+    write_frames_workbook(frames(solution), path)
+
+
+def write_frames_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
+    """DataFrames as formatted sheets (a sweep's table, a solution's tables)."""
     book = Workbook()
     if book.active is not None:
         book.remove(book.active)
-    for sheet, frame in frames(solution).items():
+    for sheet, frame in tables.items():
         rows: Rows = [list(frame.columns)] + [
             [_plain(v) for v in r] for r in frame.itertuples(index=False)
         ]
@@ -295,9 +301,13 @@ def write_solution_workbook(solution: StaffingSolution | PlacementSolution, path
 
 
 def _plain(value: Any) -> Any:
-    """Cells take numbers, text and booleans; anything else is written as text."""
+    """Cells take numbers, text and booleans (NaN as an empty cell); anything else as text."""
+    if isinstance(value, float) and value != value:  # noqa: PLR0124 (NaN)
+        return None
     if value is None or isinstance(value, bool | int | float | str):
         return value
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
     return str(value)
 
 
