@@ -21,7 +21,7 @@ from optimiser import examples
 from optimiser.batch import executor_for, run_batch
 from optimiser.errors import InstanceError, OptimiserError
 from optimiser.generate import generate_placements
-from optimiser.io import load_instance, read_json, write_json, write_placements_csv
+from optimiser.io import load_instance, write_json, write_placements_csv
 from optimiser.options import SolveOptions
 from optimiser.parse import parse_instance
 from optimiser.report import show_batch, show_staffing
@@ -214,7 +214,7 @@ def batch_command(  # noqa: PLR0917 (typer maps each parameter to an option)
 
 @app.command("sweep")
 def sweep_command(  # noqa: PLR0917 (typer maps each parameter to an option)
-    file: Annotated[Path, typer.Argument(help="The base instance.")],
+    file: Annotated[Path, typer.Argument(help="The base instance (.json, .xlsx or a CSV folder).")],
     vary: Annotated[
         list[str], typer.Option(help="FIELD=a,b,c or FIELD=start:stop:step (repeatable).")
     ],
@@ -231,7 +231,7 @@ def sweep_command(  # noqa: PLR0917 (typer maps each parameter to an option)
     """Solve the cartesian product of the values; write the table and a plot."""
     console = Console(width=None if Console().is_terminal else 120)
     try:
-        base = read_json(file)
+        base = load_instance(file).model_dump(mode="json")  # any format: JSON, .xlsx, CSV
         axes = [parse_axis(v) for v in vary]
         settings = [parse_setting(s) for s in set_ or []]
         with executor_for(jobs, cluster) as pool:
