@@ -43,6 +43,8 @@ def generate_placements(
     *,
     weekday_places: bool = False,
     start_weeks: int = 30,
+    offers: bool = True,
+    moves: bool = True,
 ) -> PlacementInstance:
     """`start_weeks`: placements start in weeks 1..start_weeks (4 or fewer, with placements of
     at least 4 weeks, makes every placement overlap: one term's intake)."""
@@ -50,14 +52,15 @@ def generate_placements(
     towns = _towns(rng, max(3, n_providers // 10))
     providers = [_provider(rng, i, towns, weekday_places) for i in range(n_providers)]
     referrals = [_referral(rng, i, towns, start_weeks) for i in range(n_referrals)]
-    referrals = _current_placements(rng, referrals, providers)
+    if moves:
+        referrals = _current_placements(rng, referrals, providers)
     return PlacementInstance(
         name=f"generated_{n_referrals}x{n_providers}_s{seed}",
         description=f"Generated: {n_referrals} referrals, {n_providers} providers, seed {seed}.",
         lots=[Lot(id=i, name=n) for i, n in DEFAULT_LOTS],
         providers=providers,
         referrals=referrals,
-        offers=_offers(rng, referrals, providers),
+        offers=_offers(rng, referrals, providers) if offers else [],
         policy=Policy(
             min_quality_rating=2,
             unplaced_cost_per_day_gbp=300,

@@ -8,7 +8,7 @@ excluded each provider.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
@@ -42,6 +42,7 @@ class ReferralArrays:
     needs: Mask  # referral x need
     need_ids: tuple[str, ...]
     lot_index: dict[str, int]
+    _last: dict[str, Floats] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, inst: PlacementInstance) -> ReferralArrays:
@@ -70,9 +71,15 @@ class ReferralArrays:
         )
 
     def distance_km(self, p: Provider) -> Floats:
+        """Distances to one provider; the last provider's are kept (its lots reuse them)."""
         if p.online:
             return np.zeros(len(self.days))
-        return np.hypot(self.easting - p.easting_m, self.northing - p.northing_m) / 1000.0
+        if p.id not in self._last:
+            self._last.clear()
+            self._last[p.id] = (
+                np.hypot(self.easting - p.easting_m, self.northing - p.northing_m) / 1000.0
+            )
+        return self._last[p.id]
 
 
 RuleMask = Callable[[PlacementInstance, ReferralArrays, Provider, ProviderLot], Mask]
@@ -166,7 +173,11 @@ def build_pairs(inst: PlacementInstance, ra: ReferralArrays | None = None) -> Pa
     ra = ra or ReferralArrays.of(inst)
     weeks = (ra.end - ra.start + 1).astype(float)
     trips = 2.0 * ra.days * weeks  # return journeys
-    current = [r.current_provider for r in inst.referrals]
+    index = {p.id: i for i, p in enumerate(inst.providers)}
+    current = np.array(
+        [index.get(r.current_provider, -1) if r.current_provider else -1 for r in inst.referrals],
+        dtype=np.int64,
+    )
     position = {r.reference: i for i, r in enumerate(inst.referrals)}
     offers: dict[tuple[str, str], dict[int, Offer]] = {}
     for o in inst.offers:
@@ -174,7 +185,7 @@ def build_pairs(inst: PlacementInstance, ra: ReferralArrays | None = None) -> Pa
     cols: dict[str, list[NDArray[np.generic]]] = {k: [] for k in Pairs.__dataclass_fields__}
     for pi, p in enumerate(inst.providers):
         dist = ra.distance_km(p)
-        moved = np.array([c is not None and c != p.id for c in current])
+        moved = (current >= 0) & (current != pi)
         for pl in p.lots:
             ok = np.ones(len(ra.days), dtype=bool)
             for rule in RULES.values():

@@ -23,7 +23,7 @@ def placements(model: PlacementModel, plan: Assignment) -> list[Placement]:
         )
         spend = float(pairs.charge[i] + pairs.travel[i])
         out.append(
-            Placement(
+            Placement.model_construct(  # from validated data; the verifier re-checks it all
                 reference=ref.reference,
                 provider=prov.id,
                 lot=inst.lots[int(pairs.lot[i])].id,
