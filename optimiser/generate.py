@@ -32,7 +32,6 @@ DAY_RATE = {
     "therapeutic": (100, 200),
     "complex_bespoke": (150, 220),
 }
-SIDE = 60_000.0  # metres
 ORIGIN = (440_000.0, 200_000.0)  # somewhere in the English midlands (BNG)
 
 
@@ -45,13 +44,15 @@ def generate_placements(
     start_weeks: int = 30,
     offers: bool = True,
     moves: bool = True,
+    days: tuple[int, ...] = (2, 3, 3, 4, 5),
+    side_km: float = 60.0,
 ) -> PlacementInstance:
     """`start_weeks`: placements start in weeks 1..start_weeks (4 or fewer, with placements of
     at least 4 weeks, makes every placement overlap: one term's intake)."""
     rng = np.random.default_rng(seed)
-    towns = _towns(rng, max(3, n_providers // 10))
+    towns = _towns(rng, max(3, n_providers // 10), side_km * 1000)
     providers = [_provider(rng, i, towns, weekday_places) for i in range(n_providers)]
-    referrals = [_referral(rng, i, towns, start_weeks) for i in range(n_referrals)]
+    referrals = [_referral(rng, i, towns, start_weeks, days) for i in range(n_referrals)]
     if moves:
         referrals = _current_placements(rng, referrals, providers)
     return PlacementInstance(
@@ -71,8 +72,8 @@ def generate_placements(
     )
 
 
-def _towns(rng: np.random.Generator, k: int) -> np.ndarray:
-    xy = rng.uniform(0, SIDE, size=(k, 2)) + ORIGIN
+def _towns(rng: np.random.Generator, k: int, side_m: float) -> np.ndarray:
+    xy = rng.uniform(0, side_m, size=(k, 2)) + ORIGIN
     weight = rng.pareto(1.5, size=k) + 1
     return np.column_stack([xy, weight / weight.sum()])
 
@@ -131,15 +132,21 @@ def _provider(
     )
 
 
-def _referral(rng: np.random.Generator, i: int, towns: np.ndarray, start_weeks: int) -> Referral:
+def _referral(
+    rng: np.random.Generator,
+    i: int,
+    towns: np.ndarray,
+    start_weeks: int,
+    day_choices: tuple[int, ...],
+) -> Referral:
     first = LOT_IDS[rng.choice(5, p=LOT_DEMAND)]
     lots = [first]
     if rng.random() < 0.5:
         lots.append(LOT_IDS[rng.choice(5, p=LOT_DEMAND)])
     days = (
         5
-        if "interim_full_time" in lots and rng.random() < 0.7
-        else int(rng.choice([2, 3, 3, 4, 5]))
+        if 5 in day_choices and "interim_full_time" in lots and rng.random() < 0.7
+        else int(rng.choice(list(day_choices)))
     )
     start = int(rng.integers(1, start_weeks + 1))
     weeks = int(rng.choice([4, 6, 8, 12, 13, 26, 39]))

@@ -8,55 +8,81 @@ the full-time limit) and the provider's shared places, to the sink. Costs are wh
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from importlib.metadata import version
 
 import numpy as np
+from numpy.typing import NDArray
 from ortools.graph.python import min_cost_flow
 
 from optimiser.errors import BackendError
 from optimiser.models.placements import Assignment, PlacementModel
 from optimiser.status import SolveStatus
 
+I64 = NDArray[np.int64]
 
-def solve_flow(model: PlacementModel) -> Assignment:
-    started = time.perf_counter()
+
+@dataclass(frozen=True)
+class FlowArrays:
+    """The network as arrays: tails, heads, capacities, unit costs (pence), node supplies."""
+
+    tails: I64
+    heads: I64
+    caps: I64
+    costs: I64
+    supplies: I64
+    n_pairs: int  # the first n_pairs arcs are the pair arcs
+
+
+def flow_arrays(model: PlacementModel) -> FlowArrays:
     pairs, n_ref, n_prov = model.pairs, model.n_referrals, len(model.inst.providers)
-    big = n_ref + 1
-    # nodes: referrals [0, n_ref), providers, sink; then one node per capacity sub-resource
     prov0, sink = n_ref, n_ref + n_prov
     head = prov0 + pairs.prov  # where each pair arc ends
-    arcs_in: list[tuple[int, int, int]] = []  # (tail, head, capacity), all at zero cost
+    extra: list[tuple[int, int, int]] = []  # (tail, head, capacity), zero cost
     shared = {r.provider: r.cap for r in model.rows if r.kind == "places"}
     next_node = sink + 1
     for row in model.rows:
         if row.kind in ("lot_places", "full_time"):
             head[row.pairs] = next_node
-            arcs_in.append((next_node, prov0 + row.provider, row.cap))
+            extra.append((next_node, prov0 + row.provider, row.cap))
             next_node += 1
-    arcs_in += [(prov0 + pi, sink, shared.get(pi, big)) for pi in range(n_prov)]
-    tails, heads, caps = (np.array(col, np.int64) for col in zip(*arcs_in, strict=True))
-    arcs = np.arange(len(pairs))
-    smcf = min_cost_flow.SimpleMinCostFlow()
-    pair_arcs = smcf.add_arcs_with_capacity_and_unit_cost(
-        pairs.ref, head, np.ones(len(pairs), np.int64), np.rint(pairs.cost * 100).astype(np.int64)
+    extra += [(prov0 + pi, sink, shared.get(pi, n_ref + 1)) for pi in range(n_prov)]
+    refs = np.arange(n_ref, dtype=np.int64)
+    tails = np.concatenate([pairs.ref, refs, np.array([e[0] for e in extra], np.int64)])
+    heads = np.concatenate(
+        [head, np.full(n_ref, sink, np.int64), np.array([e[1] for e in extra], np.int64)]
     )
-    refs = np.arange(n_ref)
-    smcf.add_arcs_with_capacity_and_unit_cost(
-        refs,
-        np.full(n_ref, sink),
-        np.ones(n_ref, np.int64),
-        np.rint(model.penalty * 100).astype(np.int64),
+    caps = np.concatenate(
+        [np.ones(len(pairs) + n_ref, np.int64), np.array([e[2] for e in extra], np.int64)]
     )
-    smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, np.zeros(len(tails), np.int64))
+    costs = np.concatenate(
+        [np.rint(pairs.cost * 100), np.rint(model.penalty * 100), np.zeros(len(extra))]
+    ).astype(np.int64)
     supplies = np.zeros(next_node, np.int64)
     supplies[:n_ref], supplies[sink] = 1, -n_ref
-    smcf.set_nodes_supplies(np.arange(next_node), supplies)
+    return FlowArrays(tails, heads, caps, costs, supplies, len(pairs))
+
+
+def run_flow(arrays: FlowArrays) -> I64:
+    """Solve the network; the flow on each pair arc."""
+    smcf = min_cost_flow.SimpleMinCostFlow()
+    arcs = smcf.add_arcs_with_capacity_and_unit_cost(
+        arrays.tails, arrays.heads, arrays.caps, arrays.costs
+    )
+    smcf.set_nodes_supplies(np.arange(len(arrays.supplies)), arrays.supplies)
     status = smcf.solve()
     if status != smcf.OPTIMAL:
         raise BackendError(f"min-cost flow ended with status {status}")
-    used = smcf.flows(pair_arcs) > 0
-    choice = np.full(n_ref, -1, np.int64)
-    choice[pairs.ref[arcs[used]]] = arcs[used]
+    flows: I64 = smcf.flows(arcs[: arrays.n_pairs])
+    return flows
+
+
+def solve_flow(model: PlacementModel) -> Assignment:
+    started = time.perf_counter()
+    arrays = flow_arrays(model)
+    used = np.flatnonzero(run_flow(arrays) > 0)
+    choice = np.full(model.n_referrals, -1, np.int64)
+    choice[model.pairs.ref[used]] = used
     return Assignment(
         choice=choice,
         status=SolveStatus.OPTIMAL,
@@ -64,6 +90,6 @@ def solve_flow(model: PlacementModel) -> Assignment:
         solver_version=f"ortools {version('ortools')}",
         backend="flow",
         seconds=time.perf_counter() - started,
-        variables=len(pairs) + n_ref + len(tails),
-        constraints=next_node,
+        variables=len(arrays.tails),
+        constraints=len(arrays.supplies),
     )
