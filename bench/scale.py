@@ -1,0 +1,278 @@
+"""Placements at scale: `python -m bench.scale [--quick]`.
+
+For seeded generated instances (600 x 80; with the full run also 20,000 x 500 and a national
+50,000 x 8,000) and three variants (no side constraints; a budget cap plus a minimum average
+quality; places counted per weekday with pupils on 2-3 days a week), each method runs in a
+fresh process (so peak memory is its own):
+
+  engine    optimiser end to end: read the file, validate, build, solve, explain, verify
+  flow      bare OR-Tools min-cost flow on prepared arrays (the limit, where it applies)
+  highs     HiGHS through highspy on a prepared sparse matrix (the best direct MIP)
+  pulp_cbc  a straightforward PuLP model solved by CBC, as an analyst would write it
+
+and the table gives each figure with its ratio to `flow` (no side constraints) or `highs`
+(others), measured in this one run, and checks that every method found the same optimum.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+SIZES_QUICK = [(600, 80)]
+SIZES_FULL = [(600, 80), (20_000, 500), (50_000, 8_000)]
+GAP = 1e-3  # 0.1%
+TIME_LIMIT = 120.0
+
+
+def make_instance(n: int, m: int, variant: str, folder: Path) -> Path:
+    from optimiser.generate import generate_placements  # noqa: PLC0415
+    from optimiser.models.placements import build, objective  # noqa: PLC0415
+
+    national = m >= 5_000
+    kw: dict[str, Any] = {
+        "start_weeks": 4,
+        "offers": False,
+        "moves": False,
+        "side_km": 450.0 if national else 60.0,
+    }
+    if variant == "weekday":
+        kw.update(weekday_places=True, days=(2, 3))
+    instance = generate_placements(n, m, seed=7, **kw)
+    if variant == "budget_quality":
+        from optimiser.backends.flow import solve_flow  # noqa: PLC0415
+
+        plain = build(instance)
+        plan = solve_flow(plain)
+        chosen = plan.choice[plan.choice >= 0]
+        spend = float((plain.pairs.charge[chosen] + plain.pairs.travel[chosen]).sum())
+        _ = objective(plain, plan.choice)
+        policy = instance.policy.model_copy(
+            update={"budget_cap_gbp": round(0.8 * spend), "min_average_quality": 3.5}
+        )
+        instance = instance.model_copy(update={"policy": policy})
+    path = folder / f"{variant}_{n}x{m}.json"
+    path.write_text(instance.model_dump_json())
+    return path
+
+
+def child(method: str, path: str) -> dict[str, Any]:
+    """One method on one instance, in this (fresh) process."""
+    from optimiser import SolveOptions, parse_placements, solve  # noqa: PLC0415
+    from optimiser.models.placements import build  # noqa: PLC0415
+
+    started = time.perf_counter()
+    data = json.loads(Path(path).read_text())
+    loaded = time.perf_counter()
+    instance = parse_placements(data)
+    validated = time.perf_counter()
+    out: dict[str, Any] = {
+        "method": method,
+        "load": loaded - started,
+        "validate": validated - loaded,
+    }
+    if method == "engine":
+        sol = solve(instance, SolveOptions(time_limit_seconds=TIME_LIMIT, mip_gap=GAP))
+        s = sol.statistics
+        out.update(
+            status=sol.status.value,
+            objective=sol.totals.objective_gbp if sol.totals else None,
+            build=s.build_seconds,
+            solve=s.solve_seconds,
+            verify=s.verify_seconds,
+            backend=sol.backend,
+            total=time.perf_counter() - started,
+        )
+    else:
+        model = build(instance)
+        out.update(_direct(method, model))
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def _direct(method: str, model: Any) -> dict[str, Any]:
+    from optimiser.models.placements import objective  # noqa: PLC0415
+
+    if method == "flow":
+        from optimiser.backends.flow import flow_arrays, run_flow  # noqa: PLC0415
+        from optimiser.models.placements import flow_blockers  # noqa: PLC0415
+
+        if flow_blockers(model):
+            return {"status": "n/a", "note": ", ".join(flow_blockers(model))}
+        arrays = flow_arrays(model)
+        t = time.perf_counter()
+        flows = run_flow(arrays)
+        solve_s = time.perf_counter() - t
+        import numpy as np  # noqa: PLC0415
+
+        used = np.flatnonzero(flows > 0)
+        choice = np.full(model.n_referrals, -1, np.int64)
+        choice[model.pairs.ref[used]] = used
+        return {
+            "status": "optimal",
+            "objective": objective(model, choice),
+            "solve": solve_s,
+            "total": solve_s,
+        }
+    if method == "highs":
+        return _highs(model)
+    return _pulp(model)
+
+
+def _highs(model: Any) -> dict[str, Any]:
+    import highspy  # noqa: PLC0415
+
+    from optimiser.backends.highs_mip import _highs_lp  # noqa: PLC0415
+    from optimiser.models.placements_linear import linear_form  # noqa: PLC0415
+
+    t = time.perf_counter()
+    form = linear_form(model)
+    lp = _highs_lp(form, model.n_referrals)
+    built = time.perf_counter() - t
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("mip_rel_gap", GAP)
+    h.setOptionValue("time_limit", TIME_LIMIT)
+    t = time.perf_counter()
+    h.passModel(lp)
+    h.run()
+    solve_s = time.perf_counter() - t
+    status = h.modelStatusToString(h.getModelStatus())
+    return {
+        "status": status.lower(),
+        "objective": h.getInfo().objective_function_value,
+        "build": built,
+        "solve": solve_s,
+        "total": built + solve_s,
+    }
+
+
+def _pulp(model: Any) -> dict[str, Any]:
+    """What an analyst would write: a PuLP variable per eligible pair, a constraint per rule."""
+    import pulp  # noqa: PLC0415
+
+    from optimiser.models.placements_linear import linear_form  # noqa: PLC0415
+
+    t = time.perf_counter()
+    form = linear_form(model)
+    prob = pulp.LpProblem("placements", pulp.LpMinimize)
+    x = [
+        pulp.LpVariable(
+            f"x{j}",
+            0,
+            1 if j < form.n_cols - 1 or form.n_cols == len(form.c) else None,
+            cat=pulp.LpBinary if j < form.n_pairs + len(form.z_pair) else pulp.LpInteger,
+        )
+        for j in range(form.n_cols)
+    ]
+    prob += pulp.lpSum(c * x[j] for j, c in enumerate(form.c) if c) + form.offset
+    a = form.a
+    for k in range(a.shape[0]):
+        expr = pulp.lpSum(
+            v * x[j]
+            for j, v in zip(
+                a.indices[a.indptr[k] : a.indptr[k + 1]],
+                a.data[a.indptr[k] : a.indptr[k + 1]],
+                strict=True,
+            )
+        )
+        lo, hi = form.lo[k], form.hi[k]
+        if lo == hi:
+            prob += expr == hi
+        elif hi != float("inf"):
+            prob += expr <= hi
+        if lo != float("-inf") and lo != hi:
+            prob += expr >= lo
+    built = time.perf_counter() - t
+    t = time.perf_counter()
+    prob.solve(pulp.PULP_CBC_CMD(msg=False, timeLimit=TIME_LIMIT, gapRel=GAP))
+    solve_s = time.perf_counter() - t
+    status = (
+        "optimal" if prob.sol_status == pulp.LpSolutionOptimal else pulp.LpSolution[prob.sol_status]
+    )
+    return {
+        "status": status.lower(),
+        "objective": pulp.value(prob.objective),
+        "build": built,
+        "solve": solve_s,
+        "total": built + solve_s,
+    }
+
+
+def run(method: str, path: Path) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.scale", "--child", method, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=3 * TIME_LIMIT,
+        check=False,
+    )
+    if done.returncode != 0:
+        return {"method": method, "status": "error", "note": done.stderr.strip().splitlines()[-1:]}
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--child", nargs=2, metavar=("METHOD", "FILE"))
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(*args.child)))
+        return
+    sizes = SIZES_QUICK if args.quick else SIZES_FULL
+    with tempfile.TemporaryDirectory() as folder:
+        for n, m in sizes:
+            for variant in ("plain", "budget_quality", "weekday"):
+                national = m >= 5_000
+                methods = (
+                    ["engine", "flow"] if national else ["engine", "flow", "highs", "pulp_cbc"]
+                )
+                if variant != "plain" and national:
+                    continue
+                path = make_instance(n, m, variant, Path(folder))
+                rows = [run(method, path) for method in methods]
+                _print(n, m, variant, rows)
+
+
+def _print(n: int, m: int, variant: str, rows: list[dict[str, Any]]) -> None:
+    ref_name = "flow" if variant == "plain" else "highs"
+    ref = next((r for r in rows if r["method"] == ref_name and r.get("total")), None)
+    best = next(
+        (r["objective"] for r in rows if r["method"] == ref_name and r.get("objective")), None
+    )
+    print(f"\n{variant} · {n:,} referrals x {m:,} providers (ratios to {ref_name})")
+    print(
+        f"{'method':10} {'status':12} {'objective £':>15} {'load':>6} {'valid.':>6} {'build':>7} "
+        f"{'solve':>8} {'verify':>6} {'total s':>8} {'x ' + ref_name:>8} {'peak MB':>8}  same optimum"
+    )
+    for r in rows:
+        ratio = f"{r['total'] / ref['total']:.2f}" if ref and r.get("total") else "-"
+        obj = r.get("objective")
+        same = (
+            "-"
+            if obj is None or best is None
+            else ("yes" if abs(obj - best) <= GAP * abs(best) + 1 else "NO")
+        )
+        print(
+            f"{r['method']:10} {str(r.get('status'))[:12]:12} {'-' if obj is None else f'{obj:,.0f}':>15} "
+            f"{_s(r.get('load'))} {_s(r.get('validate'))} {_s(r.get('build'), 7)} {_s(r.get('solve'), 8)} "
+            f"{_s(r.get('verify'))} {_s(r.get('total'), 8)} {ratio:>8} {_s(r.get('peak_mb'), 8, 0)}  {same}"
+            + (f"  ({r['note']})" if r.get("note") else "")
+        )
+
+
+def _s(value: Any, width: int = 6, digits: int = 2) -> str:
+    return f"{value:>{width}.{digits}f}" if isinstance(value, int | float) else f"{'-':>{width}}"
+
+
+if __name__ == "__main__":
+    main()
