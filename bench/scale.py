@@ -252,7 +252,7 @@ def _print(n: int, m: int, variant: str, rows: list[dict[str, Any]]) -> None:
     print(f"\n{variant} · {n:,} referrals x {m:,} providers (ratios to {ref_name})")
     print(
         f"{'method':10} {'status':12} {'objective £':>15} {'load':>6} {'valid.':>6} {'build':>7} "
-        f"{'solve':>8} {'verify':>6} {'total s':>8} {'x ' + ref_name:>8} {'peak MB':>8}  same optimum"
+        f"{'solve':>8} {'verify':>6} {'total s':>8} {'x ' + ref_name:>8} {'peak MB':>8}  same"
     )
     for r in rows:
         ratio = f"{r['total'] / ref['total']:.2f}" if ref and r.get("total") else "-"
@@ -262,12 +262,13 @@ def _print(n: int, m: int, variant: str, rows: list[dict[str, Any]]) -> None:
             if obj is None or best is None
             else ("yes" if abs(obj - best) <= GAP * abs(best) + 1 else "NO")
         )
-        print(
-            f"{r['method']:10} {str(r.get('status'))[:12]:12} {'-' if obj is None else f'{obj:,.0f}':>15} "
-            f"{_s(r.get('load'))} {_s(r.get('validate'))} {_s(r.get('build'), 7)} {_s(r.get('solve'), 8)} "
-            f"{_s(r.get('verify'))} {_s(r.get('total'), 8)} {ratio:>8} {_s(r.get('peak_mb'), 8, 0)}  {same}"
-            + (f"  ({r['note']})" if r.get("note") else "")
-        )
+        shown = "-" if obj is None else f"{obj:,.0f}"
+        cells = [_s(r.get(k)) for k in ("load", "validate")]
+        cells += [_s(r.get("build"), 7), _s(r.get("solve"), 8), _s(r.get("verify"))]
+        cells += [_s(r.get("total"), 8), f"{ratio:>8}", _s(r.get("peak_mb"), 8, 0)]
+        note = f"  ({r['note']})" if r.get("note") else ""
+        status = str(r.get("status"))[:12]
+        print(f"{r['method']:10} {status:12} {shown:>15} {' '.join(cells)}  {same}{note}")
 
 
 def _s(value: Any, width: int = 6, digits: int = 2) -> str:
