@@ -25,9 +25,13 @@ lint: $(VENV)/.installed-dev
 test: lint
 	$(BIN)/pytest
 
+# make bench (full: tens of minutes) or make bench ARGS=--quick (a couple of minutes)
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench $(ARGS)
-	$(BIN)/python -m bench.api_load
+	$(BIN)/python -m bench.scale $(ARGS)
+	$(BIN)/python -m bench.staffing $(ARGS)
+	$(BIN)/python -m bench.batch $(ARGS)
+	$(BIN)/python -m bench.api_load $(ARGS)
 
 sweeps: $(VENV)/.installed-run
 	$(BIN)/optimiser sweep instances/oakfield_traded_offer.json \

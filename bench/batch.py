@@ -24,7 +24,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--copies", type=int, default=10)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="3 copies, one repeat.")
     args = parser.parse_args()
+    if args.quick:
+        args.copies, args.repeats = 3, 1
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
         for source in sorted(INSTANCES.glob("*.json")):
