@@ -34,7 +34,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--jobs", type=int, default=20)
     parser.add_argument("--rate", type=float, default=20.0, help="Status requests a second.")
-    parser.add_argument("--quick", action="store_true", help="Accepted for `make bench ARGS=--quick`.")
+    parser.add_argument("--quick", action="store_true", help="Accepted: `make bench ARGS=--quick`.")
     args = parser.parse_args()
     instance = json.loads((ROOT / "instances" / "county_600x80.json").read_text())
     body = {"kind": "placements", "instance": instance, "options": {"solver": "cpsat"}}
