@@ -98,11 +98,10 @@ def child(method: str, path: str) -> dict[str, Any]:
 
 
 def _direct(method: str, model: Any) -> dict[str, Any]:
-    from optimiser.models.placements import objective  # noqa: PLC0415
+    from optimiser.models.placements import flow_blockers, objective  # noqa: PLC0415
 
     if method == "flow":
         from optimiser.backends.flow import flow_arrays, run_flow  # noqa: PLC0415
-        from optimiser.models.placements import flow_blockers  # noqa: PLC0415
 
         if flow_blockers(model):
             return {"status": "n/a", "note": ", ".join(flow_blockers(model))}
@@ -122,11 +121,12 @@ def _direct(method: str, model: Any) -> dict[str, Any]:
             "total": solve_s,
         }
     if method == "highs":
-        return _highs(model)
+        return _highs(model, lp=not flow_blockers(model))
     return _pulp(model)
 
 
-def _highs(model: Any) -> dict[str, Any]:
+def _highs(model: Any, *, lp: bool) -> dict[str, Any]:
+    """The MIP, or with no side constraint the LP (its optimum is integral: a network)."""
     import highspy  # noqa: PLC0415
 
     from optimiser.backends.highs_mip import _highs_lp  # noqa: PLC0415
@@ -134,14 +134,16 @@ def _highs(model: Any) -> dict[str, Any]:
 
     t = time.perf_counter()
     form = linear_form(model)
-    lp = _highs_lp(form, model.n_referrals)
+    problem = _highs_lp(form, model.n_referrals)
+    if lp:
+        problem.integrality_ = []
     built = time.perf_counter() - t
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("mip_rel_gap", GAP)
     h.setOptionValue("time_limit", TIME_LIMIT)
     t = time.perf_counter()
-    h.passModel(lp)
+    h.passModel(problem)
     h.run()
     solve_s = time.perf_counter() - t
     status = h.modelStatusToString(h.getModelStatus())
