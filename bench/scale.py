@@ -209,13 +209,16 @@ def _pulp(model: Any) -> dict[str, Any]:
 
 
 def run(method: str, path: Path) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.scale", "--child", method, str(path)],
-        capture_output=True,
-        text=True,
-        timeout=3 * TIME_LIMIT,
-        check=False,
-    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "bench.scale", "--child", method, str(path)],
+            capture_output=True,
+            text=True,
+            timeout=3 * TIME_LIMIT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return {"method": method, "status": "timeout", "note": f"over {3 * TIME_LIMIT:.0f} s"}
     if done.returncode != 0:
         return {"method": method, "status": "error", "note": done.stderr.strip().splitlines()[-1:]}
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
