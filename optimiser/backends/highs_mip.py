@@ -58,6 +58,8 @@ def solve_highs(
     if progress is not None:
         h.cbMipImprovingSolution.subscribe(lambda event: progress(_progress(event.data_out)))
     started = time.perf_counter()
+    if options.time_limit_seconds is not None:
+        _enforce(h, started + options.time_limit_seconds)
     h.run()
     seconds = time.perf_counter() - started
     info = h.getInfo()
@@ -79,6 +81,18 @@ def solve_highs(
         constraints=form.a.shape[0],
         integer_variables=form.n_cols,
     )
+
+
+def _enforce(h: Any, deadline: float) -> None:
+    """HiGHS's own time limit is not checked everywhere (measured: a 30 s limit ran 395 s on a
+    725,000-column MIP); its interrupt callbacks stop it once the deadline has passed."""
+
+    def stop(event: Any) -> None:
+        if time.perf_counter() > deadline:
+            event.data_in.user_interrupt = True
+
+    for callback in (h.cbSimplexInterrupt, h.cbIpmInterrupt, h.cbMipInterrupt):
+        callback.subscribe(stop)
 
 
 def _progress(data: Any) -> Progress:
