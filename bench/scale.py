@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import resource
 import subprocess
 import sys
@@ -268,6 +269,8 @@ def _print(n: int, m: int, variant: str, rows: list[dict[str, Any]]) -> None:
             "-"
             if obj is None or best is None
             else ("yes" if abs(obj - best) <= GAP * abs(best) + 1 else "NO")
+            if math.isfinite(obj) and math.isfinite(best)
+            else "-"
         )
         shown = "-" if obj is None else f"{obj:,.0f}"
         cells = [_s(r.get(k)) for k in ("load", "validate")]
