@@ -35,7 +35,7 @@ TIME_LIMIT = 60.0
 
 def make_instance(n: int, m: int, variant: str, folder: Path) -> Path:
     from optimiser.generate import generate_placements  # noqa: PLC0415
-    from optimiser.models.placements import build, objective  # noqa: PLC0415
+    from optimiser.models.placements import build  # noqa: PLC0415
 
     national = m >= 5_000
     kw: dict[str, Any] = {
@@ -54,7 +54,6 @@ def make_instance(n: int, m: int, variant: str, folder: Path) -> Path:
         plan = solve_flow(plain)
         chosen = plan.choice[plan.choice >= 0]
         spend = float((plain.pairs.charge[chosen] + plain.pairs.travel[chosen]).sum())
-        _ = objective(plain, plan.choice)
         policy = instance.policy.model_copy(
             update={"budget_cap_gbp": round(0.8 * spend), "min_average_quality": 3.5}
         )

@@ -65,12 +65,12 @@ PLACEMENT_TABLES = (
 TABLES = {"staffing": STAFFING_TABLES, "placements": PLACEMENT_TABLES}
 
 
-def _strip_optional(annotation: Any) -> Any:
+def strip_optional(annotation: Any) -> Any:
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return _strip_optional(args[0]) if len(args) == 1 else annotation
+        return strip_optional(args[0]) if len(args) == 1 else annotation
     if typing.get_origin(annotation) is typing.Annotated:
-        return _strip_optional(typing.get_args(annotation)[0])
+        return strip_optional(typing.get_args(annotation)[0])
     return annotation
 
 
@@ -80,7 +80,7 @@ def _is_model(annotation: Any) -> bool:
 
 def _list_item(annotation: Any) -> Any | None:
     if typing.get_origin(annotation) is list:
-        return _strip_optional(typing.get_args(annotation)[0])
+        return strip_optional(typing.get_args(annotation)[0])
     return None
 
 
@@ -91,7 +91,7 @@ def columns(model: type[BaseModel], prefix: str = "") -> list[tuple[str, Any]]:
     for name, info in model.model_fields.items():
         if name == "kind":
             continue
-        annotation = _strip_optional(info.annotation)
+        annotation = strip_optional(info.annotation)
         item = _list_item(annotation)
         if _is_model(annotation):
             out += columns(annotation, f"{prefix}{name}.")
@@ -104,9 +104,7 @@ def columns(model: type[BaseModel], prefix: str = "") -> list[tuple[str, Any]]:
 
 def settings_fields(model: type[BaseModel]) -> list[tuple[str, Any]]:
     """The scalar fields of an instance (or policy) for a two-column settings sheet."""
-    return [(c, t) for c, t in columns(model) if "." not in c and not _is_listy(t)] + [
-        (c, t) for c, t in columns(model) if "." not in c and _is_listy(t) and c not in ("lots",)
-    ]
+    return [(c, t) for c, t in columns(model) if "." not in c]
 
 
 def _is_listy(annotation: Any) -> bool:

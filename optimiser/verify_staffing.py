@@ -7,10 +7,8 @@ from dataclasses import dataclass
 
 from optimiser.schema.common import Verification
 from optimiser.schema.staffing import Category, Role, StaffingInstance, can_deploy
-from optimiser.schema.staffing_solution import StaffingSolution
+from optimiser.schema.staffing_solution import UNALLOCATED, StaffingSolution
 from optimiser.verify_common import Checker
-
-UNALLOCATED = "unallocated"
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from optimiser.tables import (
     columns,
     flatten,
     settings_fields,
+    strip_optional,
     unflatten,
 )
 
@@ -270,9 +271,7 @@ def _field_info(model: Any, column: str) -> str:
 
 
 def _nested(model: Any, name: str) -> Any:
-    from optimiser.tables import _strip_optional  # noqa: PLC0415
-
-    return _strip_optional(model.model_fields[name].annotation)
+    return strip_optional(model.model_fields[name].annotation)
 
 
 def write_solution_workbook(solution: StaffingSolution | PlacementSolution, path: Path) -> None:

@@ -31,8 +31,7 @@ from optimiser.schema.staffing import (
     StaffingInstance,
     can_deploy,
 )
-
-UNALLOCATED = "unallocated"
+from optimiser.schema.staffing_solution import UNALLOCATED
 
 
 @dataclass

@@ -6,7 +6,7 @@ from typing import Any
 
 import pulp
 
-from optimiser.models.staffing import UNALLOCATED, StaffingLp
+from optimiser.models.staffing import StaffingLp
 from optimiser.schema.staffing import Category
 from optimiser.schema.staffing_solution import (
     CategoryResult,
@@ -135,15 +135,3 @@ def council(lp: StaffingLp) -> CouncilPosition:
         cap_gbp=cap,
         headroom_gbp=None if cap is None else round(cap - net, 2),
     )
-
-
-__all__ = [
-    "UNALLOCATED",
-    "categories",
-    "council",
-    "deployments",
-    "functions",
-    "groups",
-    "ledger",
-    "val",
-]

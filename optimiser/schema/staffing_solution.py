@@ -52,6 +52,9 @@ class CategoryResult(Out):
     net_gbp: float
 
 
+UNALLOCATED = "unallocated"  # the ledger's centre for idle staff, release costs and overheads
+
+
 class LedgerEntry(Out):
     """`source` pays `amount_gbp` of `centre` (a function id or 'unallocated')."""
 
