@@ -52,6 +52,7 @@ class Solver(StrEnum):
     HIGHS = "highs"
     CBC = "cbc"
     FLOW = "flow"
+    LAGRANGE = "lagrange"
     CPSAT = "cpsat"
 
 
@@ -94,7 +95,8 @@ def solve_command(  # noqa: PLR0917 (typer maps each parameter to an option)
     solver: Annotated[
         Solver | None,
         typer.Option(
-            help="Force a solver: highs or cbc (staffing); flow, highs or cpsat (placements)."
+            help="Force a solver: highs or cbc (staffing); "
+            "flow, lagrange, highs or cpsat (placements)."
         ),
     ] = None,
     time_limit: Annotated[

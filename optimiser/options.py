@@ -30,7 +30,7 @@ class SolveOptions(BaseModel):
     solver: str | None = Field(
         default=None,
         description="Force a solver: 'highs' or 'cbc' for staffing; "
-        "'flow', 'highs' or 'cpsat' for placements. None lets the engine choose.",
+        "'flow', 'lagrange', 'highs' or 'cpsat' for placements. None lets the engine choose.",
     )
     shadow_prices: bool = Field(default=True, description="Report shadow prices of binding rules.")
     diagnose: bool = Field(default=True, description="Diagnose infeasible instances.")

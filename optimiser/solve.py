@@ -36,7 +36,8 @@ def solve(
 ) -> Solution:
     """Solve, verify and explain one instance. Inputs are never mutated. `progress` is called
     with the best objective and bound so far by the backends that report them (the placement
-    MIP on HiGHS, and CP-SAT); the staffing LPs and min-cost flow finish without interim news."""
+    MIP on HiGHS, CP-SAT, and the Lagrangian backend after each flow solve); the staffing LPs
+    and min-cost flow finish without interim news."""
     if isinstance(instance, StaffingInstance):
         return solve_staffing(instance, options)
     return solve_placements(instance, options, progress)

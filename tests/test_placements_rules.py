@@ -12,8 +12,9 @@ from optimiser import SolveStatus, parse_placements
 from optimiser.schema.placements import PriceUnit, ProviderLot, price_per_day
 from tests.placements_helpers import instance, provider, reasons, referral, run, where
 
-ALL = ["flow", "highs", "cpsat"]
+ALL = ["flow", "lagrange", "highs", "cpsat"]
 MIP = ["highs", "cpsat"]
+SIDE = ["lagrange", "highs", "cpsat"]  # rules the Lagrangian backend relaxes
 
 
 @pytest.mark.parametrize("solver", ALL)
@@ -149,7 +150,7 @@ def test_provider_share_cap(solver: str) -> None:
     assert sol.totals.objective_gbp == pytest.approx(10_000)
 
 
-@pytest.mark.parametrize("solver", MIP)
+@pytest.mark.parametrize("solver", SIDE)
 def test_budget_cap(solver: str) -> None:
     refs = [referral("R1"), referral("R2")]
     sol = run(instance([provider("P")], refs, budget_cap_gbp=3000), solver)
@@ -158,7 +159,7 @@ def test_budget_cap(solver: str) -> None:
     assert "budget cap of £3,000 is reached" in sol.unplaced[0].explanation
 
 
-@pytest.mark.parametrize("solver", MIP)
+@pytest.mark.parametrize("solver", SIDE)
 def test_minimum_average_quality(solver: str) -> None:
     """P1 rated 2 at £2,000, P2 rated 5 at £4,000, average at least 4 over three referrals:
     one at P1 and two at P2 (average 4): £10,000."""

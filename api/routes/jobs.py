@@ -32,7 +32,7 @@ router = APIRouter(prefix="/v1/jobs", tags=["jobs"], dependencies=[Depends(calle
 
 class JobOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    solver: Literal["highs", "cbc", "flow", "cpsat"] | None = None
+    solver: Literal["highs", "cbc", "flow", "lagrange", "cpsat"] | None = None
     time_limit_seconds: float | None = Field(default=None, strict=True, gt=0, le=86_400)
     mip_gap: float = Field(default=1e-4, strict=True, ge=0, le=1)
 

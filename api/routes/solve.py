@@ -22,7 +22,7 @@ from optimiser.checks import check_instance
 
 router = APIRouter(prefix="/v1", tags=["solve"], dependencies=[Depends(caller)])
 LpSolverName = Literal["highs", "cbc"]
-PlacementSolverName = Literal["flow", "highs", "cpsat"]
+PlacementSolverName = Literal["flow", "lagrange", "highs", "cpsat"]
 ERRORS = responses(400, 401, 413, 422, 500)
 
 StaffingBody = Annotated[

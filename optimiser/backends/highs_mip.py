@@ -8,6 +8,7 @@ from typing import Any
 
 import highspy
 import numpy as np
+from numpy.typing import NDArray
 
 from optimiser.errors import BackendError
 from optimiser.models.placements import Assignment, PlacementModel
@@ -43,8 +44,15 @@ def map_highs_status(model_status: Any, has_primal: bool) -> SolveStatus:
 
 
 def solve_highs(
-    model: PlacementModel, options: SolveOptions, progress: ProgressCallback | None = None
+    model: PlacementModel,
+    options: SolveOptions,
+    progress: ProgressCallback | None = None,
+    *,
+    allowed: NDArray[np.bool_] | None = None,
+    start: NDArray[np.int64] | None = None,
 ) -> Assignment:
+    """The MIP on HiGHS. `allowed` (one flag per pair) restricts it to those pairs, and `start`
+    (a pair or -1 per referral, feasible) is handed to HiGHS as its first incumbent."""
     form = linear_form(model)
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
@@ -54,7 +62,14 @@ def solve_highs(
         h.setOptionValue("time_limit", float(options.time_limit_seconds))
     if options.threads is not None:
         h.setOptionValue("threads", options.threads)
-    h.passModel(_highs_lp(form, model.n_referrals))
+    lp = _highs_lp(form, model.n_referrals)
+    if allowed is not None:
+        upper = np.asarray(lp.col_upper_, float)
+        upper[: form.n_pairs][~allowed] = 0.0
+        lp.col_upper_ = upper
+    h.passModel(lp)
+    if start is not None:
+        _start(h, form, start)
     if progress is not None:
         h.cbMipImprovingSolution.subscribe(lambda event: progress(_progress(event.data_out)))
     started = time.perf_counter()
@@ -66,7 +81,7 @@ def solve_highs(
     status = map_highs_status(h.getModelStatus(), info.primal_solution_status == 2)
     x = np.asarray(h.getSolution().col_value) if status.has_solution else np.zeros(0)
     choice, days = decode(form, model.n_referrals, model.pairs.ref, x)
-    bound = float(info.mip_dual_bound) + form.offset if status.has_solution else None
+    bound = float(info.mip_dual_bound) if status.has_solution else None  # includes the offset
     return Assignment(
         choice=choice,
         days=days,
@@ -81,6 +96,16 @@ def solve_highs(
         constraints=form.a.shape[0],
         integer_variables=form.n_cols,
     )
+
+
+def _start(h: Any, form: LinearForm, choice: NDArray[np.int64]) -> None:
+    """A plan as HiGHS's starting incumbent (pair columns only: no weekday or share columns)."""
+    x = np.zeros(form.n_cols)
+    x[choice[choice >= 0]] = 1.0
+    solution = highspy.HighsSolution()
+    solution.col_value = x.tolist()
+    solution.value_valid = True
+    h.setSolution(solution)
 
 
 def _enforce(h: Any, deadline: float) -> None:
