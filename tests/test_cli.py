@@ -99,7 +99,7 @@ def test_placements_solve_prints_tables_and_writes_csv(tmp_path: Path) -> None:
 
 
 def test_placements_backend_can_be_forced() -> None:
-    for solver in ("flow", "highs", "cpsat"):
+    for solver in ("flow", "lagrange", "highs", "cpsat"):
         result = runner.invoke(
             app, ["solve", str(INSTANCES / "dps_small.json"), "--solver", solver]
         )

@@ -41,6 +41,7 @@ def test_bound_and_plan_against_the_proven_optimum(seed: int) -> None:
     exact = solve(inst, SolveOptions(solver="highs", mip_gap=0.0))
     assert exact.status is SolveStatus.OPTIMAL
     optimum = _objective(exact)
+    assert exact.statistics.objective_bound == pytest.approx(optimum, rel=1e-6)  # HiGHS's own
     seen: list[Progress] = []
     sol = solve(inst, SolveOptions(mip_gap=1e-3), progress=seen.append)
     assert sol.backend == "lagrange"

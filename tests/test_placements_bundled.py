@@ -31,16 +31,17 @@ def test_golden(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", ["dps_small", "county_600x80"])
-def test_three_backends_agree(name: str) -> None:
+def test_every_backend_agrees(name: str) -> None:
     instance = _load(name)
     values = {}
-    for solver in ("flow", "highs", "cpsat"):
+    for solver in ("flow", "lagrange", "highs", "cpsat"):
         sol = solve(instance, SolveOptions(solver=solver, mip_gap=0.0))
         assert sol.status is SolveStatus.OPTIMAL
         assert sol.totals is not None
         values[solver] = sol.totals.objective_gbp
     assert values["highs"] == pytest.approx(values["flow"], abs=0.05)
     assert values["cpsat"] == pytest.approx(values["flow"], abs=0.05)
+    assert values["lagrange"] == pytest.approx(values["flow"], abs=0.05)
 
 
 def test_outreach_highs_and_cpsat_agree_and_choose_days() -> None:

@@ -153,17 +153,16 @@ def solve_lagrange(
         if _within(best, bound, options.mip_gap) or time.perf_counter() > deadline:
             break
         lam, ceiling = _next_multipliers(cuts, box)
-        at_edge = lam >= box * (1 - 1e-9)
-        box = np.where(at_edge, box * 4.0, box)
-        if not at_edge.any() and ceiling - bound <= relax.allowance + SETTLED * abs(bound):
-            break  # the multipliers have settled: the bound will not rise further
+        if ceiling - bound <= relax.allowance + SETTLED * abs(bound):
+            break  # settled: no multipliers in the box raise the bound further
+        box = np.where(lam >= box * (1 - 1e-9), box * 4.0, box)  # widen where it reached
     rounds = len(cuts)
     if best is None:  # the empty plan keeps both rows (spends nothing, averages nothing)
         empty = np.full(model.n_referrals, -1, np.int64)
         best = _Point(lam, empty, objective(model, empty), -relax.b)
     choice, cost, polished = best.choice, best.cost, False
     if not _within(best, bound, options.mip_gap) and time.perf_counter() < deadline:
-        sub = _polish(model, options, relax, cuts, best, deadline)
+        sub = _polish(model, options, relax, cuts, best, deadline, progress)
         polished = True
         if sub.status.has_solution and objective(model, sub.choice) < cost:
             choice, cost = sub.choice, objective(model, sub.choice)
@@ -204,6 +203,7 @@ def _polish(  # noqa: PLR0917
     cuts: list[_Point],
     best: _Point,
     deadline: float,
+    progress: ProgressCallback | None,
 ) -> Assignment:
     """HiGHS from the best plan: the whole MIP when small enough, otherwise the MIP on the pairs
     any flow solution used plus each referral's cheapest alternatives under the last
@@ -224,6 +224,7 @@ def _polish(  # noqa: PLR0917
     return solve_highs(
         model,
         options.model_copy(update={"time_limit_seconds": limit}),
+        progress if allowed is None else None,  # a restricted MIP's bound is not the instance's
         allowed=allowed,
         start=best.choice,
     )
