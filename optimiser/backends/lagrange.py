@@ -170,7 +170,7 @@ def solve_lagrange(
             bound = max(bound, sub.bound)  # HiGHS's bound holds for the whole instance here
     gap = max(0.0, cost - bound) / max(abs(cost), 1e-9)
     status = SolveStatus.OPTIMAL if gap <= options.mip_gap + 1e-9 else SolveStatus.FEASIBLE
-    solver = "min_cost_flow + lagrangian" + (" + highs" if polished else "")
+    solver = f"min_cost_flow + lagrangian ({rounds} flow solves)" + (" + highs" if polished else "")
     return Assignment(
         choice=choice,
         status=status,
@@ -182,7 +182,6 @@ def solve_lagrange(
         gap=gap,
         variables=len(relax.base.tails),
         constraints=len(relax.base.supplies) + len(relax.b),
-        integer_variables=rounds,  # flow solves: every one integral
     )
 
 
