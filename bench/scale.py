@@ -37,8 +37,7 @@ METHODS = ("engine", "flow", "highs", "pulp_cbc", "pulp_highs", "cpsat")
 
 
 def make_instance(n: int, m: int, variant: str, folder: Path) -> Path:
-    from optimiser.generate import generate_placements  # noqa: PLC0415
-    from optimiser.models.placements import build  # noqa: PLC0415
+    from optimiser.generate import generate_placements, with_binding_side_rules  # noqa: PLC0415
 
     national = m >= 5_000
     kw: dict[str, Any] = {
@@ -51,16 +50,7 @@ def make_instance(n: int, m: int, variant: str, folder: Path) -> Path:
         kw.update(weekday_places=True, days=(2, 3))
     instance = generate_placements(n, m, seed=7, **kw)
     if variant == "budget_quality":
-        from optimiser.backends.flow import solve_flow  # noqa: PLC0415
-
-        plain = build(instance)
-        plan = solve_flow(plain)
-        chosen = plan.choice[plan.choice >= 0]
-        spend = float((plain.pairs.charge[chosen] + plain.pairs.travel[chosen]).sum())
-        policy = instance.policy.model_copy(
-            update={"budget_cap_gbp": round(0.8 * spend), "min_average_quality": 3.5}
-        )
-        instance = instance.model_copy(update={"policy": policy})
+        instance = with_binding_side_rules(instance)
     path = folder / f"{variant}_{n}x{m}.json"
     path.write_text(instance.model_dump_json())
     return path
@@ -104,7 +94,7 @@ def _direct(method: str, model: Any) -> dict[str, Any]:
     from optimiser.models.placements import flow_blockers, objective  # noqa: PLC0415
 
     if method == "flow":
-        from optimiser.backends.flow import flow_arrays, run_flow  # noqa: PLC0415
+        from optimiser.backends.flow import choice_of, flow_arrays, run_flow  # noqa: PLC0415
 
         if flow_blockers(model):
             return {"status": "n/a", "note": ", ".join(flow_blockers(model))}
@@ -112,11 +102,7 @@ def _direct(method: str, model: Any) -> dict[str, Any]:
         t = time.perf_counter()
         flows = run_flow(arrays)
         solve_s = time.perf_counter() - t
-        import numpy as np  # noqa: PLC0415
-
-        used = np.flatnonzero(flows > 0)
-        choice = np.full(model.n_referrals, -1, np.int64)
-        choice[model.pairs.ref[used]] = used
+        choice = choice_of(model, flows)
         return {
             "status": "optimal",
             "objective": objective(model, choice),

@@ -205,3 +205,25 @@ def _offers(
             )
         )
     return out
+
+
+def with_binding_side_rules(
+    inst: PlacementInstance, budget_share: float = 0.8, min_average_quality: float = 3.5
+) -> PlacementInstance:
+    """The instance with a budget cap of `budget_share` of what its unconstrained optimum
+    spends (charges and travel) and a minimum average rating: both rules bind. For benchmarks
+    and tests of the side-constraint backends."""
+    from optimiser.backends.flow import solve_flow  # noqa: PLC0415 - generation needs no solver
+    from optimiser.models.placements import build  # noqa: PLC0415
+
+    plain = build(inst)
+    chosen = solve_flow(plain).choice
+    chosen = chosen[chosen >= 0]
+    spend = float((plain.pairs.charge[chosen] + plain.pairs.travel[chosen]).sum())
+    policy = inst.policy.model_copy(
+        update={
+            "budget_cap_gbp": round(budget_share * spend),
+            "min_average_quality": min_average_quality,
+        }
+    )
+    return inst.model_copy(update={"policy": policy})

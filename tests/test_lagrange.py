@@ -7,10 +7,8 @@ import pytest
 
 from optimiser import SolveOptions, SolveStatus, solve
 from optimiser.backends import lagrange
-from optimiser.backends.flow import solve_flow
 from optimiser.errors import OptionError
-from optimiser.generate import generate_placements
-from optimiser.models.placements import build
+from optimiser.generate import generate_placements, with_binding_side_rules
 from optimiser.progress import Progress
 from optimiser.schema.placements import PlacementInstance
 from optimiser.schema.placements_solution import PlacementSolution
@@ -20,14 +18,7 @@ def _instance(seed: int) -> PlacementInstance:
     """One term's intake with a budget of 80% of the unconstrained plan's spend and a minimum
     average rating of 3.5: both rules bind."""
     inst = generate_placements(400, 40, seed, start_weeks=4, offers=False, moves=False)
-    plain = build(inst)
-    chosen = solve_flow(plain).choice
-    chosen = chosen[chosen >= 0]
-    spend = float((plain.pairs.charge[chosen] + plain.pairs.travel[chosen]).sum())
-    policy = inst.policy.model_copy(
-        update={"budget_cap_gbp": round(0.8 * spend), "min_average_quality": 3.5}
-    )
-    return inst.model_copy(update={"policy": policy})
+    return with_binding_side_rules(inst)
 
 
 def _objective(sol: PlacementSolution) -> float:

@@ -12,25 +12,23 @@ from dataclasses import dataclass
 from importlib.metadata import version
 
 import numpy as np
-from numpy.typing import NDArray
 from ortools.graph.python import min_cost_flow
 
 from optimiser.errors import BackendError
 from optimiser.models.placements import Assignment, PlacementModel
+from optimiser.models.placements_data import Ints
 from optimiser.status import SolveStatus
-
-I64 = NDArray[np.int64]
 
 
 @dataclass(frozen=True)
 class FlowArrays:
     """The network as arrays: tails, heads, capacities, unit costs (pence), node supplies."""
 
-    tails: I64
-    heads: I64
-    caps: I64
-    costs: I64
-    supplies: I64
+    tails: Ints
+    heads: Ints
+    caps: Ints
+    costs: Ints
+    supplies: Ints
     n_pairs: int  # the first n_pairs arcs are the pair arcs
 
 
@@ -63,7 +61,7 @@ def flow_arrays(model: PlacementModel) -> FlowArrays:
     return FlowArrays(tails, heads, caps, costs, supplies, len(pairs))
 
 
-def run_flow(arrays: FlowArrays) -> I64:
+def run_flow(arrays: FlowArrays) -> Ints:
     """Solve the network; the flow on each pair arc."""
     smcf = min_cost_flow.SimpleMinCostFlow()
     arcs = smcf.add_arcs_with_capacity_and_unit_cost(
@@ -73,16 +71,22 @@ def run_flow(arrays: FlowArrays) -> I64:
     status = smcf.solve()
     if status != smcf.OPTIMAL:
         raise BackendError(f"min-cost flow ended with status {status}")
-    flows: I64 = smcf.flows(arcs[: arrays.n_pairs])
+    flows: Ints = smcf.flows(arcs[: arrays.n_pairs])
     return flows
+
+
+def choice_of(model: PlacementModel, flows: Ints) -> Ints:
+    """The pair each referral takes (-1: unplaced), from the flow on the pair arcs."""
+    used = np.flatnonzero(flows > 0)
+    choice = np.full(model.n_referrals, -1, np.int64)
+    choice[model.pairs.ref[used]] = used
+    return choice
 
 
 def solve_flow(model: PlacementModel) -> Assignment:
     started = time.perf_counter()
     arrays = flow_arrays(model)
-    used = np.flatnonzero(run_flow(arrays) > 0)
-    choice = np.full(model.n_referrals, -1, np.int64)
-    choice[model.pairs.ref[used]] = used
+    choice = choice_of(model, run_flow(arrays))
     return Assignment(
         choice=choice,
         status=SolveStatus.OPTIMAL,

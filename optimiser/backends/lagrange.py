@@ -34,7 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import linprog
 
-from optimiser.backends.flow import FlowArrays, flow_arrays, run_flow
+from optimiser.backends.flow import FlowArrays, choice_of, flow_arrays, run_flow
 from optimiser.backends.highs_mip import solve_highs
 from optimiser.models.placements import Assignment, PlacementModel, objective
 from optimiser.models.placements_side import side_rows
@@ -84,11 +84,8 @@ class _Relaxation:
         rounded = np.rint(exact * scale)
         costs[: base.n_pairs + self.n] = rounded
         error = float(np.abs(rounded / scale - exact).max(initial=0.0))
-        flows = run_flow(replace(base, costs=costs))
-        used = np.flatnonzero(flows > 0)
-        choice = np.full(self.n, -1, np.int64)
-        choice[model.pairs.ref[used]] = used
-        g = self.a[:, used].sum(axis=1) - self.b
+        choice = choice_of(model, run_flow(replace(base, costs=costs)))
+        g = self.a[:, choice[choice >= 0]].sum(axis=1) - self.b
         point = _Point(lam, choice, objective(model, choice), g)
         self.allowance = 2.0 * self.n * error
         return point, point.cost + float(lam @ g) - self.allowance
@@ -164,11 +161,12 @@ def solve_lagrange(
     if not _within(best, bound, options.mip_gap) and time.perf_counter() < deadline:
         sub = _polish(model, options, relax, cuts, best, deadline, progress)
         polished = True
-        if sub.status.has_solution and objective(model, sub.choice) < cost:
-            choice, cost = sub.choice, objective(model, sub.choice)
+        found = objective(model, sub.choice) if sub.status.has_solution else math.inf
+        if found < cost:
+            choice, cost = sub.choice, found
         if sub.bound is not None and len(model.pairs) <= FULL_MIP_PAIRS:
             bound = max(bound, sub.bound)  # HiGHS's bound holds for the whole instance here
-    gap = max(0.0, cost - bound) / max(abs(cost), 1e-9)
+    gap = _gap(cost, bound)
     status = SolveStatus.OPTIMAL if gap <= options.mip_gap + 1e-9 else SolveStatus.FEASIBLE
     solver = f"min_cost_flow + lagrangian ({rounds} flow solves)" + (" + highs" if polished else "")
     return Assignment(
@@ -185,14 +183,19 @@ def solve_lagrange(
     )
 
 
+def _gap(cost: float, bound: float) -> float:
+    """Relative gap of a plan's cost over a lower bound."""
+    return max(0.0, cost - bound) / max(abs(cost), 1e-9)
+
+
 def _within(best: _Point | None, bound: float, gap: float) -> bool:
-    return best is not None and best.cost - bound <= gap * max(abs(best.cost), 1e-9)
+    return best is not None and _gap(best.cost, bound) <= gap
 
 
 def _progress(best: _Point | None, bound: float) -> Progress:
     if best is None:
         return Progress(None, bound, None)
-    return Progress(best.cost, bound, max(0.0, best.cost - bound) / max(abs(best.cost), 1e-9))
+    return Progress(best.cost, bound, _gap(best.cost, bound))
 
 
 def _polish(  # noqa: PLR0917
