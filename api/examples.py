@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from optimiser.examples import PLACEMENTS, STAFFING
+from optimiser import examples as engine_examples
+
+PLACEMENTS = engine_examples.PLACEMENTS
+STAFFING = engine_examples.STAFFING
 
 __all__ = ["PLACEMENTS", "STAFFING", "examples"]
 

@@ -15,8 +15,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from optimiser.errors import BackendError, InstanceError, OptimiserError, OptionError
-from optimiser.parse import format_path
+from optimiser import BackendError, InstanceError, OptimiserError, OptionError, format_path
 
 log = logging.getLogger("api")
 

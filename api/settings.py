@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from optimiser.options import SolveOptions
+from optimiser import SolveOptions
 
 
 def hash_key(key: str) -> str:

@@ -13,9 +13,15 @@ import time
 from pathlib import Path
 
 from api.store import JobStore
-from optimiser import OptimiserError, SolveOptions, parse_instance, solve
-from optimiser.errors import InstanceError
-from optimiser.progress import Progress, ProgressCallback
+from optimiser import (
+    InstanceError,
+    OptimiserError,
+    Progress,
+    ProgressCallback,
+    SolveOptions,
+    parse_instance,
+    solve,
+)
 
 log = logging.getLogger("api.worker")
 PROGRESS_EVERY_SECONDS = 0.5

@@ -15,9 +15,9 @@ from rich.console import Console
 from rich.table import Table
 
 from optimiser import SolveOptions, load_instance, solve
-from optimiser.errors import OptionError
-from optimiser.schema.placements_solution import PlacementSolution
-from optimiser.schema.staffing_solution import StaffingSolution
+from optimiser.core.errors import OptionError
+from optimiser.placements.solution import PlacementSolution
+from optimiser.staffing.solution import StaffingSolution
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"
 PLACEMENT_SOLVERS = ("flow", "highs", "cpsat")

@@ -14,8 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from optimiser.batch import executor_for, run_batch
-from optimiser.options import SolveOptions
+from optimiser.core.options import SolveOptions
+from optimiser.scenarios.batch import executor_for, run_batch
 
 INSTANCES = Path(__file__).resolve().parent.parent / "instances"
 

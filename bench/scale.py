@@ -37,7 +37,8 @@ METHODS = ("engine", "flow", "highs", "pulp_cbc", "pulp_highs", "cpsat")
 
 
 def make_instance(n: int, m: int, variant: str, folder: Path) -> Path:
-    from optimiser.generate import generate_placements, with_binding_side_rules  # noqa: PLC0415
+    from bench.instances import with_binding_side_rules  # noqa: PLC0415
+    from optimiser.placements.generate import generate_placements  # noqa: PLC0415
 
     national = m >= 5_000
     kw: dict[str, Any] = {
@@ -59,7 +60,7 @@ def make_instance(n: int, m: int, variant: str, folder: Path) -> Path:
 def child(method: str, path: str) -> dict[str, Any]:
     """One method on one instance, in this (fresh) process."""
     from optimiser import SolveOptions, parse_placements, solve  # noqa: PLC0415
-    from optimiser.models.placements import build  # noqa: PLC0415
+    from optimiser.placements.model import build  # noqa: PLC0415
 
     started = time.perf_counter()
     data = json.loads(Path(path).read_text())
@@ -91,10 +92,10 @@ def child(method: str, path: str) -> dict[str, Any]:
 
 
 def _direct(method: str, model: Any) -> dict[str, Any]:
-    from optimiser.models.placements import flow_blockers, objective  # noqa: PLC0415
+    from optimiser.placements.model import flow_blockers, objective  # noqa: PLC0415
 
     if method == "flow":
-        from optimiser.backends.flow import choice_of, flow_arrays, run_flow  # noqa: PLC0415
+        from optimiser.placements.backends.flow import choice_of, flow_arrays, run_flow  # noqa: PLC0415
 
         if flow_blockers(model):
             return {"status": "n/a", "note": ", ".join(flow_blockers(model))}
@@ -118,8 +119,8 @@ def _direct(method: str, model: Any) -> dict[str, Any]:
 
 def _cpsat(model: Any) -> dict[str, Any]:
     from optimiser import SolveOptions  # noqa: PLC0415
-    from optimiser.backends.cpsat import solve_cpsat  # noqa: PLC0415
-    from optimiser.models.placements import objective  # noqa: PLC0415
+    from optimiser.placements.backends.cpsat import solve_cpsat  # noqa: PLC0415
+    from optimiser.placements.model import objective  # noqa: PLC0415
 
     plan = solve_cpsat(model, SolveOptions(time_limit_seconds=TIME_LIMIT, mip_gap=GAP))
     found = plan.status.has_solution
@@ -135,8 +136,8 @@ def _highs(model: Any, *, lp: bool) -> dict[str, Any]:
     """The MIP, or with no side constraint the LP (its optimum is integral: a network)."""
     import highspy  # noqa: PLC0415
 
-    from optimiser.backends.highs_mip import _highs_lp  # noqa: PLC0415
-    from optimiser.models.placements_linear import linear_form  # noqa: PLC0415
+    from optimiser.placements.backends.highs import _highs_lp  # noqa: PLC0415
+    from optimiser.placements.linear import linear_form  # noqa: PLC0415
 
     t = time.perf_counter()
     form = linear_form(model)
@@ -166,7 +167,7 @@ def _pulp(model: Any, method: str) -> dict[str, Any]:
     """What an analyst would write: a PuLP variable per eligible pair, a constraint per rule."""
     import pulp  # noqa: PLC0415
 
-    from optimiser.models.placements_linear import linear_form  # noqa: PLC0415
+    from optimiser.placements.linear import linear_form  # noqa: PLC0415
 
     t = time.perf_counter()
     form = linear_form(model)

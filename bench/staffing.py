@@ -14,11 +14,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from optimiser.batch import executor_for, run_batch
-from optimiser.generate_staffing import generate_staffing
-from optimiser.io import write_json
-from optimiser.options import SolveOptions
-from optimiser.sweep import Axis, run_sweep
+from optimiser.core.options import SolveOptions
+from optimiser.files.io import write_json
+from optimiser.scenarios.batch import executor_for, run_batch
+from optimiser.scenarios.sweep import Axis, run_sweep
+from optimiser.staffing.generate import generate_staffing
 
 AUTHORITIES = 153
 

@@ -1,37 +1,58 @@
-"""optimiser: staffing mix and Alternative Provision placement planning for local authorities."""
+"""optimiser: staffing mix and Alternative Provision placement planning for local authorities.
 
-from optimiser.errors import (
+The public surface: read or validate an instance, check it, solve it (one or many), and read the
+solution as tables. Everything else is reached through these names.
+"""
+
+from optimiser.core.errors import (
     BackendError,
     InstanceError,
     OptimiserError,
     OptionError,
+    Problem,
     VerificationError,
+    format_path,
 )
-from optimiser.io import load_instance
-from optimiser.options import SolveOptions
-from optimiser.parse import parse_instance, parse_placements, parse_staffing
-from optimiser.schema.placements import PlacementInstance
-from optimiser.schema.placements_solution import PlacementSolution
-from optimiser.schema.staffing import StaffingInstance
-from optimiser.schema.staffing_solution import StaffingSolution
-from optimiser.solve import solve
-from optimiser.status import SolveStatus
+from optimiser.core.options import SolveOptions, Solver
+from optimiser.core.progress import Progress, ProgressCallback
+from optimiser.core.status import SolveStatus
+from optimiser.files import examples
+from optimiser.files.frames import frames
+from optimiser.files.io import load_instance
+from optimiser.files.parse import parse_instance, parse_placements, parse_staffing
+from optimiser.placements.schema import PlacementInstance
+from optimiser.placements.solution import PlacementSolution
+from optimiser.scenarios.batch import solve_many
+from optimiser.solve import Instance, Solution, check_instance, solve
+from optimiser.staffing.schema import StaffingInstance
+from optimiser.staffing.solution import StaffingSolution
 
 __all__ = [
     "BackendError",
+    "Instance",
     "InstanceError",
     "OptimiserError",
     "OptionError",
     "PlacementInstance",
     "PlacementSolution",
+    "Problem",
+    "Progress",
+    "ProgressCallback",
+    "Solution",
     "SolveOptions",
     "SolveStatus",
+    "Solver",
     "StaffingInstance",
     "StaffingSolution",
     "VerificationError",
+    "check_instance",
+    "examples",
+    "format_path",
+    "frames",
     "load_instance",
     "parse_instance",
     "parse_placements",
     "parse_staffing",
     "solve",
+    "solve_many",
 ]

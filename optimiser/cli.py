@@ -18,26 +18,26 @@ from rich.console import Console
 from rich.progress import Progress
 
 from optimiser import examples
-from optimiser.batch import executor_for, run_batch
-from optimiser.errors import InstanceError, OptimiserError
-from optimiser.generate import generate_placements
-from optimiser.io import load_instance, write_json, write_placements_csv
-from optimiser.options import SolveOptions
-from optimiser.parse import parse_instance
-from optimiser.report import show_batch, show_staffing
-from optimiser.report_placements import show_placements
-from optimiser.report_sweep import plot_sweep, show_sweep
-from optimiser.schema.staffing import StaffingInstance
-from optimiser.schema.staffing_solution import StaffingSolution
-from optimiser.solve import solve
-from optimiser.status import SolveStatus
-from optimiser.sweep import crossings, parse_axis, parse_setting, run_sweep
-from optimiser.workbook import (
+from optimiser.core.errors import InstanceError, OptimiserError
+from optimiser.core.options import SolveOptions, Solver
+from optimiser.core.status import SolveStatus
+from optimiser.files.io import load_instance, write_json, write_placements_csv
+from optimiser.files.parse import parse_instance
+from optimiser.files.workbook import (
     write_frames_workbook,
     write_instance_csv,
     write_instance_workbook,
     write_solution_workbook,
 )
+from optimiser.placements.generate import generate_placements
+from optimiser.placements.report import show_placements
+from optimiser.scenarios.batch import executor_for, run_batch
+from optimiser.scenarios.plot import plot_sweep, show_batch, show_sweep
+from optimiser.scenarios.sweep import crossings, parse_axis, parse_setting, run_sweep
+from optimiser.solve import solve
+from optimiser.staffing.report import show_staffing
+from optimiser.staffing.schema import StaffingInstance
+from optimiser.staffing.solution import StaffingSolution
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -46,14 +46,6 @@ app = typer.Typer(
 )
 generate_app = typer.Typer(no_args_is_help=True, help="Generate realistic, reproducible instances.")
 app.add_typer(generate_app, name="generate")
-
-
-class Solver(StrEnum):
-    HIGHS = "highs"
-    CBC = "cbc"
-    FLOW = "flow"
-    LAGRANGE = "lagrange"
-    CPSAT = "cpsat"
 
 
 class Exit(IntEnum):
@@ -109,7 +101,7 @@ def solve_command(  # noqa: PLR0917 (typer maps each parameter to an option)
     2 some input is invalid; 1 a solver failed or found nothing in time.
     """
     console = Console(width=None if Console().is_terminal else 120)
-    options = SolveOptions(solver=solver.value if solver else None, time_limit_seconds=time_limit)
+    options = SolveOptions(solver=solver, time_limit_seconds=time_limit)
     worst = Exit.PLAN
     for path in files:
         code = _solve_one(
@@ -198,7 +190,7 @@ def batch_command(  # noqa: PLR0917 (typer maps each parameter to an option)
     Exit status 0 when every instance has a plan, 1 otherwise.
     """
     console = Console(width=None if Console().is_terminal else 120)
-    options = SolveOptions(solver=solver.value if solver else None, time_limit_seconds=time_limit)
+    options = SolveOptions(solver=solver, time_limit_seconds=time_limit)
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     with Progress(console=console, transient=True) as bar, executor_for(jobs, cluster) as pool:

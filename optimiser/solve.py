@@ -1,20 +1,49 @@
-"""The public entry point: solve any instance, whatever its kind."""
+"""The public entry point: check, then solve any instance, whatever its kind."""
 
 from __future__ import annotations
 
-from typing import overload
+from typing import TypeVar, overload
 
-from optimiser.options import SolveOptions
-from optimiser.progress import ProgressCallback
-from optimiser.schema.placements import PlacementInstance
-from optimiser.schema.placements_solution import PlacementSolution
-from optimiser.schema.staffing import StaffingInstance
-from optimiser.schema.staffing_solution import StaffingSolution
-from optimiser.solve_placements import solve_placements
-from optimiser.solve_staffing import solve_staffing
+from pydantic import ValidationError
+
+from optimiser.core.errors import InstanceError, problems_from_validation
+from optimiser.core.options import SolveOptions
+from optimiser.core.progress import ProgressCallback
+from optimiser.placements.checks import check_placements
+from optimiser.placements.schema import PlacementInstance
+from optimiser.placements.solution import PlacementSolution
+from optimiser.placements.solve import solve_placements
+from optimiser.staffing.checks import check_staffing
+from optimiser.staffing.schema import StaffingInstance
+from optimiser.staffing.solution import StaffingSolution
+from optimiser.staffing.solve import solve_staffing
 
 Instance = StaffingInstance | PlacementInstance
 Solution = StaffingSolution | PlacementSolution
+AnyInstance = TypeVar("AnyInstance", bound=StaffingInstance | PlacementInstance)
+
+
+def check_instance(instance: AnyInstance) -> AnyInstance:
+    """Every field and cross-entity check of an instance; InstanceError lists every problem.
+
+    Field checks run again only where they may have been skipped (an instance made with
+    `model_copy(update=...)` or `model_construct`); an instance that passed both is marked and
+    not checked twice. Returns the checked instance (a re-validated copy where needed).
+    """
+    if instance.checked:
+        return instance
+    if not instance.fields_valid:
+        data = instance.model_dump(mode="json")
+        try:
+            instance = type(instance).model_validate(data)  # type: ignore[assignment]
+        except ValidationError as exc:
+            raise InstanceError(problems_from_validation(exc, data)) from None
+    if isinstance(instance, StaffingInstance):
+        check_staffing(instance)
+    else:
+        check_placements(instance)
+    instance.mark_checked()
+    return instance
 
 
 @overload
@@ -34,10 +63,14 @@ def solve(
     options: SolveOptions | None = None,
     progress: ProgressCallback | None = None,
 ) -> Solution:
-    """Solve, verify and explain one instance. Inputs are never mutated. `progress` is called
-    with the best objective and bound so far by the backends that report them (the placement
-    MIP on HiGHS, CP-SAT, and the Lagrangian backend after each flow solve); the staffing LPs
-    and min-cost flow finish without interim news."""
+    """Check, solve, verify and explain one instance. Inputs are never mutated.
+
+    Every field and cross-entity check runs first, for every caller: bad input raises
+    InstanceError with every problem at once. `progress` is called with the best objective and
+    bound so far by the backends that report them (the placement MIP on HiGHS, CP-SAT, and the
+    Lagrangian backend after each flow solve); the staffing LPs and min-cost flow finish
+    without interim news.
+    """
     if isinstance(instance, StaffingInstance):
-        return solve_staffing(instance, options)
-    return solve_placements(instance, options, progress)
+        return solve_staffing(check_instance(instance), options)
+    return solve_placements(check_instance(instance), options, progress)

@@ -18,7 +18,7 @@ from api.local import call, free_port, start_server
 from api.main import create_app
 from api.runner import group_alive
 from api.store import JobStore
-from optimiser.generate import generate_placements
+from optimiser.placements.generate import generate_placements
 from tests.api_helpers import AUTH, KEY, settings, wait
 
 TERMINAL = ("optimal", "feasible", "infeasible", "no_solution", "cancelled", "failed")

@@ -11,10 +11,10 @@ from distributed import LocalCluster
 from typer.testing import CliRunner
 
 from optimiser import load_instance
-from optimiser.batch import executor_for, run_batch, solve_many
 from optimiser.cli import app
-from optimiser.frames import frames, objective
-from optimiser.options import SolveOptions
+from optimiser.core.options import SolveOptions
+from optimiser.files.frames import frames, objective
+from optimiser.scenarios.batch import executor_for, run_batch, solve_many
 from tests.helpers import INSTANCES
 
 BUNDLED = sorted(str(p) for p in INSTANCES.glob("*.json"))

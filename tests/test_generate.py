@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from optimiser.generate import generate_placements
-from optimiser.schema.placements import PriceUnit
+from optimiser.placements.generate import generate_placements
+from optimiser.placements.schema import PriceUnit
 
 
 def test_realistic_ranges() -> None:
@@ -43,7 +43,7 @@ def test_realistic_ranges() -> None:
 def test_one_terms_intake_overlaps_in_time() -> None:
     """Starts in weeks 1-4 and placements of at least 4 weeks: every capacity row covers all
     its candidates, so time is no obstacle to min-cost flow (a 2-place offer may still be)."""
-    from optimiser.models.placements import build, flow_blockers
+    from optimiser.placements.model import build, flow_blockers
 
     inst = generate_placements(300, 30, seed=5, start_weeks=4)
     assert "placements that do not all overlap in time" not in flow_blockers(build(inst))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from optimiser import SolveStatus, solve
-from optimiser.generate_staffing import generate_staffing
-from optimiser.schema.staffing import Role
+from optimiser.staffing.generate import generate_staffing
+from optimiser.staffing.schema import Role
 
 
 def test_authority_instances_are_in_range_and_reproducible() -> None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pytest
 
+from bench.instances import with_binding_side_rules
 from optimiser import SolveOptions, SolveStatus, solve
-from optimiser.backends import lagrange
-from optimiser.errors import OptionError
-from optimiser.generate import generate_placements, with_binding_side_rules
-from optimiser.progress import Progress
-from optimiser.schema.placements import PlacementInstance
-from optimiser.schema.placements_solution import PlacementSolution
+from optimiser.core.errors import OptionError
+from optimiser.core.progress import Progress
+from optimiser.placements.backends import lagrange
+from optimiser.placements.generate import generate_placements
+from optimiser.placements.schema import PlacementInstance
+from optimiser.placements.solution import PlacementSolution
 
 
 def _instance(seed: int) -> PlacementInstance:

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from optimiser import SolveStatus, parse_placements
-from optimiser.models.placements import build, flow_blockers
-from optimiser.models.placements_side import RELAXABLE
+from optimiser.placements.model import build, flow_blockers
+from optimiser.placements.side import RELAXABLE
 from tests.placements_helpers import run
 
 LOTS = ["therapeutic", "early_intervention", "online_tuition"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from optimiser import SolveStatus, parse_placements
-from optimiser.schema.placements import PriceUnit, ProviderLot, price_per_day
+from optimiser.placements.schema import PriceUnit, ProviderLot, price_per_day
 from tests.placements_helpers import instance, provider, reasons, referral, run, where
 
 ALL = ["flow", "lagrange", "highs", "cpsat"]

@@ -11,11 +11,11 @@ from optimiser import (
     parse_placements,
     solve,
 )
-from optimiser.models import placements_extract
-from optimiser.models.placements import Assignment, PlacementModel
-from optimiser.schema.placements import Weekday
-from optimiser.schema.placements_solution import Placement
-from optimiser.verify_placements import verify_placements
+from optimiser.placements import extract as placements_extract
+from optimiser.placements.model import Assignment, PlacementModel
+from optimiser.placements.schema import Weekday
+from optimiser.placements.solution import Placement
+from optimiser.placements.verify import verify_placements
 from tests.placements_helpers import instance, provider, referral
 
 

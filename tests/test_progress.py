@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from optimiser import SolveOptions, solve
-from optimiser.generate import generate_placements
-from optimiser.progress import Progress
+from optimiser.core.progress import Progress
+from optimiser.placements.generate import generate_placements
 
 
 @pytest.mark.parametrize("solver", ["highs", "cpsat"])

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from optimiser import SolveOptions, SolveStatus, parse_staffing, solve
-from optimiser.schema.staffing import Category, StaffingInstance
+from optimiser.staffing.schema import Category, StaffingInstance
 from tests.helpers import INSTANCES, ROOT
 
 STAFFING = sorted(

@@ -17,7 +17,7 @@ from __future__ import annotations
 import pytest
 
 from optimiser import SolveOptions, SolveStatus, parse_staffing, solve
-from optimiser.schema.staffing import Category
+from optimiser.staffing.schema import Category
 from tests.helpers import raw
 
 

@@ -20,7 +20,7 @@ def staffing_instances(draw: st.DrawFn) -> dict[str, Any]:
     n_groups = draw(st.integers(1, 3))
     groups: list[dict[str, Any]] = []
     for i in range(n_groups):
-        groups.append(
+        groups.append(  # noqa: PERF401 (draws in order, one per group)
             {
                 "id": f"g{i}",
                 "name": f"Group {i}",

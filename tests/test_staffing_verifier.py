@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from optimiser import VerificationError, parse_staffing, solve
-from optimiser.models import staffing_extract
-from optimiser.models.staffing import StaffingLp
-from optimiser.schema.staffing import StaffingInstance
-from optimiser.schema.staffing_solution import Deployment, LedgerEntry, StaffingSolution
-from optimiser.verify_staffing import verify_staffing
+from optimiser.staffing import extract as staffing_extract
+from optimiser.staffing.model import StaffingLp
+from optimiser.staffing.schema import StaffingInstance
+from optimiser.staffing.solution import Deployment, LedgerEntry, StaffingSolution
+from optimiser.staffing.verify import verify_staffing
 from tests.helpers import raw
 
 

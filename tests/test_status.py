@@ -7,9 +7,9 @@ import random
 import pulp
 import pytest
 
-from optimiser.backends.pulp_backend import map_status, run
-from optimiser.options import SolveOptions
-from optimiser.status import SolveStatus
+from optimiser.core.options import SolveOptions
+from optimiser.core.status import SolveStatus
+from optimiser.staffing.backend import map_status, run
 
 
 @pytest.mark.parametrize(
@@ -59,7 +59,7 @@ def test_infeasible_lp_is_infeasible() -> None:
 
 
 def test_unknown_solver_is_an_option_error() -> None:
-    from optimiser.errors import OptionError
+    from optimiser.core.errors import OptionError
 
     with pytest.raises(OptionError, match="unknown LP solver"):
         run(_market_split(1), SolveOptions(solver="gurobi"))

@@ -10,8 +10,15 @@ from typer.testing import CliRunner
 
 from optimiser import InstanceError
 from optimiser.cli import app
-from optimiser.options import SolveOptions
-from optimiser.sweep import Axis, crossings, parse_axis, parse_values, run_sweep, set_field
+from optimiser.core.options import SolveOptions
+from optimiser.scenarios.sweep import (
+    Axis,
+    crossings,
+    parse_axis,
+    parse_values,
+    run_sweep,
+    set_field,
+)
 from tests.helpers import INSTANCES, raw
 
 TAKE_UP = "functions[outreach].traded.take_up_share"

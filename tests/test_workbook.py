@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from optimiser import InstanceError, load_instance, solve
 from optimiser.cli import app
-from optimiser.workbook import (
+from optimiser.files.workbook import (
     instance_tables,
     write_instance_csv,
     write_instance_workbook,

@@ -23,8 +23,8 @@ from optimiser import (
     SolveOptions,
     StaffingInstance,
     StaffingSolution,
+    check_instance,
 )
-from optimiser.checks import check_instance
 
 log = logging.getLogger("api.jobs")
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"], dependencies=[Depends(caller)])

@@ -16,9 +16,9 @@ from optimiser import (
     SolveOptions,
     StaffingInstance,
     StaffingSolution,
+    check_instance,
     solve,
 )
-from optimiser.checks import check_instance
 
 router = APIRouter(prefix="/v1", tags=["solve"], dependencies=[Depends(caller)])
 LpSolverName = Literal["highs", "cbc"]

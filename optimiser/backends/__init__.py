@@ -1,1 +1,0 @@
-"""Backends: each runs one solver and maps its statuses onto SolveStatus."""

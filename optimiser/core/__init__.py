@@ -1,0 +1,1 @@
+"""What both planning jobs share: statuses, errors, options, progress, the verifier's checker."""

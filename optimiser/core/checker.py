@@ -1,0 +1,38 @@
+"""A solver-free checker that counts the checks it makes and keeps what failed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from optimiser.core.schema import Verification
+
+
+@dataclass
+class Checker:
+    fte_tol: float = 1e-4
+    money_tol: float = 1.0
+    checks: int = 0
+    violations: list[str] = field(default_factory=list)
+
+    def that(self, ok: bool, message: str) -> None:
+        self.checks += 1
+        if not ok:
+            self.violations.append(message)
+
+    def at_most(self, value: float, limit: float, tol: float, message: str) -> None:
+        self.that(value <= limit + tol, f"{message} ({value:.6g} > {limit:.6g})")
+
+    def at_least(self, value: float, limit: float, tol: float, message: str) -> None:
+        self.that(value >= limit - tol, f"{message} ({value:.6g} < {limit:.6g})")
+
+    def close(self, value: float, expected: float, tol: float, message: str) -> None:
+        self.that(abs(value - expected) <= tol, f"{message} ({value:.6g} != {expected:.6g})")
+
+    def money(self, scale: float) -> float:
+        """Tolerance for a sum of pounds of this size: £1, or one part in a million."""
+        return max(self.money_tol, 1e-6 * abs(scale))
+
+    def verdict(self) -> Verification:
+        return Verification(
+            passed=not self.violations, checks=self.checks, violations=self.violations
+        )

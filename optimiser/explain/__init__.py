@@ -1,1 +1,0 @@
-"""Explanations: shadow prices as sentences, infeasibility diagnoses, reasons per referral."""

@@ -1,0 +1,45 @@
+"""From plain data (parsed JSON, an HTTP body) to a checked instance, or one InstanceError."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import Field, TypeAdapter, ValidationError
+
+from optimiser.core.errors import KINDS, InstanceError, Problem, problems_from_validation
+from optimiser.placements.schema import PlacementInstance
+from optimiser.solve import check_instance
+from optimiser.staffing.schema import StaffingInstance
+
+Instance = Annotated[StaffingInstance | PlacementInstance, Field(discriminator="kind")]
+_INSTANCE: TypeAdapter[StaffingInstance | PlacementInstance] = TypeAdapter(Instance)
+
+
+def parse_instance(data: Any) -> StaffingInstance | PlacementInstance:
+    """Validate plain data as an instance of the kind it names; raise InstanceError if bad."""
+    if not isinstance(data, dict):
+        raise InstanceError([Problem("", "an instance must be a JSON object")])
+    kind = data.get("kind")
+    if kind not in KINDS:
+        raise InstanceError([Problem("kind", f"unknown kind; expected one of {', '.join(KINDS)}")])
+    try:
+        instance = _INSTANCE.validate_python(data)
+    except ValidationError as exc:
+        raise InstanceError(problems_from_validation(exc, data)) from None
+    return check_instance(instance)
+
+
+def parse_staffing(data: Any) -> StaffingInstance:
+    """parse_instance for callers that need a staffing instance."""
+    instance = parse_instance(data)
+    if not isinstance(instance, StaffingInstance):
+        raise InstanceError([Problem("kind", "expected a staffing instance")])
+    return instance
+
+
+def parse_placements(data: Any) -> PlacementInstance:
+    """parse_instance for callers that need a placement instance."""
+    instance = parse_instance(data)
+    if not isinstance(instance, PlacementInstance):
+        raise InstanceError([Problem("kind", "expected a placement instance")])
+    return instance

@@ -1,1 +1,0 @@
-"""Model builders: build(instance) -> built model; extract(built) -> plan."""

@@ -1,0 +1,1 @@
+"""Placement allocation: referrals for Alternative Provision placed with DPS providers."""

@@ -1,0 +1,1 @@
+"""Placement backends: min-cost flow, its Lagrangian relaxation, HiGHS (MIP) and CP-SAT."""

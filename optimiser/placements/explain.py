@@ -1,0 +1,325 @@
+"""Why each unplaced referral is unplaced, in the instance's terms."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from optimiser.placements.model import Assignment, PlacementModel
+from optimiser.placements.pairs import RULE_TEXT, RULES, ReferralArrays
+from optimiser.placements.schema import WEEKDAYS
+from optimiser.placements.solution import FullProvider, ProviderExclusion, Unplaced
+
+NEAREST = 3
+CHUNK = 1000  # referrals per distance matrix (8,000 providers: 64 MB)
+LIMIT_TEXT = {
+    "places": "all places",
+    "lot_places": "places in lot",
+    "full_time": "full-time limit",
+    "weekday": "places on",
+}
+
+
+FullCache = dict[tuple[str, str, tuple[int, ...]], FullProvider]
+
+
+@dataclass(frozen=True)
+class _Load:
+    """Each capacity row's use in the plan and, for every pair, whether a row without room
+    blocks it (rows counting places at any one time; weekday rows are judged per pair)."""
+
+    used: NDArray[np.int64]
+    cap: NDArray[np.int64]
+    day: NDArray[np.int64]  # -1: not a weekday row
+    full_starts: NDArray[np.int64]  # CSR: the full rows of pair i are
+    full_rows: NDArray[np.int64]  # full_rows[full_starts[i]:full_starts[i + 1]]
+    day_starts: NDArray[np.int64]  # CSR over pairs of their weekday rows
+    day_rows: NDArray[np.int64]
+    seen: FullCache = field(default_factory=dict)  # shared records of full providers
+
+    @classmethod
+    def of(cls, model: PlacementModel, plan: Assignment) -> _Load:
+        rows, n_pairs = model.rows, len(model.pairs)
+        chosen = np.zeros(n_pairs, dtype=bool)
+        chosen[plan.choice[plan.choice >= 0]] = True
+        cap = np.array([r.cap for r in rows], dtype=np.int64)
+        day = np.array([-1 if r.day is None else r.day for r in rows], dtype=np.int64)
+        used = np.zeros(len(rows), dtype=np.int64)
+        for k, row in enumerate(rows):
+            mask = chosen[row.pairs]
+            if row.day is not None:
+                mask &= np.array(
+                    [row.day in plan.days.get(int(i), ()) for i in row.pairs], dtype=bool
+                )
+            used[k] = int(row.coef[mask].sum())
+        pair_of = np.concatenate([r.pairs for r in rows]) if rows else np.zeros(0, np.int64)
+        row_of = np.repeat(np.arange(len(rows)), [len(r.pairs) for r in rows]).astype(np.int64)
+        headcount = day[row_of] < 0
+        full = headcount & (used[row_of] + model.pairs.use[pair_of] > cap[row_of])
+        return cls(
+            used,
+            cap,
+            day,
+            *_csr(pair_of[full], row_of[full], n_pairs),
+            *_csr(pair_of[~headcount], row_of[~headcount], n_pairs),
+        )
+
+    def full(self, i: int) -> list[int]:
+        rows: list[int] = self.full_rows[self.full_starts[i] : self.full_starts[i + 1]].tolist()
+        return rows
+
+    def weekday_rows(self, i: int) -> list[int]:
+        rows: list[int] = self.day_rows[self.day_starts[i] : self.day_starts[i + 1]].tolist()
+        return rows
+
+
+def _csr(
+    keys: NDArray[np.int64], values: NDArray[np.int64], n: int
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    order = np.argsort(keys, kind="stable")
+    return np.searchsorted(keys[order], np.arange(n + 1)).astype(np.int64), values[order]
+
+
+def explain_unplaced(model: PlacementModel, plan: Assignment) -> list[Unplaced]:
+    load = _Load.of(model, plan)
+    order = np.argsort(model.pairs.ref, kind="stable")
+    bounds = np.searchsorted(model.pairs.ref[order], np.arange(model.n_referrals + 1))
+    by_ref = {
+        r: order[bounds[r] : bounds[r + 1]].tolist()
+        for r in range(model.n_referrals)
+        if bounds[r + 1] > bounds[r]
+    }
+    unplaced = np.flatnonzero(plan.choice < 0)
+    lonely = [int(r) for r in unplaced if int(r) not in by_ref]
+    reasons = _no_provider(model, lonely)
+    out = []
+    for r in unplaced.tolist():
+        candidates = by_ref.get(r)
+        out.append(
+            reasons[r] if not candidates else _with_candidates(model, plan, load, r, candidates)
+        )
+    return out
+
+
+def _no_provider(model: PlacementModel, refs: list[int]) -> dict[int, Unplaced]:
+    """For referrals no provider accepts: name, for the nearest few providers (and one online
+    provider of an acceptable lot), which rules excluded each. The rule masks are evaluated
+    once per provider over the referrals that list it, not per referral."""
+    if not refs:
+        return {}
+    inst = model.inst
+    physical = [pi for pi, p in enumerate(inst.providers) if not p.online]
+    online = [(pi, {pl.lot for pl in p.lots}) for pi, p in enumerate(inst.providers) if p.online]
+    lists: dict[int, list[tuple[int, float]]] = {}
+    for start in range(0, len(refs), CHUNK):
+        lists.update(_nearest(model, refs[start : start + CHUNK], physical))
+    for r in refs:
+        lots = set(inst.referrals[r].lots)
+        match = next((pi for pi, offered in online if offered & lots), None)
+        if match is not None:
+            lists[r].append((match, 0.0))
+    failing = _failing_rules(model, lists)
+    out = {}
+    for r in refs:
+        excluded = [
+            ProviderExclusion(
+                provider=inst.providers[pi].id,
+                distance_km=round(km, 2),
+                rules=[RULE_TEXT[n] for n in failing[r, pi]],
+            )
+            for pi, km in lists[r]
+        ]
+        names = "; ".join(
+            f"{e.provider} ({'online' if inst.providers[pi].online else f'{e.distance_km:.1f} km'})"
+            f": {', '.join(e.rules)}"
+            for e, (pi, _) in zip(excluded, lists[r], strict=True)
+        )
+        out[r] = Unplaced(
+            reference=inst.referrals[r].reference,
+            reason="no_eligible_provider",
+            explanation="no provider passes its lot, key stage, needs, quality and travel rules. "
+            f"Nearest: {names}.",
+            excluded=excluded,
+            penalty_gbp=round(float(model.penalty[r]), 2),
+        )
+    return out
+
+
+def _nearest(
+    model: PlacementModel, refs: list[int], physical: list[int]
+) -> dict[int, list[tuple[int, float]]]:
+    """The NEAREST physical providers of each referral, with distances in km."""
+    if not physical:
+        return {r: [] for r in refs}
+    ra, providers = model.ra, model.inst.providers
+    idx = np.array(refs)
+    east = np.array([providers[pi].easting_m for pi in physical])
+    north = np.array([providers[pi].northing_m for pi in physical])
+    dist = np.hypot(ra.easting[idx, None] - east, ra.northing[idx, None] - north) / 1000
+    k = min(NEAREST, len(physical))
+    part = np.argpartition(dist, k - 1, axis=1)[:, :k]
+    order = np.take_along_axis(dist, part, axis=1).argsort(axis=1, kind="stable")
+    nearest = np.take_along_axis(part, order, axis=1)
+    return {
+        r: [(physical[int(c)], float(dist[row, c])) for c in nearest[row]]
+        for row, r in enumerate(refs)
+    }
+
+
+def _failing_rules(
+    model: PlacementModel, lists: dict[int, list[tuple[int, float]]]
+) -> dict[tuple[int, int], list[str]]:
+    """(referral, provider) -> the rules that exclude it, for its least-excluded lot."""
+    askers: dict[int, list[int]] = defaultdict(list)
+    for r, entries in lists.items():
+        for pi, _ in entries:
+            askers[pi].append(r)
+    out: dict[tuple[int, int], list[str]] = {}
+    for pi, refs in askers.items():
+        p = model.inst.providers[pi]
+        sub = _take(model.ra, np.array(refs))
+        per_lot = [
+            {name: rule(model.inst, sub, p, pl) for name, rule in RULES.items()} for pl in p.lots
+        ]
+        for j, r in enumerate(refs):
+            options = [[n for n, mask in masks.items() if not bool(mask[j])] for masks in per_lot]
+            out[r, pi] = min(options, key=len)
+    return out
+
+
+def _take(ra: ReferralArrays, idx: np.ndarray) -> ReferralArrays:
+    return ReferralArrays(
+        ra.easting[idx],
+        ra.northing[idx],
+        ra.key_stage[idx],
+        ra.days[idx],
+        ra.start[idx],
+        ra.end[idx],
+        ra.max_travel_km[idx],
+        ra.protected[idx],
+        ra.lots[idx],
+        ra.needs[idx],
+        ra.need_ids,
+        ra.lot_index,
+    )
+
+
+def _blocking(model: PlacementModel, load: _Load, i: int, days_needed: int) -> list[int]:
+    """Rows that leave no room for pair i (weekday rows: too few open days with room)."""
+    full = load.full(i)
+    if i not in model.weekday:
+        return full
+    by_week: dict[int, list[int]] = defaultdict(list)
+    for k in load.weekday_rows(i):
+        by_week[model.rows[k].week].append(k)
+    n_open = len(model.weekday.get(i, []))
+    for week_rows in by_week.values():
+        tight = [k for k in week_rows if load.used[k] + 1 > load.cap[k]]
+        if n_open - len(tight) < days_needed:
+            full += tight
+    return full
+
+
+def _with_candidates(
+    model: PlacementModel, plan: Assignment, load: _Load, r: int, candidates: list[int]
+) -> Unplaced:
+    inst, pairs = model.inst, model.pairs
+    ref, pen = inst.referrals[r], round(float(model.penalty[r]), 2)
+    blocked = {i: _blocking(model, load, i, ref.days_per_week) for i in candidates}
+    open_ = [i for i in candidates if not blocked[i]]
+    if not open_:
+        full = _full_providers(model, blocked, load.seen)
+        text = "; ".join(
+            f"{f.provider} ({f.limit}, weeks {', '.join(map(str, f.weeks))})" for f in full
+        )
+        return Unplaced(
+            reference=ref.reference,
+            reason="all_full",
+            full=full,
+            penalty_gbp=pen,
+            explanation=f"every eligible provider is full: {text}.",
+        )
+    cheapest = min(open_, key=lambda i: float(pairs.cost[i]))
+    reason, text = _side_reason(model, plan, open_)
+    if reason is None:
+        if float(pairs.cost[cheapest]) >= pen:
+            reason = "cheaper_unplaced"
+            who, cost = inst.providers[int(pairs.prov[cheapest])].id, float(pairs.cost[cheapest])
+            text = (
+                f"the cheapest eligible placement ({who}, £{cost:,.0f}) costs more than "
+                f"leaving it unplaced (£{pen:,.0f})."
+            )
+        else:
+            reason = "displaced"
+            text = (
+                "eligible providers have room, but the places it would take serve other referrals "
+                "at a lower total cost"
+                if plan.status.value == "optimal"
+                else "the solver stopped before placing it"
+            )
+    return Unplaced(reference=ref.reference, reason=reason, explanation=text, penalty_gbp=pen)
+
+
+def _full_providers(
+    model: PlacementModel, blocked: dict[int, list[int]], cache: FullCache
+) -> list[FullProvider]:
+    weeks: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for k in {k for rows in blocked.values() for k in rows}:
+        provider, limit = _limit(model, k)
+        weeks[provider, limit].add(model.rows[k].week)
+    return [_full(cache, p, lim, tuple(sorted(w))) for (p, lim), w in sorted(weeks.items())]
+
+
+def _full(cache: FullCache, provider: str, limit: str, weeks: tuple[int, ...]) -> FullProvider:
+    """One shared (immutable) record per provider, limit and weeks: thousands of referrals
+    name the same full providers."""
+    key = (provider, limit, weeks)
+    if key not in cache:
+        cache[key] = FullProvider(provider=provider, limit=limit, weeks=list(weeks))
+    return cache[key]
+
+
+def _limit(model: PlacementModel, k: int) -> tuple[str, str]:
+    row = model.rows[k]
+    limit = LIMIT_TEXT[row.kind]
+    if row.lot is not None:
+        limit += f" {model.inst.lots[row.lot].id}"
+    if row.day is not None:
+        limit += f" {WEEKDAYS[row.day].value}"
+    return model.inst.providers[row.provider].id, limit
+
+
+def _side_reason(
+    model: PlacementModel, plan: Assignment, open_: list[int]
+) -> tuple[str | None, str]:
+    """A budget, share or quality rule that stops every candidate with room."""
+    pol, pairs = model.inst.policy, model.pairs
+    chosen = plan.choice[plan.choice >= 0]
+    spend = float((pairs.charge[chosen] + pairs.travel[chosen]).sum())
+    if pol.budget_cap_gbp is not None:
+        cheapest = min(float(pairs.charge[i] + pairs.travel[i]) for i in open_)
+        if spend + cheapest > pol.budget_cap_gbp + 1e-6:
+            return "budget_cap", (
+                f"the budget cap of £{pol.budget_cap_gbp:,.0f} is reached "
+                f"(£{spend:,.0f} committed; the cheapest eligible placement costs "
+                f"£{cheapest:,.0f})."
+            )
+    if pol.max_provider_share is not None:
+        counts = np.bincount(pairs.prov[chosen], minlength=len(model.inst.providers))
+        limit = pol.max_provider_share * (len(chosen) + 1)
+        if all(counts[int(pairs.prov[i])] + 1 > limit + 1e-9 for i in open_):
+            return "provider_share_cap", (
+                f"every eligible provider with room is at the cap of "
+                f"{pol.max_provider_share:.0%} of placements."
+            )
+    if pol.min_average_quality is not None and all(
+        model.quality[i] < pol.min_average_quality for i in open_
+    ):
+        return "minimum_average_quality", (
+            f"every eligible provider with room is rated below the "
+            f"minimum average of {pol.min_average_quality:g}."
+        )
+    return None, ""

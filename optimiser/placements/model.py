@@ -1,0 +1,108 @@
+"""The placement model: one meaning, three backends (min-cost flow, HiGHS MIP, CP-SAT).
+
+Pairs i = (r, p, l) that pass every eligibility rule; y_i = 1 places referral r with provider p
+in lot l; z_{i,d} = 1 when that pupil attends on weekday d (providers with weekday places).
+
+    min  sum_i cost_i y_i + sum_r pen_r (1 - sum_{i in r} y_i)
+    s.t. sum_{i in r} y_i <= 1                                  each referral placed at most once
+         capacity rows (placements_capacity)                    places at any one time
+         sum_d z_{i,d} = days_r y_i                             weekday packing
+         sum_i (charge_i + travel_i) y_i <= budget              budget cap
+         sum_{i at p} y_i <= share * sum_i y_i                  provider share cap
+         sum_i (q_p - q_min) y_i >= 0                           minimum average quality
+
+cost_i = provider charge (or the offer's quoted cost) + travel + move penalty;
+pen_r = (fixed + per-day spot cost * days * weeks) * priority_r.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from optimiser.core.status import SolveStatus
+from optimiser.placements.capacity import CapacityRow, capacity_rows, weekday_pairs
+from optimiser.placements.pairs import Floats, Ints, Pairs, ReferralArrays, build_pairs
+from optimiser.placements.schema import PlacementInstance, unplaced_cost
+
+
+@dataclass(frozen=True)
+class PlacementModel:
+    inst: PlacementInstance
+    ra: ReferralArrays
+    pairs: Pairs
+    rows: list[CapacityRow]
+    weekday: dict[int, list[int]]  # pair -> open weekday indices, for weekday-packed pairs
+    penalty: Floats  # per referral
+    quality: Floats  # per pair: the provider's rating
+    build_seconds: float
+
+    @property
+    def n_referrals(self) -> int:
+        return len(self.inst.referrals)
+
+
+@dataclass
+class Assignment:
+    """What a backend decided: a pair (or -1) per referral, and weekdays where packed."""
+
+    choice: Ints
+    days: dict[int, list[int]] = field(default_factory=dict)
+    status: SolveStatus = SolveStatus.OPTIMAL
+    solver: str = ""
+    solver_version: str = ""
+    backend: str = ""
+    seconds: float = 0.0
+    bound: float | None = None
+    gap: float | None = None
+    variables: int = 0
+    constraints: int = 0
+    integer_variables: int = 0
+
+
+def build(inst: PlacementInstance) -> PlacementModel:
+    started = time.perf_counter()
+    ra = ReferralArrays.of(inst)
+    pairs = build_pairs(inst, ra)
+    rows = capacity_rows(inst, ra, pairs)
+    penalty = np.array([unplaced_cost(r, inst.policy) for r in inst.referrals], float)
+    quality = np.array([inst.providers[int(p)].quality_rating for p in pairs.prov], dtype=float)
+    return PlacementModel(
+        inst,
+        ra,
+        pairs,
+        rows,
+        weekday_pairs(inst, pairs),
+        penalty,
+        quality,
+        time.perf_counter() - started,
+    )
+
+
+def flow_blockers(model: PlacementModel) -> list[str]:
+    """Why min-cost flow cannot express this instance (empty when it can)."""
+    policy, out = model.inst.policy, []
+    if model.weekday:
+        out.append("weekday places")
+    if policy.budget_cap_gbp is not None:
+        out.append("a budget cap")
+    if policy.max_provider_share is not None:
+        out.append("a provider share cap")
+    if policy.min_average_quality is not None:
+        out.append("a minimum average quality")
+    if any(int(model.pairs.use[r.pairs].max(initial=1)) > 1 for r in model.rows):
+        out.append("offers using more than one place")
+    if not all(r.covers_all for r in model.rows):
+        out.append("placements that do not all overlap in time")
+    ft = {r.provider for r in model.rows if r.kind == "full_time"}
+    if ft & {r.provider for r in model.rows if r.kind == "lot_places"}:
+        out.append("full-time limits crossing per-lot places")
+    return out
+
+
+def objective(model: PlacementModel, choice: Ints) -> float:
+    """sum of chosen costs plus the penalty of every referral left unplaced."""
+    placed = choice >= 0
+    return float(model.pairs.cost[choice[placed]].sum() + model.penalty[~placed].sum())

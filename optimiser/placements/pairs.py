@@ -1,0 +1,222 @@
+"""Eligible (referral, provider, lot) pairs and their costs, built from arrays.
+
+Each eligibility rule is one vectorised mask over referrals for one provider and lot, so the
+same definition decides the model's pairs and explains, for an unplaced referral, which rule
+excluded each provider.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from optimiser.placements.schema import (
+    Offer,
+    PlacementInstance,
+    Provider,
+    ProviderLot,
+    price_per_day,
+)
+
+Mask = NDArray[np.bool_]
+Floats = NDArray[np.float64]
+Ints = NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class ReferralArrays:
+    """Column arrays of the referrals, in instance order."""
+
+    easting: Floats
+    northing: Floats
+    key_stage: Ints
+    days: Ints
+    start: Ints
+    end: Ints
+    max_travel_km: Floats
+    protected: Mask  # EHCP or looked after
+    lots: Mask  # referral x lot: acceptable
+    needs: Mask  # referral x need
+    need_ids: tuple[str, ...]
+    lot_index: dict[str, int]
+    _last: dict[str, Floats] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, inst: PlacementInstance) -> ReferralArrays:
+        refs = inst.referrals
+        lot_index = {lot.id: i for i, lot in enumerate(inst.lots)}
+        need_ids = tuple(sorted({n for r in refs for n in r.needs}))
+        need_index = {n: i for i, n in enumerate(need_ids)}
+        lots = np.zeros((len(refs), len(lot_index)), dtype=bool)
+        needs = np.zeros((len(refs), len(need_ids)), dtype=bool)
+        for i, r in enumerate(refs):
+            lots[i, [lot_index[x] for x in r.lots]] = True
+            needs[i, [need_index[x] for x in r.needs]] = True
+        return cls(
+            easting=np.array([r.easting_m for r in refs], dtype=float),
+            northing=np.array([r.northing_m for r in refs], dtype=float),
+            key_stage=np.array([r.key_stage for r in refs], dtype=np.int64),
+            days=np.array([r.days_per_week for r in refs], dtype=np.int64),
+            start=np.array([r.start_week for r in refs], dtype=np.int64),
+            end=np.array([r.end_week for r in refs], dtype=np.int64),
+            max_travel_km=np.array([r.max_travel_km for r in refs], dtype=float),
+            protected=np.array([r.ehcp or r.looked_after for r in refs], dtype=bool),
+            lots=lots,
+            needs=needs,
+            need_ids=need_ids,
+            lot_index=lot_index,
+        )
+
+    def distance_km(self, p: Provider) -> Floats:
+        """Distances to one provider; the last provider's are kept (its lots reuse them)."""
+        if p.online:
+            return np.zeros(len(self.days))
+        if p.id not in self._last:
+            self._last.clear()
+            self._last[p.id] = (
+                np.hypot(self.easting - p.easting_m, self.northing - p.northing_m) / 1000.0
+            )
+        return self._last[p.id]
+
+
+RuleMask = Callable[[PlacementInstance, ReferralArrays, Provider, ProviderLot], Mask]
+
+
+def _lot(inst: PlacementInstance, ra: ReferralArrays, p: Provider, pl: ProviderLot) -> Mask:
+    """The referral accepts the lot."""
+    return ra.lots[:, ra.lot_index[pl.lot]]
+
+
+def _key_stage(inst: PlacementInstance, ra: ReferralArrays, p: Provider, pl: ProviderLot) -> Mask:
+    """The provider serves the referral's key stage."""
+    return np.isin(ra.key_stage, p.key_stages)
+
+
+def _needs(inst: PlacementInstance, ra: ReferralArrays, p: Provider, pl: ProviderLot) -> Mask:
+    """The provider supports every need of the referral."""
+    unsupported = [i for i, n in enumerate(ra.need_ids) if n not in p.needs_supported]
+    if not unsupported:
+        return np.ones(len(ra.days), dtype=bool)
+    return np.asarray(~ra.needs[:, unsupported].any(axis=1))
+
+
+def _quality(inst: PlacementInstance, ra: ReferralArrays, p: Provider, pl: ProviderLot) -> Mask:
+    """The provider's quality-assurance rating meets the minimum."""
+    return np.full(len(ra.days), p.quality_rating >= inst.policy.min_quality_rating)
+
+
+def _travel(inst: PlacementInstance, ra: ReferralArrays, p: Provider, pl: ProviderLot) -> Mask:
+    """Online, or within the referral's maximum travel distance."""
+    return np.asarray(ra.distance_km(p) <= ra.max_travel_km + 1e-9)
+
+
+def _open_days(inst: PlacementInstance, ra: ReferralArrays, p: Provider, pl: ProviderLot) -> Mask:
+    """The provider is open on at least as many days as the referral attends."""
+    return np.asarray(ra.days <= len(p.open_days))
+
+
+def _registration(
+    inst: PlacementInstance, ra: ReferralArrays, p: Provider, pl: ProviderLot
+) -> Mask:
+    """An unregistered provider takes no EHCP or looked-after pupil full time."""
+    if p.registered_school:
+        return np.ones(len(ra.days), dtype=bool)
+    full_time = ra.days >= inst.policy.full_time_days
+    return np.asarray(~(full_time & ra.protected))
+
+
+RULES: dict[str, RuleMask] = {
+    "lot": _lot,
+    "key_stage": _key_stage,
+    "needs": _needs,
+    "quality": _quality,
+    "travel": _travel,
+    "open_days": _open_days,
+    "registration": _registration,
+}
+
+RULE_TEXT = {
+    "lot": "not approved for an acceptable lot",
+    "key_stage": "does not serve the key stage",
+    "needs": "does not support every need",
+    "quality": "quality rating below the minimum",
+    "travel": "beyond the maximum travel distance",
+    "open_days": "not open enough days a week",
+    "registration": "unregistered: takes no EHCP or looked-after pupil full time",
+}
+
+
+@dataclass(frozen=True)
+class Pairs:
+    """Eligible (referral, provider, lot) pairs as parallel arrays."""
+
+    ref: Ints
+    prov: Ints
+    lot: Ints  # index into instance.lots
+    cost: Floats  # total cost of the placement, £ (provider charge + travel + move penalty)
+    charge: Floats  # provider charge, £
+    travel: Floats  # travel cost, £
+    move: Floats  # move penalty, £
+    distance_km: Floats
+    use: Ints  # places used at any one time
+    offered: Mask
+
+    def __len__(self) -> int:
+        return len(self.ref)
+
+
+def build_pairs(inst: PlacementInstance, ra: ReferralArrays | None = None) -> Pairs:
+    """Every eligible pair with its cost; an offer replaces the provider's derived charge."""
+    ra = ra or ReferralArrays.of(inst)
+    weeks = (ra.end - ra.start + 1).astype(float)
+    trips = 2.0 * ra.days * weeks  # return journeys
+    index = {p.id: i for i, p in enumerate(inst.providers)}
+    current = np.array(
+        [index.get(r.current_provider, -1) if r.current_provider else -1 for r in inst.referrals],
+        dtype=np.int64,
+    )
+    position = {r.reference: i for i, r in enumerate(inst.referrals)}
+    offers: dict[tuple[str, str], dict[int, Offer]] = {}
+    for o in inst.offers:
+        offers.setdefault((o.provider, o.lot), {})[position[o.reference]] = o
+    cols: dict[str, list[NDArray[np.generic]]] = {k: [] for k in Pairs.__dataclass_fields__}
+    for pi, p in enumerate(inst.providers):
+        dist = ra.distance_km(p)
+        moved = (current >= 0) & (current != pi)
+        for pl in p.lots:
+            ok = np.ones(len(ra.days), dtype=bool)
+            for rule in RULES.values():
+                ok &= rule(inst, ra, p, pl)
+            idx = np.flatnonzero(ok)
+            charge = price_per_day(pl, inst.policy) * ra.days[idx] * weeks[idx]
+            use = np.ones(len(idx), dtype=np.int64)
+            offered = np.zeros(len(idx), dtype=bool)
+            for ri, o in offers.get((p.id, pl.lot), {}).items():
+                k = int(np.searchsorted(idx, ri))
+                if k < len(idx) and idx[k] == ri:  # an offer does not override eligibility
+                    charge[k], use[k], offered[k] = o.total_cost_gbp, o.places_used, True
+            travel = inst.policy.travel_cost_per_km_gbp * dist[idx] * trips[idx]
+            move = np.where(moved[idx], inst.policy.move_penalty_gbp, 0.0)
+            chunk: dict[str, NDArray[np.generic]] = {
+                "ref": idx.astype(np.int64),
+                "prov": np.full(len(idx), pi, dtype=np.int64),
+                "lot": np.full(len(idx), ra.lot_index[pl.lot], dtype=np.int64),
+                "cost": charge + travel + move,
+                "charge": charge,
+                "travel": travel,
+                "move": move,
+                "distance_km": dist[idx],
+                "use": use,
+                "offered": offered,
+            }
+            for key, values in chunk.items():
+                cols[key].append(values)
+    empty = {
+        k: np.zeros(0, dtype=np.int64 if k in ("ref", "prov", "lot", "use") else float)
+        for k in cols
+    }
+    empty["offered"] = np.zeros(0, dtype=bool)
+    return Pairs(**{k: np.concatenate(v) if v else empty[k] for k, v in cols.items()})

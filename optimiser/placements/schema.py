@@ -1,0 +1,237 @@
+"""Placement allocation: referrals for Alternative Provision placed with DPS providers.
+
+Units are in the field names: `_gbp` pounds, `_m` metres (British National Grid easting and
+northing), `_km` kilometres, weeks are numbered weeks of the planning year (1 = first).
+Referrals carry a pseudonymous reference only: no names, no pupil numbers.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal, Self
+
+from pydantic import Field, model_validator
+
+from optimiser.core.schema import MAX_ITEMS, Gbp, Id, Strict, Text
+
+
+class Weekday(StrEnum):
+    MON = "mon"
+    TUE = "tue"
+    WED = "wed"
+    THU = "thu"
+    FRI = "fri"
+
+
+WEEKDAYS = list(Weekday)
+
+
+class PriceUnit(StrEnum):
+    DAY = "day"
+    SESSION = "session"
+    HOUR = "hour"
+    WEEK = "week"
+    PLACE_YEAR = "place_year"
+
+
+Week = Annotated[
+    int, Field(strict=True, ge=1, le=520, description="Week number of the planning horizon.")
+]
+KeyStage = Annotated[
+    int, Field(strict=True, ge=0, le=5, description="Key stage 0 (early years) to 5.")
+]
+Metres = Annotated[float, Field(strict=True, ge=-1e7, le=1e7, allow_inf_nan=False)]
+
+DEFAULT_LOTS = (
+    ("early_intervention", "Early intervention"),
+    ("interim_full_time", "Full-time provision from day 6 of an exclusion (interim)"),
+    ("online_tuition", "Online tuition"),
+    ("therapeutic", "Therapeutic"),
+    ("complex_bespoke", "Complex or bespoke"),
+)
+
+
+class Lot(Strict):
+    id: Id
+    name: Text
+
+
+class ProviderLot(Strict):
+    """A lot a provider is approved for, its quoted price and (optionally) its own places."""
+
+    lot: Id
+    price_gbp: Gbp = Field(description="Quoted price, per `per`.")
+    per: PriceUnit = PriceUnit.DAY
+    places: int | None = Field(
+        strict=True,
+        default=None,
+        ge=0,
+        le=100_000,
+        description="Places at any one time in this lot.",
+    )
+
+
+class Provider(Strict):
+    id: Id
+    name: Text
+    lots: list[ProviderLot] = Field(min_length=1, max_length=20)
+    places: int | None = Field(
+        strict=True,
+        default=None,
+        ge=0,
+        le=100_000,
+        description="Places at any one time, shared across lots.",
+    )
+    places_per_weekday: int | None = Field(
+        strict=True,
+        default=None,
+        ge=0,
+        le=100_000,
+        description="Pupils it can take on any one open day (engages weekday packing).",
+    )
+    open_days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS), min_length=1)
+    easting_m: Metres = 0.0
+    northing_m: Metres = 0.0
+    online: bool = Field(strict=True, default=False, description="Delivered online: no travel.")
+    key_stages: list[KeyStage] = Field(default_factory=lambda: [1, 2, 3, 4], min_length=1)
+    registered_school: bool = Field(default=False, strict=True)
+    quality_rating: int = Field(
+        strict=True, ge=1, le=5, description="Quality-assurance rating, 5 = best."
+    )
+    needs_supported: list[Id] = Field(default_factory=list, max_length=50)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> Self:
+        if len({pl.lot for pl in self.lots}) != len(self.lots):
+            raise ValueError("a lot is listed twice")
+        if len(set(self.open_days)) != len(self.open_days):
+            raise ValueError("an open day is listed twice")
+        return self
+
+
+class Referral(Strict):
+    """A pupil referred for a placement, known by a pseudonymous reference only."""
+
+    reference: Id = Field(description="Pseudonymous reference: never a name or pupil number.")
+    lots: list[Id] = Field(min_length=1, max_length=10, description="Acceptable lots.")
+    key_stage: KeyStage
+    days_per_week: int = Field(strict=True, ge=1, le=5)
+    start_week: Week
+    end_week: Week
+    easting_m: Metres = 0.0
+    northing_m: Metres = 0.0
+    max_travel_km: float = Field(strict=True, default=20.0, ge=0, le=1000, allow_inf_nan=False)
+    ehcp: bool = Field(default=False, strict=True)
+    looked_after: bool = False
+    needs: list[Id] = Field(default_factory=list, max_length=20)
+    current_provider: Id | None = None
+    priority: int = Field(
+        strict=True,
+        default=1,
+        ge=1,
+        le=10,
+        description="Multiplies the cost of leaving it unplaced.",
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.start_week > self.end_week:
+            raise ValueError("start_week is after end_week")
+        return self
+
+    @property
+    def weeks(self) -> int:
+        return self.end_week - self.start_week + 1
+
+
+class Offer(Strict):
+    """A call-off bid: a quoted total cost for one referral at one provider and lot, and the
+    places it uses (which may differ by provider)."""
+
+    reference: Id
+    provider: Id
+    lot: Id
+    total_cost_gbp: Gbp
+    places_used: int = Field(strict=True, default=1, ge=1, le=100)
+
+
+class Policy(Strict):
+    """The commissioning rules and the conversions between price units."""
+
+    min_quality_rating: int = Field(strict=True, default=1, ge=1, le=5)
+    unplaced_cost_gbp: Gbp = Field(
+        default=0.0, description="Fixed cost of leaving a referral unplaced (a spot purchase)."
+    )
+    unplaced_cost_per_day_gbp: Gbp = Field(
+        default=300.0, description="Spot-purchase cost per day of the referral's attendance."
+    )
+    budget_cap_gbp: Gbp | None = Field(default=None, description="Cap on placement costs.")
+    travel_cost_per_km_gbp: Gbp = Field(default=0.45, description="£ per km travelled.")
+    max_provider_share: float | None = Field(
+        strict=True,
+        default=None,
+        gt=0,
+        le=1,
+        description="Cap on any one provider's share of placements.",
+    )
+    min_average_quality: float | None = Field(strict=True, default=None, ge=1, le=5)
+    full_time_days: int = Field(
+        strict=True, default=5, ge=1, le=5, description="Days a week counted full time."
+    )
+    unregistered_max_full_time: int = Field(
+        strict=True,
+        default=4,
+        ge=0,
+        le=1000,
+        description="Full-time pupils an unregistered provider may take.",
+    )
+    move_penalty_gbp: Gbp = Field(
+        default=0.0, description="Cost of moving a pupil from their current provider."
+    )
+    hours_per_day: float = Field(
+        strict=True, default=5.0, gt=0, le=24, description="Hourly price -> daily."
+    )
+    sessions_per_day: float = Field(strict=True, default=2.0, gt=0, le=10)
+    school_weeks_per_year: float = Field(strict=True, default=39.0, gt=0, le=52)
+
+
+class PlacementInstance(Strict):
+    kind: Literal["placements"] = "placements"
+    name: Id
+    description: Text = ""
+    lots: list[Lot] = Field(
+        default_factory=lambda: [Lot(id=i, name=n) for i, n in DEFAULT_LOTS], max_length=50
+    )
+    providers: list[Provider] = Field(min_length=1, max_length=MAX_ITEMS)
+    referrals: list[Referral] = Field(min_length=1, max_length=MAX_ITEMS)
+    offers: list[Offer] = Field(default_factory=list, max_length=10 * MAX_ITEMS)
+    policy: Policy = Field(default_factory=Policy)
+
+
+def price_per_day(pl: ProviderLot, policy: Policy) -> float:
+    """Stated conversion rules: a session is 1/sessions_per_day of a day; an hour is
+    1/hours_per_day; a week is 5 days; a place-year is school_weeks_per_year weeks of 5 days."""
+    if pl.per is PriceUnit.DAY:
+        return pl.price_gbp
+    if pl.per is PriceUnit.SESSION:
+        return pl.price_gbp * policy.sessions_per_day
+    if pl.per is PriceUnit.HOUR:
+        return pl.price_gbp * policy.hours_per_day
+    if pl.per is PriceUnit.WEEK:
+        return pl.price_gbp / 5.0
+    return pl.price_gbp / (policy.school_weeks_per_year * 5.0)
+
+
+def distance_km(r: Referral, p: Provider) -> float:
+    """Straight-line distance between grid references; 0 for online provision."""
+    if p.online:
+        return 0.0
+    return (
+        float(((r.easting_m - p.easting_m) ** 2 + (r.northing_m - p.northing_m) ** 2) ** 0.5) / 1000
+    )
+
+
+def unplaced_cost(r: Referral, policy: Policy) -> float:
+    """(fixed + per day * days a week * weeks) * priority: the spot purchase it falls back on."""
+    per_days = policy.unplaced_cost_per_day_gbp * r.days_per_week * r.weeks
+    return (policy.unplaced_cost_gbp + per_days) * r.priority

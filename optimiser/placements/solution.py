@@ -1,0 +1,98 @@
+"""What a placement solve returns: placements, unplaced referrals with reasons, utilisation."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from optimiser.core.schema import Statistics, Verification
+from optimiser.core.status import SolveStatus
+from optimiser.placements.schema import Weekday
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Placement(Out):
+    reference: str
+    provider: str
+    lot: str
+    weekdays: list[Weekday]
+    weekdays_chosen: bool = Field(
+        description="True where the model chose the days (weekday places); otherwise the "
+        "provider's first open days, for information."
+    )
+    days_per_week: int
+    start_week: int
+    end_week: int
+    weekly_cost_gbp: float
+    charge_gbp: float
+    travel_gbp: float
+    move_penalty_gbp: float
+    total_cost_gbp: float
+    travel_km: float
+    offer: bool
+    places_used: int = Field(description="Places it takes at any one time (an offer may say 2).")
+
+
+class ProviderExclusion(Out):
+    provider: str
+    distance_km: float
+    rules: list[str]
+
+
+class FullProvider(Out):
+    provider: str
+    limit: str = Field(description="Which places: all, a lot's, full-time or a weekday's.")
+    weeks: list[int]
+
+
+class Unplaced(Out):
+    reference: str
+    reason: str = Field(
+        description="no_eligible_provider | all_full | budget_cap | "
+        "provider_share_cap | minimum_average_quality | cheaper_unplaced | "
+        "displaced"
+    )
+    explanation: str
+    excluded: list[ProviderExclusion] = Field(default_factory=list)
+    full: list[FullProvider] = Field(default_factory=list)
+    penalty_gbp: float
+
+
+class Utilisation(Out):
+    """Peak use at the weeks where placements start: places at any one time (all lots or one
+    lot, counting an offer's places), or pupils attending on one weekday."""
+
+    provider: str
+    lot: str | None = Field(description="None: all lots together.")
+    weekday: Weekday | None = Field(description="None: pupils at any one time.")
+    peak: int
+    capacity: int | None
+
+
+class PlacementTotals(Out):
+    referrals: int
+    placed: int
+    unplaced: int
+    charge_gbp: float
+    travel_gbp: float
+    move_penalties_gbp: float
+    unplaced_penalties_gbp: float
+    objective_gbp: float
+    budget_cap_gbp: float | None
+    spend_gbp: float = Field(description="Charge plus travel: what the budget cap limits.")
+
+
+class PlacementSolution(Out):
+    kind: str = "placements"
+    instance: str
+    status: SolveStatus
+    backend: str
+    backend_reason: str
+    placements: list[Placement] = Field(default_factory=list)
+    unplaced: list[Unplaced] = Field(default_factory=list)
+    utilisation: list[Utilisation] = Field(default_factory=list)
+    totals: PlacementTotals | None = None
+    statistics: Statistics
+    verification: Verification | None = None

@@ -1,0 +1,187 @@
+"""Re-check a placement plan with no solver and none of the model's code: eligibility, costs,
+places at any one time, weekdays, budget, share and quality rules, and the objective."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from optimiser.core.checker import Checker
+from optimiser.core.schema import Verification
+from optimiser.placements.schema import (
+    Offer,
+    PlacementInstance,
+    Provider,
+    Referral,
+    distance_km,
+    price_per_day,
+    unplaced_cost,
+)
+from optimiser.placements.solution import Placement, PlacementSolution
+
+Offers = dict[tuple[str, str, str], Offer]
+
+
+def verify_placements(inst: PlacementInstance, plan: PlacementSolution) -> Verification:
+    chk = Checker()
+    refs = {r.reference: r for r in inst.referrals}
+    provs = {p.id: p for p in inst.providers}
+    offers = {(o.reference, o.provider, o.lot): o for o in inst.offers}
+    counts = Counter(pl.reference for pl in plan.placements)
+    chk.that(all(n == 1 for n in counts.values()), "a referral is placed more than once")
+    valid = []
+    for pl in plan.placements:
+        ok = pl.reference in refs and pl.provider in provs
+        chk.that(ok, f"placement names unknown ids {pl.provider}")
+        if ok:
+            _check_placement(chk, inst, refs[pl.reference], provs[pl.provider], pl, offers=offers)
+            valid.append(pl)
+    unplaced = {u.reference for u in plan.unplaced}
+    chk.that(unplaced == set(refs) - set(counts), "unplaced list differs from referrals not placed")
+    _check_capacity(chk, inst, valid, refs, offers=offers)
+    _check_policy(chk, inst, valid, provs)
+    _check_totals(chk, inst, plan, refs)
+    return chk.verdict()
+
+
+def _check_placement(
+    chk: Checker,
+    inst: PlacementInstance,
+    r: Referral,
+    p: Provider,
+    pl: Placement,
+    *,
+    offers: Offers,
+) -> None:
+    pol, who = inst.policy, f"{r.reference} at {p.id}"
+    approved = {x.lot: x for x in p.lots}
+    chk.that(
+        pl.lot in approved and pl.lot in r.lots,
+        f"{who}: lot {pl.lot} not approved or not acceptable",
+    )
+    chk.that(r.key_stage in p.key_stages, f"{who}: key stage not served")
+    chk.that(set(r.needs) <= set(p.needs_supported), f"{who}: a need is not supported")
+    chk.that(p.quality_rating >= pol.min_quality_rating, f"{who}: quality below the minimum")
+    km = distance_km(r, p)
+    chk.at_most(km, r.max_travel_km, 1e-6, f"{who}: too far")
+    full_time = r.days_per_week >= pol.full_time_days
+    chk.that(
+        p.registered_school or not (full_time and (r.ehcp or r.looked_after)),
+        f"{who}: unregistered provider takes an EHCP or looked-after pupil full time",
+    )
+    chk.that(
+        len(set(pl.weekdays)) == r.days_per_week == len(pl.weekdays), f"{who}: wrong number of days"
+    )
+    chk.that(
+        set(pl.weekdays) <= set(p.open_days), f"{who}: attends on a day the provider is closed"
+    )
+    if pl.lot not in approved:
+        return
+    offer = offers.get((r.reference, p.id, pl.lot))
+    charge = (
+        offer.total_cost_gbp
+        if offer
+        else price_per_day(approved[pl.lot], pol) * r.days_per_week * r.weeks
+    )
+    travel = pol.travel_cost_per_km_gbp * km * 2 * r.days_per_week * r.weeks
+    move = pol.move_penalty_gbp if r.current_provider not in (None, p.id) else 0.0
+    chk.close(pl.charge_gbp, charge, chk.money(charge), f"{who}: charge")
+    chk.close(pl.travel_gbp, travel, chk.money(travel), f"{who}: travel cost")
+    chk.close(pl.move_penalty_gbp, move, chk.money(move), f"{who}: move penalty")
+    chk.close(pl.total_cost_gbp, charge + travel + move, chk.money(charge), f"{who}: total cost")
+
+
+def _places_used(offers: Offers, pl: Placement) -> int:
+    offer = offers.get((pl.reference, pl.provider, pl.lot))
+    return offer.places_used if offer else 1
+
+
+def _check_capacity(
+    chk: Checker,
+    inst: PlacementInstance,
+    placed: list[Placement],
+    refs: dict[str, Referral],
+    *,
+    offers: Offers,
+) -> None:
+    """At each week where a placement at the provider starts: headcount, per-lot, full-time
+    and per-weekday limits."""
+    at: dict[str, list[Placement]] = defaultdict(list)
+    for pl in placed:
+        at[pl.provider].append(pl)
+    for p in inst.providers:
+        mine = at.get(p.id, [])
+        for w in sorted({pl.start_week for pl in mine}):
+            live = [pl for pl in mine if pl.start_week <= w <= pl.end_week]
+            if p.places is not None:
+                chk.at_most(
+                    sum(_places_used(offers, x) for x in live),
+                    p.places,
+                    0,
+                    f"{p.id} over places in week {w}",
+                )
+            for lot in p.lots:
+                if lot.places is not None:
+                    used = sum(_places_used(offers, x) for x in live if x.lot == lot.lot)
+                    chk.at_most(
+                        used, lot.places, 0, f"{p.id} over places in lot {lot.lot} in week {w}"
+                    )
+            if not p.registered_school:
+                ft = sum(
+                    1 for x in live if refs[x.reference].days_per_week >= inst.policy.full_time_days
+                )
+                chk.at_most(
+                    ft,
+                    inst.policy.unregistered_max_full_time,
+                    0,
+                    f"{p.id} over its full-time limit in week {w}",
+                )
+            if p.places_per_weekday is not None:
+                for day in p.open_days:
+                    n = sum(1 for x in live if day in x.weekdays)
+                    chk.at_most(
+                        n, p.places_per_weekday, 0, f"{p.id} over its places on {day} in week {w}"
+                    )
+
+
+def _check_policy(
+    chk: Checker, inst: PlacementInstance, placed: list[Placement], provs: dict[str, Provider]
+) -> None:
+    pol = inst.policy
+    spend = sum(pl.charge_gbp + pl.travel_gbp for pl in placed)
+    if pol.budget_cap_gbp is not None:
+        chk.at_most(spend, pol.budget_cap_gbp, chk.money(spend), "placements exceed the budget cap")
+    if pol.max_provider_share is not None and placed:
+        for pid, n in Counter(pl.provider for pl in placed).items():
+            chk.at_most(
+                n,
+                pol.max_provider_share * len(placed),
+                1e-6,
+                f"{pid} above its share of placements",
+            )
+    if pol.min_average_quality is not None and placed:
+        mean = sum(provs[pl.provider].quality_rating for pl in placed) / len(placed)
+        chk.at_least(mean, pol.min_average_quality, 1e-9, "average quality below the minimum")
+
+
+def _check_totals(
+    chk: Checker, inst: PlacementInstance, plan: PlacementSolution, refs: dict[str, Referral]
+) -> None:
+    if plan.totals is None:
+        chk.that(False, "a plan without totals")
+        return
+    t = plan.totals
+    placed_cost = sum(pl.total_cost_gbp for pl in plan.placements)
+    penalty = sum(
+        unplaced_cost(refs[u.reference], inst.policy) for u in plan.unplaced if u.reference in refs
+    )
+    objective = placed_cost + penalty
+    chk.close(
+        t.objective_gbp,
+        objective,
+        chk.money(objective),
+        "objective differs from the recomputed one",
+    )
+    chk.that(
+        t.placed == len(plan.placements) and t.unplaced == len(plan.unplaced),
+        "placed/unplaced counts",
+    )

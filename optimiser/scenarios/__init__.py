@@ -1,0 +1,1 @@
+"""Many solves: batches of instances and sweeps over fields."""

@@ -1,0 +1,122 @@
+"""A sweep as a table and a plot (PNG) of the objective and key figures against the varied field."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only: no screen needed
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from rich.console import Console
+
+from optimiser.core.console import gbp, table
+from optimiser.scenarios.batch import BatchRow
+
+FIGURES = {
+    "staffing": [
+        ("objective", "Council net cost (£ a year)"),
+        ("traded_income_gbp", "Traded income (£ a year)"),
+        ("specialist_fte", "Specialist FTE deployed"),
+    ],
+    "placements": [
+        ("objective", "Objective (£)"),
+        ("placed", "Referrals placed"),
+        ("spend_gbp", "Spend (£)"),
+    ],
+}
+
+
+def plot_sweep(df: pd.DataFrame, axes: Sequence[str], kind: str, path: Path) -> None:
+    """One panel per key figure, x the first varied field, one line per other combination."""
+    x, others = axes[0], list(axes[1:])
+    figures = [(c, label) for c, label in FIGURES[kind] if c in df.columns]
+    fig, panels = plt.subplots(
+        len(figures), 1, figsize=(8, 3 * len(figures)), sharex=True, squeeze=False
+    )
+    groups = df.groupby(others) if others else [((), df)]
+    for key, group in groups:
+        label = ", ".join(f"{_short(o)} = {v:g}" for o, v in zip(others, _tuple(key), strict=True))
+        g = group.sort_values(x)
+        for (column, _), panel in zip(figures, panels[:, 0], strict=True):
+            panel.plot(g[x], g[column], marker=".", label=label or None)
+    for (column, title), panel in zip(figures, panels[:, 0], strict=True):
+        panel.set_ylabel(title)
+        panel.grid(alpha=0.3)
+        if column == "objective":
+            panel.axhline(0, color="grey", linewidth=0.8)
+    if others:
+        panels[0, 0].legend()
+    panels[-1, 0].set_xlabel(_short(x))
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def _short(path: str) -> str:
+    return path.rsplit(".", 1)[-1]
+
+
+def _tuple(key: Any) -> tuple[Any, ...]:
+    return key if isinstance(key, tuple) else (key,)
+
+
+def show_sweep(
+    console: Console, df: pd.DataFrame, axes: Sequence[str], kind: str, found: list[dict[str, Any]]
+) -> None:
+    figures = [c for c, _ in FIGURES.get(kind, []) if c in df.columns and c != "objective"]
+    shown = [*axes, "status", "objective", *figures]
+    t = table(f"Sweep: {len(df)} points (all columns in sweep.csv)", *map(_short, shown), text=0)
+    for _, row in df.head(60).iterrows():
+        t.add_row(*(_cell(row[c]) for c in shown))
+    console.print(t)
+    if len(df) > 60:
+        console.print(f"[dim]… {len(df) - 60} more rows in sweep.csv[/]")
+    for point in found:
+        where = ", ".join(f"{_short(k)} = {v:g}" for k, v in point.items() if k != axes[0])
+        console.print(
+            f"The objective crosses zero at {_short(axes[0])} = {point[axes[0]]:.4g}"
+            + (f" ({where})" if where else "")
+        )
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "-"
+        return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
+    return str(value)
+
+
+def show_batch(console: Console, rows: list[BatchRow], seconds: float) -> None:
+    t = table(
+        f"Batch: {len(rows)} instances in {seconds:.1f} s",
+        "Instance",
+        "Kind",
+        "Status",
+        "Objective",
+        "Build s",
+        "Solve s",
+        "Seconds",
+        "Error",
+        text=3,
+    )
+    t.columns[7].justify, t.columns[7].no_wrap = "left", False
+    for r in rows:
+        t.add_row(
+            r.instance,
+            r.kind,
+            r.status,
+            gbp(r.objective),
+            "-" if r.build_seconds is None else f"{r.build_seconds:.3f}",
+            "-" if r.solve_seconds is None else f"{r.solve_seconds:.3f}",
+            f"{r.seconds:.2f}",
+            r.error or "",
+        )
+    console.print(t)

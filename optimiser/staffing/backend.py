@@ -1,0 +1,106 @@
+"""Run a PuLP problem on HiGHS (default) or CBC and read its status honestly.
+
+PuLP labels a time-limited run "Optimal" for both HiGHS and CBC; the solution status
+(`sol_status`) is what tells a proven optimum from an incumbent.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import warnings
+from dataclasses import dataclass
+from importlib.metadata import version
+from typing import Any
+
+import pulp
+
+from optimiser.core.errors import BackendError, OptionError
+from optimiser.core.options import STAFFING_SOLVERS, SolveOptions, Solver
+from optimiser.core.status import SolveStatus
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    status: SolveStatus
+    solver: str
+    solver_version: str
+    seconds: float
+    objective: float | None
+    bound: float | None = None
+    gap: float | None = None
+
+
+def map_status(status: int, sol_status: int) -> SolveStatus:
+    """PuLP's (status, sol_status) pair onto SolveStatus; sol_status decides optimality."""
+    if sol_status == pulp.LpSolutionOptimal and status == pulp.LpStatusOptimal:
+        return SolveStatus.OPTIMAL
+    if sol_status == pulp.LpSolutionIntegerFeasible:
+        return SolveStatus.FEASIBLE
+    if status == pulp.LpStatusInfeasible or sol_status == pulp.LpSolutionInfeasible:
+        return SolveStatus.INFEASIBLE
+    if status == pulp.LpStatusUnbounded or sol_status == pulp.LpSolutionUnbounded:
+        return SolveStatus.UNBOUNDED
+    return SolveStatus.NO_SOLUTION
+
+
+def lp_solver(options: SolveOptions) -> Solver:
+    """The solver for a staffing model: HiGHS unless the caller asks for CBC."""
+    which = options.solver or Solver.HIGHS
+    if which not in STAFFING_SOLVERS:
+        raise OptionError(
+            f"staffing plans are solved by {' or '.join(s.value for s in STAFFING_SOLVERS)}"
+        )
+    return which
+
+
+def _make_solver(which: Solver, options: SolveOptions) -> Any:
+    common: dict[str, Any] = {
+        "msg": False,
+        "timeLimit": options.time_limit_seconds,
+        "gapRel": options.mip_gap,
+    }
+    if options.threads is not None:
+        common["threads"] = options.threads
+    if which is Solver.HIGHS:
+        return pulp.HiGHS(random_seed=options.seed, **common)
+    with warnings.catch_warnings():
+        # PuLP 3.x warns that its bundled CBC goes in 4.0; we pin PuLP < 4 and rely on it.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return pulp.PULP_CBC_CMD(options=[f"randomSeed {options.seed + 1}"], **common)
+
+
+def solver_version(which: Solver) -> str:
+    if which is Solver.HIGHS:
+        return f"highspy {version('highspy')}"
+    return f"CBC bundled with PuLP {version('pulp')}"
+
+
+def run(problem: pulp.LpProblem, options: SolveOptions) -> RunResult:
+    """Solve `problem` in place; values and duals are left on its variables and constraints."""
+    which = lp_solver(options)
+    solver = _make_solver(which, options)
+    started = time.perf_counter()
+    try:
+        problem.solve(solver)
+    except pulp.PulpSolverError as exc:
+        raise BackendError(f"{which.value} failed: {exc}") from exc
+    seconds = time.perf_counter() - started
+    status = map_status(problem.status, problem.sol_status)
+    objective = pulp.value(problem.objective) if status.has_solution else None
+    bound, gap = (
+        _highs_bound(problem) if which is Solver.HIGHS and status.has_solution else (None, None)
+    )
+    log.debug("solved %s with %s: %s in %.3fs", problem.name, which.value, status.value, seconds)
+    return RunResult(status, which.value, solver_version(which), seconds, objective, bound, gap)
+
+
+def _highs_bound(problem: pulp.LpProblem) -> tuple[float | None, float | None]:
+    """HiGHS's dual bound and gap for a MIP (None for an LP)."""
+    model = getattr(problem, "solverModel", None)
+    if model is None or not any(v.cat == pulp.LpInteger for v in problem.variables()):
+        return None, None
+    info = model.getInfo()
+    return float(info.mip_dual_bound), float(info.mip_gap)

@@ -1,0 +1,130 @@
+"""check -> build -> run -> extract -> verify, for the staffing mix."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import pulp
+
+from optimiser.core.options import SolveOptions
+from optimiser.core.schema import Statistics
+from optimiser.core.status import SolveStatus
+from optimiser.core.verdict import judge
+from optimiser.staffing import backend as pulp_backend
+from optimiser.staffing import extract, model
+from optimiser.staffing.explain import binding_rules, diagnose
+from optimiser.staffing.schema import StaffingInstance
+from optimiser.staffing.solution import StaffingSolution
+from optimiser.staffing.verify import verify_staffing
+
+log = logging.getLogger(__name__)
+
+TIE_BREAK = 1e-6
+_WORST = [
+    SolveStatus.OPTIMAL,
+    SolveStatus.FEASIBLE,
+    SolveStatus.NO_SOLUTION,
+    SolveStatus.UNBOUNDED,
+    SolveStatus.INFEASIBLE,
+]
+
+
+def solve_staffing(
+    instance: StaffingInstance, options: SolveOptions | None = None
+) -> StaffingSolution:
+    """The cheapest deployment meeting every rule, verified; or a diagnosis of the conflict."""
+    options = options or SolveOptions()
+    started = time.perf_counter()
+    lp = model.build(instance)
+    build_seconds = time.perf_counter() - started
+    status, run = _optimise(lp, options)
+    stats = Statistics(
+        solver=run.solver,
+        solver_version=run.solver_version,
+        backend="pulp",
+        build_seconds=round(build_seconds, 4),
+        solve_seconds=round(run.seconds, 4),
+        variables=lp.problem.numVariables(),
+        constraints=lp.problem.numConstraints(),
+        integer_variables=lp.integer_variables,
+        objective_bound=run.bound,
+        gap=run.gap,
+    )
+    log.info(
+        "staffing solve: %d variables, %d constraints, status %s",
+        stats.variables,
+        stats.constraints,
+        status.value,
+    )
+    base = StaffingSolution(
+        instance=instance.name, status=status, objective=instance.objective, statistics=stats
+    )
+    if status is SolveStatus.INFEASIBLE:
+        return base.model_copy(
+            update={"diagnosis": diagnose(instance, options) if options.diagnose else None}
+        )
+    if not status.has_solution:
+        return base
+    return _verified(instance, lp, base, status, options)
+
+
+def _optimise(
+    lp: model.StaffingLp, options: SolveOptions
+) -> tuple[SolveStatus, pulp_backend.RunResult]:
+    """min N; or max strategic value, then min N holding that value (two solves)."""
+    statuses = []
+    value = lp.strategic_value()
+    if lp.instance.objective == "max_strategic_value" and any(c != 0 for c in value.values()):
+        lp.problem.setObjective(-value)
+        first = pulp_backend.run(lp.problem, options)
+        if not first.status.has_solution:
+            return first.status, first
+        statuses.append(first.status)
+        best = extract.val(value)
+        lp.problem += (value >= best - 1e-7 * max(1.0, abs(best)), "hold_strategic_value")
+    # A tie-break of a millionth of a pound per pound of general budget: among equally cheap
+    # plans, traded income and other sources pay before the council (a readable ledger).
+    lp.problem.setObjective(lp.net_cost() + TIE_BREAK * pulp.lpSum(lp.general.values()))
+    run = pulp_backend.run(lp.problem, options)
+    statuses.append(run.status)
+    return max(statuses, key=_WORST.index), run
+
+
+def _verified(
+    instance: StaffingInstance,
+    lp: model.StaffingLp,
+    base: StaffingSolution,
+    status: SolveStatus,
+    options: SolveOptions,
+) -> StaffingSolution:
+    rows = extract.functions(lp)
+    with_prices = (
+        options.shadow_prices and lp.integer_variables == 0 and status is SolveStatus.OPTIMAL
+    )
+    plan = base.model_copy(
+        update={
+            "net_cost_gbp": round(extract.val(lp.net_cost()), 2),
+            "strategic_value": round(extract.val(lp.strategic_value()), 4),
+            "deployments": extract.deployments(lp),
+            "groups": extract.groups(lp),
+            "functions": rows,
+            "categories": extract.categories(lp, rows),
+            "ledger": extract.ledger(lp),
+            "council": extract.council(lp),
+            "binding_rules": binding_rules(lp, with_prices) if options.shadow_prices else [],
+        }
+    )
+    started = time.perf_counter()
+    verdict = verify_staffing(instance, plan)
+    stats = plan.statistics.model_copy(
+        update={"verify_seconds": round(time.perf_counter() - started, 4)}
+    )
+    status, stats = judge(status, verdict, stats)
+    if not verdict.passed:
+        log.warning("time-limited staffing plan failed verification; reported as no_solution")
+        return base.model_copy(update={"status": status, "statistics": stats})
+    return plan.model_copy(update={"verification": verdict, "statistics": stats})
+
+
+__all__ = ["solve_staffing"]
