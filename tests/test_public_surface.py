@@ -61,7 +61,8 @@ def test_model_copy_that_breaks_a_field_rule_is_caught_again() -> None:
     assert isinstance(inst, StaffingInstance)
     assert inst.checked
     bad = inst.model_copy(update={"admin_per_specialist_fte": -1.0})
-    assert not bad.fields_valid and not bad.checked
+    assert not bad.fields_valid
+    assert not bad.checked
     with pytest.raises(InstanceError) as caught:
         solve(bad)
     assert [p.path for p in caught.value.problems] == ["admin_per_specialist_fte"]
@@ -70,13 +71,15 @@ def test_model_copy_that_breaks_a_field_rule_is_caught_again() -> None:
 def test_check_instance_returns_a_checked_instance_once() -> None:
     inst = _tiny()
     again = check_instance(inst)
-    assert again is inst and again.checked
+    assert again is inst
+    assert again.checked
     copied = inst.model_copy(update={"description": "a copy"})
     rechecked = check_instance(copied)
-    assert rechecked.checked and rechecked is not copied
+    assert rechecked.checked
+    assert rechecked is not copied
     assert rechecked.description == "a copy"
 
 
 def test_an_unknown_solver_name_is_an_option_error_naming_the_choices() -> None:
     with pytest.raises(OptionError, match="highs, cbc, flow, lagrange, cpsat"):
-        SolveOptions(solver="gurobi")  # type: ignore[arg-type]
+        SolveOptions(solver="gurobi")
