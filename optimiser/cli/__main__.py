@@ -1,0 +1,5 @@
+"""`python -m optimiser.cli`."""
+
+from optimiser.cli import main
+
+main()

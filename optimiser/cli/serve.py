@@ -1,0 +1,38 @@
+"""`optimiser serve`: the HTTP API, started by the api package's own entry point."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from optimiser.cli.app import app
+
+
+@app.command("serve")
+def serve_command(
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    local_only: Annotated[
+        bool, typer.Option("--local-only", help="No API keys; binds to loopback only.")
+    ] = False,
+    data_dir: Annotated[Path | None, typer.Option(help="Folder of the job store.")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="Solves at once.")] = None,
+) -> None:
+    """Run the HTTP API (uvicorn). Settings also come from OPTIMISER_* environment variables."""
+    # The engine never imports the web stack; only this command does, when it runs.
+    from api.server import ServeError, serve  # noqa: PLC0415
+    from api.settings import Settings  # noqa: PLC0415
+
+    overrides: dict[str, object] = {"local_only": True} if local_only else {}
+    if data_dir is not None:
+        overrides["data_dir"] = data_dir
+    if workers is not None:
+        overrides["workers"] = workers
+    try:
+        serve(Settings(**overrides), host, port)  # type: ignore[arg-type]
+    except ServeError as exc:
+        Console().print(f"[bold red]cannot serve:[/] {exc}")
+        raise typer.Exit(2) from None

@@ -1,0 +1,100 @@
+"""`optimiser solve FILE...`: plans printed as tables, written as JSON, CSV or workbooks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from optimiser.cli.app import Exit, app, console, show_problems
+from optimiser.core.errors import InstanceError, OptimiserError
+from optimiser.core.options import SolveOptions, Solver
+from optimiser.core.status import SolveStatus
+from optimiser.files.io import load_instance, write_json, write_placements_csv
+from optimiser.files.workbook import write_solution_workbook
+from optimiser.placements.report import show_placements
+from optimiser.solve import solve
+from optimiser.staffing.report import show_staffing
+from optimiser.staffing.schema import StaffingInstance
+from optimiser.staffing.solution import StaffingSolution
+
+
+@app.command("solve")
+def solve_command(  # noqa: PLR0917 (typer maps each parameter to an option)
+    files: Annotated[
+        list[Path], typer.Argument(help="Instance files (JSON); the kind is detected.")
+    ],
+    json_out: Annotated[
+        Path | None,
+        typer.Option("--json", help="Write the solution as JSON (a folder for several files)."),
+    ] = None,
+    csv_out: Annotated[
+        Path | None,
+        typer.Option("--csv", help="Placements: write CSV tables into this folder."),
+    ] = None,
+    xlsx_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--xlsx", help="Write the solution as a formatted workbook (a folder for several)."
+        ),
+    ] = None,
+    solver: Annotated[
+        Solver | None,
+        typer.Option(
+            help="Force a solver: highs or cbc (staffing); "
+            "flow, lagrange, highs or cpsat (placements)."
+        ),
+    ] = None,
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", help="Seconds for each solve.")
+    ] = None,
+) -> None:
+    """Solve each instance and print its plan, or why there is none.
+
+    Exit status: 0 every instance has a plan; 3 some instance is infeasible (diagnosis printed);
+    2 some input is invalid; 1 a solver failed or found nothing in time.
+    """
+    screen = console()
+    options = SolveOptions(solver=solver, time_limit_seconds=time_limit)
+    worst = Exit.PLAN
+    for path in files:
+        code = _solve_one(screen, path, options, (json_out, csv_out, xlsx_out), many=len(files) > 1)
+        worst = max(worst, code)
+    raise typer.Exit(int(worst))
+
+
+def _solve_one(
+    screen: Console,
+    path: Path,
+    options: SolveOptions,
+    out: tuple[Path | None, Path | None, Path | None],
+    *,
+    many: bool,
+) -> Exit:
+    json_out, csv_out, xlsx_out = out
+    try:
+        instance = load_instance(path)
+        solution = solve(instance, options)
+    except InstanceError as exc:
+        show_problems(screen, f"{path}: invalid input", exc)
+        return Exit.INVALID
+    except OptimiserError as exc:
+        screen.print(f"[bold red]{path}: {exc.code}[/]")
+        screen.print(str(exc), markup=False)
+        return Exit.FAILED
+    if isinstance(solution, StaffingSolution):
+        assert isinstance(instance, StaffingInstance)
+        show_staffing(screen, instance, solution)
+    else:
+        show_placements(screen, solution)
+        if csv_out is not None:
+            write_placements_csv(csv_out / path.stem if many else csv_out, solution)
+    if json_out is not None:
+        write_json(json_out / f"{path.stem}.json" if many else json_out, solution)
+    if xlsx_out is not None:
+        write_solution_workbook(solution, xlsx_out / f"{path.stem}.xlsx" if many else xlsx_out)
+    if solution.status is SolveStatus.INFEASIBLE:
+        return Exit.INFEASIBLE
+    return Exit.PLAN if solution.status.has_solution else Exit.FAILED
