@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 
-from optimiser.files.parse import parse_staffing
 from optimiser.staffing.schema import StaffingInstance
 
 SKILLS = (
@@ -71,7 +70,7 @@ def generate_staffing(seed: int) -> StaffingInstance:
         }
         for k in range(int(rng.integers(3, 7)))
     ]
-    return parse_staffing(
+    return StaffingInstance.model_validate(
         {
             "kind": "staffing",
             "name": f"authority_{seed:03d}",
