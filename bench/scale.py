@@ -98,7 +98,7 @@ def _direct(method: str, model: Any) -> dict[str, Any]:
         from optimiser.placements.backends.flow import choice_of, flow_arrays, run_flow  # noqa: PLC0415
 
         if flow_blockers(model):
-            return {"status": "n/a", "note": ", ".join(flow_blockers(model))}
+            return {"status": "n/a", "note": ", ".join(flow_blockers(model))}  # codes
         arrays = flow_arrays(model)
         t = time.perf_counter()
         flows = run_flow(arrays)
@@ -136,12 +136,12 @@ def _highs(model: Any, *, lp: bool) -> dict[str, Any]:
     """The MIP, or with no side constraint the LP (its optimum is integral: a network)."""
     import highspy  # noqa: PLC0415
 
-    from optimiser.placements.backends.highs import _highs_lp  # noqa: PLC0415
+    from optimiser.placements.backends.highs import highs_lp  # noqa: PLC0415
     from optimiser.placements.linear import linear_form  # noqa: PLC0415
 
     t = time.perf_counter()
     form = linear_form(model)
-    problem = _highs_lp(form, model.n_referrals)
+    problem = highs_lp(form)
     if lp:
         problem.integrality_ = []
     built = time.perf_counter() - t
@@ -172,12 +172,13 @@ def _pulp(model: Any, method: str) -> dict[str, Any]:
     t = time.perf_counter()
     form = linear_form(model)
     prob = pulp.LpProblem("placements", pulp.LpMinimize)
+    upper = form.col_upper
     x = [
         pulp.LpVariable(
             f"x{j}",
             0,
-            1 if j < form.n_cols - 1 or form.n_cols == len(form.c) else None,
-            cat=pulp.LpBinary if j < form.n_pairs + len(form.z_pair) else pulp.LpInteger,
+            upper[j],
+            cat=pulp.LpBinary if upper[j] == 1 else pulp.LpInteger,
         )
         for j in range(form.n_cols)
     ]

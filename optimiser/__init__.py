@@ -23,7 +23,7 @@ from optimiser.files.parse import parse_instance, parse_placements, parse_staffi
 from optimiser.placements.schema import PlacementInstance
 from optimiser.placements.solution import PlacementSolution
 from optimiser.scenarios.batch import solve_many
-from optimiser.solve import Instance, Solution, check_instance, solve
+from optimiser.solve import Instance, Solution, check_instance, solve, write_model
 from optimiser.staffing.schema import StaffingInstance
 from optimiser.staffing.solution import StaffingSolution
 
@@ -55,4 +55,5 @@ __all__ = [
     "parse_staffing",
     "solve",
     "solve_many",
+    "write_model",
 ]

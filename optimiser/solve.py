@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TypeVar, overload
 
 from pydantic import ValidationError
@@ -9,10 +10,13 @@ from pydantic import ValidationError
 from optimiser.core.errors import InstanceError, problems_from_validation
 from optimiser.core.options import SolveOptions
 from optimiser.core.progress import ProgressCallback
+from optimiser.placements import model as placement_model
+from optimiser.placements.backends.highs import write_placement_model
 from optimiser.placements.checks import check_placements
 from optimiser.placements.schema import PlacementInstance
 from optimiser.placements.solution import PlacementSolution
 from optimiser.placements.solve import solve_placements
+from optimiser.staffing import model as staffing_model
 from optimiser.staffing.checks import check_staffing
 from optimiser.staffing.schema import StaffingInstance
 from optimiser.staffing.solution import StaffingSolution
@@ -74,3 +78,16 @@ def solve(
     if isinstance(instance, StaffingInstance):
         return solve_staffing(check_instance(instance), options)
     return solve_placements(check_instance(instance), options, progress)
+
+
+def write_model(instance: Instance, path: Path) -> None:
+    """Check the instance, then write its model as a readable file, rows and columns named from
+    its ids: placements through HiGHS (`.lp` or `.mps` by the extension), staffing through
+    PuLP (an LP file, with the council's net cost as its objective)."""
+    instance = check_instance(instance)
+    if isinstance(instance, StaffingInstance):
+        lp = staffing_model.build(instance)
+        lp.problem.setObjective(lp.net_cost())
+        lp.problem.writeLP(str(path))
+    else:
+        write_placement_model(placement_model.build(instance), str(path))

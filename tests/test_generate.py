@@ -43,9 +43,9 @@ def test_realistic_ranges() -> None:
 def test_one_terms_intake_overlaps_in_time() -> None:
     """Starts in weeks 1-4 and placements of at least 4 weeks: every capacity row covers all
     its candidates, so time is no obstacle to min-cost flow (a 2-place offer may still be)."""
-    from optimiser.placements.model import build, flow_blockers
+    from optimiser.placements.model import Structure, build, flow_blockers
 
     inst = generate_placements(300, 30, seed=5, start_weeks=4)
-    assert "placements that do not all overlap in time" not in flow_blockers(build(inst))
+    assert Structure.NOT_OVERLAPPING not in flow_blockers(build(inst))
     spread = generate_placements(300, 30, seed=5, start_weeks=30)
-    assert "placements that do not all overlap in time" in flow_blockers(build(spread))
+    assert Structure.NOT_OVERLAPPING in flow_blockers(build(spread))

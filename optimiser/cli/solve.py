@@ -15,7 +15,7 @@ from optimiser.core.status import SolveStatus
 from optimiser.files.io import load_instance, write_json, write_placements_csv
 from optimiser.files.workbook import write_solution_workbook
 from optimiser.placements.report import show_placements
-from optimiser.solve import solve
+from optimiser.solve import solve, write_model
 from optimiser.staffing.report import show_staffing
 from optimiser.staffing.schema import StaffingInstance
 from optimiser.staffing.solution import StaffingSolution
@@ -50,6 +50,14 @@ def solve_command(  # noqa: PLR0917 (typer maps each parameter to an option)
     time_limit: Annotated[
         float | None, typer.Option("--time-limit", help="Seconds for each solve.")
     ] = None,
+    write_lp: Annotated[
+        Path | None,
+        typer.Option(
+            "--write-lp",
+            help="Also write the model as a readable LP file, names from the instance's ids "
+            "(a folder for several files).",
+        ),
+    ] = None,
 ) -> None:
     """Solve each instance and print its plan, or why there is none.
 
@@ -60,7 +68,8 @@ def solve_command(  # noqa: PLR0917 (typer maps each parameter to an option)
     options = SolveOptions(solver=solver, time_limit_seconds=time_limit)
     worst = Exit.PLAN
     for path in files:
-        code = _solve_one(screen, path, options, (json_out, csv_out, xlsx_out), many=len(files) > 1)
+        outs = (json_out, csv_out, xlsx_out, write_lp)
+        code = _solve_one(screen, path, options, outs, many=len(files) > 1)
         worst = max(worst, code)
     raise typer.Exit(int(worst))
 
@@ -69,13 +78,17 @@ def _solve_one(
     screen: Console,
     path: Path,
     options: SolveOptions,
-    out: tuple[Path | None, Path | None, Path | None],
+    out: tuple[Path | None, Path | None, Path | None, Path | None],
     *,
     many: bool,
 ) -> Exit:
-    json_out, csv_out, xlsx_out = out
+    json_out, csv_out, xlsx_out, lp_out = out
     try:
         instance = load_instance(path)
+        if lp_out is not None:
+            if many:
+                lp_out.mkdir(parents=True, exist_ok=True)
+            write_model(instance, lp_out / f"{path.stem}.lp" if many else lp_out)
         solution = solve(instance, options)
     except InstanceError as exc:
         show_problems(screen, f"{path}: invalid input", exc)

@@ -11,6 +11,7 @@ from numpy.typing import NDArray
 from optimiser.placements.model import Assignment, PlacementModel
 from optimiser.placements.pairs import RULE_TEXT, RULES, ReferralArrays
 from optimiser.placements.schema import WEEKDAYS
+from optimiser.placements.side import side_reason
 from optimiser.placements.solution import FullProvider, ProviderExclusion, Unplaced
 
 NEAREST = 3
@@ -243,7 +244,7 @@ def _with_candidates(
             explanation=f"every eligible provider is full: {text}.",
         )
     cheapest = min(open_, key=lambda i: float(pairs.cost[i]))
-    reason, text = _side_reason(model, plan, open_)
+    reason, text = side_reason(model, plan.choice[plan.choice >= 0], open_)
     if reason is None:
         if float(pairs.cost[cheapest]) >= pen:
             reason = "cheaper_unplaced"
@@ -290,36 +291,3 @@ def _limit(model: PlacementModel, k: int) -> tuple[str, str]:
     if row.day is not None:
         limit += f" {WEEKDAYS[row.day].value}"
     return model.inst.providers[row.provider].id, limit
-
-
-def _side_reason(
-    model: PlacementModel, plan: Assignment, open_: list[int]
-) -> tuple[str | None, str]:
-    """A budget, share or quality rule that stops every candidate with room."""
-    pol, pairs = model.inst.policy, model.pairs
-    chosen = plan.choice[plan.choice >= 0]
-    spend = float((pairs.charge[chosen] + pairs.travel[chosen]).sum())
-    if pol.budget_cap_gbp is not None:
-        cheapest = min(float(pairs.charge[i] + pairs.travel[i]) for i in open_)
-        if spend + cheapest > pol.budget_cap_gbp + 1e-6:
-            return "budget_cap", (
-                f"the budget cap of £{pol.budget_cap_gbp:,.0f} is reached "
-                f"(£{spend:,.0f} committed; the cheapest eligible placement costs "
-                f"£{cheapest:,.0f})."
-            )
-    if pol.max_provider_share is not None:
-        counts = np.bincount(pairs.prov[chosen], minlength=len(model.inst.providers))
-        limit = pol.max_provider_share * (len(chosen) + 1)
-        if all(counts[int(pairs.prov[i])] + 1 > limit + 1e-9 for i in open_):
-            return "provider_share_cap", (
-                f"every eligible provider with room is at the cap of "
-                f"{pol.max_provider_share:.0%} of placements."
-            )
-    if pol.min_average_quality is not None and all(
-        model.quality[i] < pol.min_average_quality for i in open_
-    ):
-        return "minimum_average_quality", (
-            f"every eligible provider with room is rated below the "
-            f"minimum average of {pol.min_average_quality:g}."
-        )
-    return None, ""

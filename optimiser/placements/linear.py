@@ -1,21 +1,51 @@
-"""The placement MIP as arrays: min c'x + offset s.t. lo <= A x <= hi, 0 <= x <= 1 (binary).
+"""The placement MIP as arrays: min c'x + offset s.t. lo <= A x <= hi, bounds and integrality
+read from named column blocks.
 
-Built once from the model with numpy and scipy.sparse (no per-term Python objects), and read
-by the HiGHS backend directly and by the CP-SAT backend row by row (with each row's scale to
-whole numbers: pence for money, tenths for quality ratings, hundredths for shares).
+Columns come in named blocks (`Block`): the assignments y (one per pair), the weekday choices z
+(one per weekday-packed pair and open day) and, when a side rule needs it, the placed count Y.
+Each block carries its bounds and integrality, which the HiGHS and CP-SAT backends read. Rows are
+the referral, capacity and weekday-link rows written here and the side rules' rows written once
+in placements.side; each row has a scale that makes its coefficients whole (CP-SAT: pence for
+money, tenths for ratings, hundredths for shares) and a name built from the instance's ids.
+Built with numpy and scipy.sparse (no per-term Python objects).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 from scipy import sparse
 
 from optimiser.placements.model import PlacementModel
 from optimiser.placements.pairs import Floats, Ints
+from optimiser.placements.schema import WEEKDAYS
+from optimiser.placements.side import active_rules, side_rows
 
 INF = float("inf")
+
+
+class Block(StrEnum):
+    """The column blocks, in column order."""
+
+    ASSIGN = "y"  # y_i: referral placed by pair i
+    WEEKDAY = "z"  # z_{i,d}: that pupil attends on weekday d
+    PLACED = "placed"  # Y: placements in all
+
+
+@dataclass(frozen=True)
+class ColumnBlock:
+    block: Block
+    start: int
+    size: int
+    upper: float
+    integer: bool = True
+
+    @property
+    def stop(self) -> int:
+        return self.start + self.size
 
 
 @dataclass(frozen=True)
@@ -26,14 +56,41 @@ class LinearForm:
     lo: Floats
     hi: Floats
     scale: Floats  # per row: multiply to make coefficients whole
-    n_pairs: int
+    blocks: dict[Block, ColumnBlock]
     z_pair: Ints  # for each z column: its pair
     z_day: Ints  # and its weekday
-    names: list[str]
+    names: list[str]  # one per row
 
     @property
     def n_cols(self) -> int:
         return len(self.c)
+
+    @property
+    def n_pairs(self) -> int:
+        return self.blocks[Block.ASSIGN].size
+
+    def columns(self, block: Block) -> slice:
+        """The block's columns (empty when the model has no such block)."""
+        b = self.blocks.get(block)
+        return slice(0, 0) if b is None else slice(b.start, b.stop)
+
+    @property
+    def col_lower(self) -> Floats:
+        return np.zeros(self.n_cols)
+
+    @property
+    def col_upper(self) -> Floats:
+        upper = np.empty(self.n_cols)
+        for b in self.blocks.values():
+            upper[b.start : b.stop] = b.upper
+        return upper
+
+    @property
+    def integer(self) -> np.ndarray:
+        flags = np.zeros(self.n_cols, dtype=bool)
+        for b in self.blocks.values():
+            flags[b.start : b.stop] = b.integer
+        return flags
 
 
 class _Rows:
@@ -57,45 +114,52 @@ class _Rows:
         self.scale.append(scale)
         self.names.append(name)
 
+    def matrix(self, n_cols: int) -> sparse.csr_matrix:
+        empty_i, empty_f = np.zeros(0, np.int64), np.zeros(0)
+        data = np.concatenate(self.v or [empty_f])
+        ij = (np.concatenate(self.r or [empty_i]), np.concatenate(self.c or [empty_i]))
+        return sparse.csr_matrix((data, ij), shape=(len(self.lo), n_cols))
+
+
+def _blocks(model: PlacementModel, n_z: int) -> dict[Block, ColumnBlock]:
+    n = len(model.pairs)
+    blocks = {
+        Block.ASSIGN: ColumnBlock(Block.ASSIGN, 0, n, 1.0),
+        Block.WEEKDAY: ColumnBlock(Block.WEEKDAY, n, n_z, 1.0),
+    }
+    if any(rule.uses_placed for rule in active_rules(model)):
+        blocks[Block.PLACED] = ColumnBlock(Block.PLACED, n + n_z, 1, float(model.n_referrals))
+    return blocks
+
 
 def linear_form(model: PlacementModel) -> LinearForm:
-    """Columns: y (one per pair), then z (one per weekday-packed pair and open day), then Y
-    (placements in all) when a provider share cap applies."""
-    pairs, inst = model.pairs, model.inst
-    n = len(pairs)
+    """Columns y, z and (when a side rule needs it) Y; rows: each referral once, capacity,
+    weekday links, the placed count, then every side rule's rows."""
+    pairs = model.pairs
     z_pair = np.array([i for i, days in model.weekday.items() for _ in days], np.int64)
     z_day = np.array([d for days in model.weekday.values() for d in days], np.int64)
-    z_col = {(int(i), int(d)): n + k for k, (i, d) in enumerate(zip(z_pair, z_day, strict=True))}
-    share = inst.policy.max_provider_share
-    n_cols = n + len(z_pair) + (1 if share is not None else 0)
+    blocks = _blocks(model, len(z_pair))
+    n_cols = sum(b.size for b in blocks.values())
+    z0 = blocks[Block.WEEKDAY].start
+    z_col = {(int(i), int(d)): z0 + k for k, (i, d) in enumerate(zip(z_pair, z_day, strict=True))}
     rows = _Rows()
     _referral_rows(rows, model)
     _capacity_rows(rows, model, z_col)
     _weekday_link_rows(rows, model, z_col)
-    _budget_row(rows, model)
-    if share is not None:
-        _share_rows(rows, model, share, n_cols - 1)
-    _quality_row(rows, model)
+    placed = blocks.get(Block.PLACED)
+    if placed is not None:
+        _placed_row(rows, model, placed.start)
+    _side_rule_rows(rows, model, -1 if placed is None else placed.start)
     c = np.zeros(n_cols)
-    c[:n] = pairs.cost - model.penalty[pairs.ref]
-    a = sparse.csr_matrix(
-        (
-            np.concatenate(rows.v or [np.zeros(0)]),
-            (
-                np.concatenate(rows.r or [np.zeros(0, np.int64)]),
-                np.concatenate(rows.c or [np.zeros(0, np.int64)]),
-            ),
-        ),
-        shape=(len(rows.lo), n_cols),
-    )
+    c[: len(pairs)] = pairs.cost - model.penalty[pairs.ref]
     return LinearForm(
         c,
         float(model.penalty.sum()),
-        a,
+        rows.matrix(n_cols),
         np.array(rows.lo),
         np.array(rows.hi),
         np.array(rows.scale),
-        n,
+        blocks,
         z_pair,
         z_day,
         rows.names,
@@ -107,21 +171,27 @@ def _referral_rows(rows: _Rows, model: PlacementModel) -> None:
     ref = model.pairs.ref
     order = np.argsort(ref, kind="stable")
     bounds = np.searchsorted(ref[order], np.arange(model.n_referrals + 1))
-    for r in range(model.n_referrals):
+    refs = model.inst.referrals
+    for r in np.flatnonzero(np.diff(bounds) > 1):
         cols = order[bounds[r] : bounds[r + 1]]
-        if len(cols) > 1:
-            rows.add(cols, np.ones(len(cols)), -INF, 1.0, scale=1.0, name=f"once[{r}]")
+        rows.add(cols, np.ones(len(cols)), -INF, 1.0, scale=1.0, name=f"once({refs[r].reference})")
 
 
 def _capacity_rows(rows: _Rows, model: PlacementModel, z_col: dict[tuple[int, int], int]) -> None:
     """sum use_i y_i <= cap at each check week; weekday rows count z_{i,d} instead."""
-    for k, row in enumerate(model.rows):
+    for row in model.rows:
         if row.day is None:
             cols, vals = row.pairs, row.coef.astype(float)
         else:
             cols = np.array([z_col[int(i), row.day] for i in row.pairs], np.int64)
             vals = np.ones(len(cols))
-        rows.add(cols, vals, -INF, float(row.cap), scale=1.0, name=f"{row.kind}[{k}]")
+        where = [model.inst.providers[row.provider].id]
+        if row.lot is not None:
+            where.append(model.inst.lots[row.lot].id)
+        if row.day is not None:
+            where.append(WEEKDAYS[row.day].value)
+        name = f"{row.kind}({','.join(where)},w{row.week})"
+        rows.add(cols, vals, -INF, float(row.cap), scale=1.0, name=name)
 
 
 def _weekday_link_rows(
@@ -132,34 +202,59 @@ def _weekday_link_rows(
     for i, open_days in model.weekday.items():
         cols = np.array([i] + [z_col[i, d] for d in open_days], np.int64)
         vals = np.array([-float(days[i])] + [1.0] * len(open_days))
-        rows.add(cols, vals, 0.0, 0.0, scale=1.0, name=f"days[{i}]")
+        rows.add(cols, vals, 0.0, 0.0, scale=1.0, name=f"days({pair_name(model, i)})")
 
 
-def _budget_row(rows: _Rows, model: PlacementModel) -> None:
-    """sum_i (charge_i + travel_i) y_i <= budget."""
-    cap = model.inst.policy.budget_cap_gbp
-    if cap is not None:
-        spend = model.pairs.charge + model.pairs.travel
-        rows.add(np.arange(len(model.pairs)), spend, -INF, cap, scale=100.0, name="budget")
-
-
-def _share_rows(rows: _Rows, model: PlacementModel, share: float, total_col: int) -> None:
-    """sum_i y_i - Y = 0, and sum_{i at p} y_i - share * Y <= 0 for each provider p."""
+def _placed_row(rows: _Rows, model: PlacementModel, total_col: int) -> None:
+    """sum_i y_i - Y = 0: Y counts the placements."""
     n = len(model.pairs)
     every = np.append(np.arange(n), total_col)
     rows.add(every, np.append(np.ones(n), -1.0), 0.0, 0.0, scale=1.0, name="placed")
-    for pi in np.unique(model.pairs.prov):
-        cols = np.append(np.flatnonzero(model.pairs.prov == pi), total_col)
-        vals = np.append(np.ones(len(cols) - 1), -share)
-        rows.add(cols, vals, -INF, 0.0, scale=100.0, name=f"share[{pi}]")
 
 
-def _quality_row(rows: _Rows, model: PlacementModel) -> None:
-    """sum_i (q_p(i) - q_min) y_i >= 0: the average rating of placements is at least q_min."""
-    q_min = model.inst.policy.min_average_quality
-    if q_min is not None:
-        margin = model.quality - q_min
-        rows.add(np.arange(len(model.pairs)), margin, 0.0, INF, scale=10.0, name="quality")
+def _side_rule_rows(rows: _Rows, model: PlacementModel, total_col: int) -> None:
+    """Every active side rule's rows, as placements.side writes them."""
+    for row in side_rows(model):
+        cols, vals = row.pairs, row.coef
+        if row.placed != 0.0:
+            cols, vals = np.append(cols, total_col), np.append(vals, row.placed)
+        rows.add(cols, vals, row.lo, row.hi, scale=row.scale, name=row.name)
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.]")
+
+
+def pair_name(model: PlacementModel, i: int) -> str:
+    """referral,provider,lot of pair i."""
+    pairs, inst = model.pairs, model.inst
+    return ",".join(
+        (
+            inst.referrals[int(pairs.ref[i])].reference,
+            inst.providers[int(pairs.prov[i])].id,
+            inst.lots[int(pairs.lot[i])].id,
+        )
+    )
+
+
+def column_names(form: LinearForm, model: PlacementModel) -> list[str]:
+    """y(referral,provider,lot), z(referral,provider,lot,day) and placed."""
+    names = [f"y({pair_name(model, i)})" for i in range(form.n_pairs)]
+    names += [
+        f"z({pair_name(model, int(i))},{WEEKDAYS[int(d)].value})"
+        for i, d in zip(form.z_pair, form.z_day, strict=True)
+    ]
+    if Block.PLACED in form.blocks:
+        names.append("placed")
+    return [safe_name(n) for n in names]
+
+
+def safe_name(name: str) -> str:
+    """A name an LP file can hold: parentheses and commas kept, anything else odd as '_'."""
+    head, _, rest = name.partition("(")
+    if not rest:
+        return _UNSAFE.sub("_", name)
+    inner = ",".join(_UNSAFE.sub("_", part) for part in rest.rstrip(")").split(","))
+    return f"{_UNSAFE.sub('_', head)}({inner})"
 
 
 def decode(
@@ -167,9 +262,9 @@ def decode(
 ) -> tuple[Ints, dict[int, list[int]]]:
     """Column values -> the chosen pair per referral (-1: unplaced) and each packed pair's days."""
     choice = np.full(n_referrals, -1, np.int64)
-    chosen = np.flatnonzero(x[: form.n_pairs] > 0.5)
+    chosen = np.flatnonzero(x[form.columns(Block.ASSIGN)] > 0.5)
     choice[ref[chosen]] = chosen
     days: dict[int, list[int]] = {}
-    for z in np.flatnonzero(x[form.n_pairs : form.n_pairs + len(form.z_pair)] > 0.5):
+    for z in np.flatnonzero(x[form.columns(Block.WEEKDAY)] > 0.5):
         days.setdefault(int(form.z_pair[z]), []).append(int(form.z_day[z]))
     return choice, days

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import numpy as np
 
@@ -26,6 +27,7 @@ from optimiser.core.status import SolveStatus
 from optimiser.placements.capacity import CapacityRow, capacity_rows, weekday_pairs
 from optimiser.placements.pairs import Floats, Ints, Pairs, ReferralArrays, build_pairs
 from optimiser.placements.schema import PlacementInstance, unplaced_cost
+from optimiser.placements.side import RULES, SideRule, active_rules
 
 
 @dataclass(frozen=True)
@@ -81,24 +83,48 @@ def build(inst: PlacementInstance) -> PlacementModel:
     )
 
 
-def flow_blockers(model: PlacementModel) -> list[str]:
-    """Why min-cost flow cannot express this instance (empty when it can)."""
-    policy, out = model.inst.policy, []
+class Structure(StrEnum):
+    """What min-cost flow cannot express besides the side rules."""
+
+    WEEKDAY_PLACES = "weekday_places"
+    MULTI_PLACE_OFFERS = "multi_place_offers"
+    NOT_OVERLAPPING = "not_overlapping"
+    CROSSING_LIMITS = "crossing_limits"
+
+    @property
+    def text(self) -> str:
+        return _STRUCTURE_TEXT[self]
+
+
+_STRUCTURE_TEXT = {
+    Structure.WEEKDAY_PLACES: "weekday places",
+    Structure.MULTI_PLACE_OFFERS: "offers using more than one place",
+    Structure.NOT_OVERLAPPING: "placements that do not all overlap in time",
+    Structure.CROSSING_LIMITS: "full-time limits crossing per-lot places",
+}
+
+Blocker = Structure | SideRule
+
+
+def blocker_text(blocker: Blocker) -> str:
+    """How a blocker reads in "min-cost flow cannot express ..."."""
+    return blocker.text if isinstance(blocker, Structure) else RULES[blocker].text
+
+
+def flow_blockers(model: PlacementModel) -> list[Blocker]:
+    """Why min-cost flow cannot express this instance (empty when it can): the structure of
+    its capacity rows, then every active side rule (placements.side)."""
+    out: list[Blocker] = []
     if model.weekday:
-        out.append("weekday places")
-    if policy.budget_cap_gbp is not None:
-        out.append("a budget cap")
-    if policy.max_provider_share is not None:
-        out.append("a provider share cap")
-    if policy.min_average_quality is not None:
-        out.append("a minimum average quality")
+        out.append(Structure.WEEKDAY_PLACES)
+    out += [rule.key for rule in active_rules(model)]
     if any(int(model.pairs.use[r.pairs].max(initial=1)) > 1 for r in model.rows):
-        out.append("offers using more than one place")
+        out.append(Structure.MULTI_PLACE_OFFERS)
     if not all(r.covers_all for r in model.rows):
-        out.append("placements that do not all overlap in time")
+        out.append(Structure.NOT_OVERLAPPING)
     ft = {r.provider for r in model.rows if r.kind == "full_time"}
     if ft & {r.provider for r in model.rows if r.kind == "lot_places"}:
-        out.append("full-time limits crossing per-lot places")
+        out.append(Structure.CROSSING_LIMITS)
     return out
 
 

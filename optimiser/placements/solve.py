@@ -17,7 +17,7 @@ from optimiser.placements.backends.highs import solve_highs
 from optimiser.placements.backends.lagrange import solve_lagrange
 from optimiser.placements.explain import explain_unplaced
 from optimiser.placements.schema import PlacementInstance
-from optimiser.placements.side import RELAXABLE
+from optimiser.placements.side import SideRule, relaxable
 from optimiser.placements.solution import PlacementSolution
 from optimiser.placements.verify import verify_placements
 
@@ -35,25 +35,28 @@ def choose_backend(built: model.PlacementModel, forced: str | None) -> tuple[str
     optimum in 0.01 s and CP-SAT in 0.04 s. A forced backend is honoured where it can
     express the rules."""
     blockers = model.flow_blockers(built)
-    relaxable = bool(blockers) and set(blockers) <= set(RELAXABLE)
+    stuck = [b for b in blockers if not (isinstance(b, SideRule) and relaxable(b, built))]
     if forced is not None:
         if forced not in PLACEMENT_SOLVERS:
             names = ", ".join(s.value for s in PLACEMENT_SOLVERS)
             raise OptionError(f"placements are solved by {names}")
         if forced == "flow" and blockers:
-            raise OptionError(f"min-cost flow cannot express {', '.join(blockers)}")
-        if forced == "lagrange" and blockers and not relaxable:
-            others = [b for b in blockers if b not in RELAXABLE]
-            raise OptionError(f"the Lagrangian backend cannot relax {', '.join(others)}")
+            raise OptionError(f"min-cost flow cannot express {_texts(blockers, ', ')}")
+        if forced == "lagrange" and stuck:
+            raise OptionError(f"the Lagrangian backend cannot relax {_texts(stuck, ', ')}")
         return forced, "chosen by the user"
     if not blockers:
         return "flow", "no side constraint: min-cost flow is exact"
-    if relaxable:
+    if not stuck:
         return "lagrange", (
-            f"min-cost flow with {' and '.join(blockers)} relaxed into its costs "
+            f"min-cost flow with {_texts(blockers, ' and ')} relaxed into its costs "
             "(Lagrangian bound; HiGHS finishes if the bound cannot prove the gap)"
         )
-    return "highs", f"MIP on HiGHS: min-cost flow cannot express {', '.join(blockers)}"
+    return "highs", f"MIP on HiGHS: min-cost flow cannot express {_texts(blockers, ', ')}"
+
+
+def _texts(blockers: list[model.Blocker], sep: str) -> str:
+    return sep.join(model.blocker_text(b) for b in blockers)
 
 
 def solve_placements(

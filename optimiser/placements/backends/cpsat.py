@@ -14,7 +14,7 @@ from optimiser.core.errors import BackendError, OptionError
 from optimiser.core.options import SolveOptions
 from optimiser.core.progress import Progress, ProgressCallback
 from optimiser.core.status import SolveStatus
-from optimiser.placements.linear import decode, linear_form
+from optimiser.placements.linear import LinearForm, decode, linear_form
 from optimiser.placements.model import Assignment, PlacementModel
 
 PORTFOLIO_WORKERS = 8
@@ -41,15 +41,23 @@ class _Reporter(cp_model.CpSolverSolutionCallback):
         self.progress(Progress(best, bound, gap))
 
 
+def _columns(m: cp_model.CpModel, form: LinearForm) -> list[cp_model.IntVar]:
+    """One variable per column, with its block's bounds (0/1 columns as Booleans)."""
+    cols: list[cp_model.IntVar] = []
+    for block in form.blocks.values():
+        upper = math.floor(block.upper)
+        for j in range(block.size):
+            name = f"{block.block.value}{j}"
+            cols.append(m.new_bool_var(name) if upper == 1 else m.new_int_var(0, upper, name))
+    return cols
+
+
 def solve_cpsat(
     model: PlacementModel, options: SolveOptions, progress: ProgressCallback | None = None
 ) -> Assignment:
     form = linear_form(model)
     m = cp_model.CpModel()
-    n_bool = form.n_pairs + len(form.z_pair)
-    cols = [m.new_bool_var(f"x{j}") for j in range(n_bool)]
-    if form.n_cols > n_bool:
-        cols.append(m.new_int_var(0, model.n_referrals, "placed"))
+    cols = _columns(m, form)
     for k in range(form.a.shape[0]):
         lo_, hi_ = form.a.indptr[k], form.a.indptr[k + 1]
         s = form.scale[k]
@@ -83,7 +91,7 @@ def solve_cpsat(
     if code not in _STATUS:
         raise BackendError(f"CP-SAT ended with status {solver.status_name(code)}")
     status = _STATUS[code]
-    values = np.array([solver.value(v) for v in cols[:n_bool]] if status.has_solution else [0.0])
+    values = np.array([solver.value(v) for v in cols] if status.has_solution else [0.0] * len(cols))
     choice, days = decode(form, model.n_referrals, model.pairs.ref, values.astype(float))
     bound = solver.best_objective_bound / 100 + form.offset if status.has_solution else None
     return Assignment(

@@ -14,8 +14,17 @@ from optimiser.core.errors import BackendError
 from optimiser.core.options import SolveOptions
 from optimiser.core.progress import Progress, ProgressCallback, finite
 from optimiser.core.status import SolveStatus
-from optimiser.placements.linear import LinearForm, decode, linear_form
+from optimiser.placements.linear import (
+    Block,
+    LinearForm,
+    column_names,
+    decode,
+    linear_form,
+    safe_name,
+)
 from optimiser.placements.model import Assignment, PlacementModel
+
+NAMED_UP_TO = 200_000  # columns: larger models go to HiGHS without names (they cost time)
 
 _STOPPED = (
     "kTimeLimit",
@@ -62,10 +71,10 @@ def solve_highs(
         h.setOptionValue("time_limit", float(options.time_limit_seconds))
     if options.threads is not None:
         h.setOptionValue("threads", options.threads)
-    lp = _highs_lp(form, model.n_referrals)
+    lp = highs_lp(form, model if form.n_cols <= NAMED_UP_TO else None)
     if allowed is not None:
         upper = np.asarray(lp.col_upper_, float)
-        upper[: form.n_pairs][~allowed] = 0.0
+        upper[form.columns(Block.ASSIGN)][~allowed] = 0.0
         lp.col_upper_ = upper
     h.passModel(lp)
     if start is not None:
@@ -126,22 +135,36 @@ def _progress(data: Any) -> Progress:
     )
 
 
-def _highs_lp(form: LinearForm, n_referrals: int) -> Any:
+def highs_lp(form: LinearForm, names: PlacementModel | None = None) -> Any:
+    """The linear form as a HighsLp: bounds and integrality from its column blocks; with
+    `names` (the model), row and column names built from the instance's ids."""
     csc = form.a.tocsc()
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = form.n_cols, form.a.shape[0]
     lp.col_cost_ = form.c
     lp.offset_ = form.offset
-    lp.col_lower_ = np.zeros(form.n_cols)
-    upper = np.ones(form.n_cols)
-    if form.n_cols > form.n_pairs + len(form.z_pair):
-        upper[-1] = n_referrals  # Y, placements in all
-    lp.col_upper_ = upper
+    lp.col_lower_ = form.col_lower
+    lp.col_upper_ = form.col_upper
     lp.row_lower_ = np.where(np.isinf(form.lo), -highspy.kHighsInf, form.lo)
     lp.row_upper_ = np.where(np.isinf(form.hi), highspy.kHighsInf, form.hi)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = csc.indptr.astype(np.int32)
     lp.a_matrix_.index_ = csc.indices.astype(np.int32)
     lp.a_matrix_.value_ = csc.data.astype(float)
-    lp.integrality_ = [highspy.HighsVarType.kInteger] * form.n_cols
+    kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
+    lp.integrality_ = [kinds[int(flag)] for flag in form.integer]
+    if names is not None:
+        lp.col_names_ = column_names(form, names)
+        lp.row_names_ = [safe_name(n) for n in form.names]
     return lp
+
+
+def write_placement_model(model: PlacementModel, path: str) -> None:
+    """The MIP as a file HiGHS writes (.lp or .mps by its extension), names from the ids."""
+    form = linear_form(model)
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.passModel(highs_lp(form, model))
+    status = h.writeModel(path)
+    if status != highspy.HighsStatus.kOk:
+        raise BackendError(f"HiGHS could not write the model ({status.name})")

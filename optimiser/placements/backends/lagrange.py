@@ -1,6 +1,6 @@
 """A budget cap and a minimum average quality, relaxed into min-cost flow (Lagrangian relaxation).
 
-The side rows sum_i a_ki y_i <= b_k (placements_side) are moved into the objective with
+The side rows sum_i a_ki y_i <= b_k (placements.side.relaxable_rows) go into the objective with
 multipliers lam_k >= 0:
 
     L(lam) = min_{y in the network}  sum_i (cost_i + sum_k lam_k a_ki) y_i
@@ -40,7 +40,7 @@ from optimiser.core.status import SolveStatus
 from optimiser.placements.backends.flow import FlowArrays, choice_of, flow_arrays, run_flow
 from optimiser.placements.backends.highs import solve_highs
 from optimiser.placements.model import Assignment, PlacementModel, objective
-from optimiser.placements.side import side_rows
+from optimiser.placements.side import relaxable_rows
 
 MAX_ROUNDS = 60  # flow solves for the multipliers
 KEEP_CHEAPEST = 3  # alternatives per referral offered to the restricted MIP
@@ -65,11 +65,11 @@ class _Relaxation:
     """The network built once; each evaluation only changes the pair arcs' costs."""
 
     def __init__(self, model: PlacementModel) -> None:
-        rows = side_rows(model)
+        rows = relaxable_rows(model)
         self.model = model
-        self.names = [r.name for r in rows]
-        self.a = np.vstack([r.coef for r in rows] or [np.zeros((0, len(model.pairs)))])
-        self.b = np.array([r.rhs for r in rows])
+        self.names = [name for name, _, _ in rows]
+        self.a = np.vstack([a for _, a, _ in rows] or [np.zeros((0, len(model.pairs)))])
+        self.b = np.array([b for _, _, b in rows])
         self.base: FlowArrays = flow_arrays(model)
         self.n = model.n_referrals
         self.allowance = 0.0  # 2 n (largest rounding error) of the latest evaluation, £
