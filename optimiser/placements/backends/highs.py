@@ -24,7 +24,7 @@ from optimiser.placements.linear import (
 )
 from optimiser.placements.model import Assignment, PlacementModel
 
-NAMED_UP_TO = 200_000  # columns: larger models go to HiGHS without names (they cost time)
+NAMED_UP_TO = 20_000  # columns: larger models go to HiGHS without names (they cost time)
 
 _STOPPED = (
     "kTimeLimit",
