@@ -6,8 +6,12 @@ full-time pupils, or one open weekday) and each such week w,
 
     sum_{i in R, start_i <= w <= end_i} use_i y_i <= cap_R      (weekday rows: z_{i,d} for y_i).
 
+Locked placements hold part of a resource in their weeks (placements/locks.py): cap_R becomes
+cap_R - held_R(w), and their start weeks are check weeks too.
+
 Rows that can never bind (all candidates fit) are dropped; when every candidate of a resource
-is active at its latest start week, that week's row dominates the rest and is the only one kept.
+is active at one check week whose room is the least, that week's row dominates the rest and is
+the only one kept.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from optimiser.placements.locks import Held
 from optimiser.placements.pairs import Ints, Pairs, ReferralArrays
 from optimiser.placements.schema import WEEKDAYS, PlacementInstance
 
@@ -33,9 +38,11 @@ class CapacityRow:
     covers_all: bool  # every candidate of the resource is active at this week
 
 
-def capacity_rows(inst: PlacementInstance, ra: ReferralArrays, pairs: Pairs) -> list[CapacityRow]:
+def capacity_rows(
+    inst: PlacementInstance, ra: ReferralArrays, pairs: Pairs, held: Held | None = None
+) -> list[CapacityRow]:
     rows: list[CapacityRow] = []
-    ctx = (ra, pairs)
+    ctx = (ra, pairs, held or Held())
     order = np.argsort(pairs.prov, kind="stable")
     bounds = np.searchsorted(pairs.prov[order], np.arange(len(inst.providers) + 1))
     for pi, p in enumerate(inst.providers):
@@ -62,7 +69,7 @@ def capacity_rows(inst: PlacementInstance, ra: ReferralArrays, pairs: Pairs) -> 
 
 
 def _rows(
-    ctx: tuple[ReferralArrays, Pairs],
+    ctx: tuple[ReferralArrays, Pairs, Held],
     kind: str,
     pi: int,
     cap: int,
@@ -72,21 +79,37 @@ def _rows(
     lot: int | None = None,
     day: int | None = None,
 ) -> list[CapacityRow]:
-    """One row per start week at which the candidates could exceed the capacity."""
-    ra, pairs = ctx
-    if len(idx) == 0 or int(coef.sum()) <= cap:
+    """One row per check week at which the candidates could exceed the room left."""
+    ra, pairs, held = ctx
+    locked = held.of((kind, pi, lot, day))
+    if len(idx) == 0 or int(coef.sum()) <= cap - _peak(locked):
         return []
     start, end = ra.start[pairs.ref[idx]], ra.end[pairs.ref[idx]]
-    weeks = [int(start.max())] if end.min() >= start.max() else sorted({int(w) for w in start})
+    if not locked and end.min() >= start.max():
+        weeks = [int(start.max())]
+    else:
+        first, last = int(start.min()), int(end.max())
+        weeks = sorted({int(w) for w in start} | {s for s, *_ in locked if first <= s <= last})
     out = []
     for w in weeks:
         active = (start <= w) & (end >= w)
-        if int(coef[active].sum()) > cap:
+        room = cap - held.at((kind, pi, lot, day), w)
+        if int(coef[active].sum()) > room:
             row = CapacityRow(
-                kind, pi, lot, w, day, cap, idx[active], coef[active], bool(active.all())
+                kind, pi, lot, w, day, room, idx[active], coef[active], bool(active.all())
             )
             out.append(row)
-    return out
+    tightest = min((r.cap for r in out), default=0)
+    whole = [r for r in out if r.covers_all and r.cap == tightest]
+    return whole[:1] if whole else out
+
+
+def _peak(locked: list[tuple[int, int, int]]) -> int:
+    """Most places the locked placements hold at once (at one of their start weeks)."""
+    return max(
+        (sum(u for s, e, u in locked if s <= w <= e) for w, *_ in locked),
+        default=0,
+    )
 
 
 def weekday_pairs(inst: PlacementInstance, pairs: Pairs) -> dict[int, list[int]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from optimiser.core.errors import ProblemList, duplicate_ids
 from optimiser.core.schema import UPN
+from optimiser.placements.locks import check_locks
 from optimiser.placements.schema import PlacementInstance, Provider
 
 
@@ -36,6 +37,7 @@ def check_placements(instance: PlacementInstance) -> None:
                 r.current_provider,
             )
     _check_offers(problems, instance, providers)
+    check_locks(problems, instance, providers)
     problems.raise_if_any()
 
 

@@ -98,7 +98,7 @@ def totals(model: PlacementModel, plan: Assignment, placed: list[Placement]) -> 
     moves = sum(p.move_penalty_gbp for p in placed)
     penalties = float(model.penalty[unplaced].sum())
     return PlacementTotals(
-        referrals=model.n_referrals,
+        referrals=len(placed) + int(unplaced.sum()),
         placed=len(placed),
         unplaced=int(unplaced.sum()),
         charge_gbp=round(charge, 2),

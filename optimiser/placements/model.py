@@ -24,6 +24,7 @@ from enum import StrEnum
 import numpy as np
 
 from optimiser.core.status import SolveStatus
+from optimiser.placements import locks
 from optimiser.placements.capacity import CapacityRow, capacity_rows, weekday_pairs
 from optimiser.placements.pairs import Floats, Ints, Pairs, ReferralArrays, build_pairs
 from optimiser.placements.schema import PlacementInstance, unplaced_cost
@@ -65,10 +66,13 @@ class Assignment:
 
 
 def build(inst: PlacementInstance) -> PlacementModel:
+    """The model of the unlocked referrals; locked placements hold their places (locks.py)."""
     started = time.perf_counter()
+    held_places = locks.held(inst)
+    inst = locks.free_instance(inst)
     ra = ReferralArrays.of(inst)
     pairs = build_pairs(inst, ra)
-    rows = capacity_rows(inst, ra, pairs)
+    rows = capacity_rows(inst, ra, pairs, held_places)
     penalty = np.array([unplaced_cost(r, inst.policy) for r in inst.referrals], float)
     quality = np.array([inst.providers[int(p)].quality_rating for p in pairs.prov], dtype=float)
     return PlacementModel(

@@ -71,9 +71,13 @@ class ReferralArrays:
         )
 
     def distance_km(self, p: Provider) -> Floats:
-        """Distances to one provider; the last provider's are kept (its lots reuse them)."""
-        if p.online:
+        """The pupils' journeys to one provider: none for online or outreach provision."""
+        if p.online or p.outreach:
             return np.zeros(len(self.days))
+        return self.separation_km(p)
+
+    def separation_km(self, p: Provider) -> Floats:
+        """Distances to one provider's base; the last provider's are kept (its lots reuse them)."""
         if p.id not in self._last:
             self._last.clear()
             self._last[p.id] = (
@@ -109,8 +113,15 @@ def _quality(inst: PlacementInstance, ra: ReferralArrays, p: Provider, pl: Provi
 
 
 def _travel(inst: PlacementInstance, ra: ReferralArrays, p: Provider, pl: ProviderLot) -> Mask:
-    """Online, or within the referral's maximum travel distance."""
-    return np.asarray(ra.distance_km(p) <= ra.max_travel_km + 1e-9)
+    """Online; outreach within the provider's own radius (if it has one) of the pupil's school;
+    otherwise within the referral's maximum travel distance."""
+    if p.online:
+        return np.ones(len(ra.days), dtype=bool)
+    if p.outreach:
+        if p.outreach_radius_km is None:
+            return np.ones(len(ra.days), dtype=bool)
+        return np.asarray(ra.separation_km(p) <= p.outreach_radius_km + 1e-9)
+    return np.asarray(ra.separation_km(p) <= ra.max_travel_km + 1e-9)
 
 
 def _open_days(inst: PlacementInstance, ra: ReferralArrays, p: Provider, pl: ProviderLot) -> Mask:

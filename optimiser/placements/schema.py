@@ -93,6 +93,19 @@ class Provider(Strict):
     easting_m: Metres = 0.0
     northing_m: Metres = 0.0
     online: bool = Field(strict=True, default=False, description="Delivered online: no travel.")
+    outreach: bool = Field(
+        strict=True,
+        default=False,
+        description="Travels to the pupil's school: no pupil travel, no travel cost.",
+    )
+    outreach_radius_km: float | None = Field(
+        strict=True,
+        default=None,
+        ge=0,
+        le=1000,
+        allow_inf_nan=False,
+        description="Outreach only: the farthest it travels from its base, km.",
+    )
     key_stages: list[KeyStage] = Field(default_factory=lambda: [1, 2, 3, 4], min_length=1)
     registered_school: bool = Field(default=False, strict=True)
     quality_rating: int = Field(
@@ -106,6 +119,22 @@ class Provider(Strict):
             raise ValueError("a lot is listed twice")
         if len(set(self.open_days)) != len(self.open_days):
             raise ValueError("an open day is listed twice")
+        return self
+
+
+class Lock(Strict):
+    """A placement kept as it is: the pupil stays with this provider, in this lot, on these
+    weekdays, and the placement holds its places in its weeks. The rules it was made under are
+    not judged again."""
+
+    provider: Id
+    lot: Id
+    weekdays: list[Weekday] = Field(min_length=1, max_length=5)
+
+    @model_validator(mode="after")
+    def _distinct_days(self) -> Self:
+        if len(set(self.weekdays)) != len(self.weekdays):
+            raise ValueError("a weekday is listed twice")
         return self
 
 
@@ -125,6 +154,9 @@ class Referral(Strict):
     looked_after: bool = False
     needs: list[Id] = Field(default_factory=list, max_length=20)
     current_provider: Id | None = None
+    lock: Lock | None = Field(
+        default=None, description="A placement kept as it is (re-planning week by week)."
+    )
     priority: int = Field(
         strict=True,
         default=1,
@@ -222,13 +254,19 @@ def price_per_day(pl: ProviderLot, policy: Policy) -> float:
     return pl.price_gbp / (policy.school_weeks_per_year * 5.0)
 
 
-def distance_km(r: Referral, p: Provider) -> float:
-    """Straight-line distance between grid references; 0 for online provision."""
-    if p.online:
-        return 0.0
+def separation_km(r: Referral, p: Provider) -> float:
+    """Straight-line distance between the referral's and the provider's grid references."""
     return (
         float(((r.easting_m - p.easting_m) ** 2 + (r.northing_m - p.northing_m) ** 2) ** 0.5) / 1000
     )
+
+
+def distance_km(r: Referral, p: Provider) -> float:
+    """The pupil's journey: 0 for online provision and for outreach (the provider comes to the
+    pupil's school), else the straight-line distance."""
+    if p.online or p.outreach:
+        return 0.0
+    return separation_km(r, p)
 
 
 def unplaced_cost(r: Referral, policy: Policy) -> float:

@@ -33,6 +33,7 @@ class Placement(Out):
     travel_km: float
     offer: bool
     places_used: int = Field(description="Places it takes at any one time (an offer may say 2).")
+    locked: bool = Field(default=False, description="Kept as it was (a locked placement).")
 
 
 class ProviderExclusion(Out):

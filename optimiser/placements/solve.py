@@ -10,7 +10,7 @@ from optimiser.core.options import PLACEMENT_SOLVERS, SolveOptions
 from optimiser.core.progress import ProgressCallback
 from optimiser.core.schema import Statistics
 from optimiser.core.verdict import judge
-from optimiser.placements import extract, model
+from optimiser.placements import extract, locks, model
 from optimiser.placements.backends.cpsat import solve_cpsat
 from optimiser.placements.backends.flow import solve_flow
 from optimiser.placements.backends.highs import solve_highs
@@ -104,7 +104,12 @@ def solve_placements(
     )
     if not plan.status.has_solution:
         return base
-    placed = extract.placements(built, plan)
+    kept = locks.locked_placements(instance)
+    placed = kept + extract.placements(built, plan)
+    if kept and plan.bound is not None:  # the bound of the whole plan: locked costs added
+        held_cost = sum(p.total_cost_gbp for p in kept)
+        stats = stats.model_copy(update={"objective_bound": plan.bound + held_cost})
+        base = base.model_copy(update={"statistics": stats})
     solution = base.model_copy(
         update={
             "placements": placed,

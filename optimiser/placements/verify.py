@@ -14,6 +14,7 @@ from optimiser.placements.schema import (
     Referral,
     distance_km,
     price_per_day,
+    separation_km,
     unplaced_cost,
 )
 from optimiser.placements.solution import Placement, PlacementSolution
@@ -37,6 +38,8 @@ def verify_placements(inst: PlacementInstance, plan: PlacementSolution) -> Verif
             valid.append(pl)
     unplaced = {u.reference for u in plan.unplaced}
     chk.that(unplaced == set(refs) - set(counts), "unplaced list differs from referrals not placed")
+    locked = [r.reference for r in inst.referrals if r.lock is not None]
+    chk.that(all(ref in counts for ref in locked), "a locked referral is not placed")
     _check_capacity(chk, inst, valid, refs, offers=offers)
     _check_policy(chk, inst, valid, provs)
     _check_totals(chk, inst, plan, refs)
@@ -58,16 +61,16 @@ def _check_placement(
         pl.lot in approved and pl.lot in r.lots,
         f"{who}: lot {pl.lot} not approved or not acceptable",
     )
-    chk.that(r.key_stage in p.key_stages, f"{who}: key stage not served")
-    chk.that(set(r.needs) <= set(p.needs_supported), f"{who}: a need is not supported")
-    chk.that(p.quality_rating >= pol.min_quality_rating, f"{who}: quality below the minimum")
+    if r.lock is None:
+        _check_rules(chk, inst, r, p)
+    else:  # kept as it was: the rules it was made under are not judged again
+        kept = (pl.provider, pl.lot, set(pl.weekdays)) == (
+            r.lock.provider,
+            r.lock.lot,
+            set(r.lock.weekdays),
+        )
+        chk.that(kept and pl.locked, f"{who}: a locked placement was changed")
     km = distance_km(r, p)
-    chk.at_most(km, r.max_travel_km, 1e-6, f"{who}: too far")
-    full_time = r.days_per_week >= pol.full_time_days
-    chk.that(
-        p.registered_school or not (full_time and (r.ehcp or r.looked_after)),
-        f"{who}: unregistered provider takes an EHCP or looked-after pupil full time",
-    )
     chk.that(
         len(set(pl.weekdays)) == r.days_per_week == len(pl.weekdays), f"{who}: wrong number of days"
     )
@@ -83,11 +86,28 @@ def _check_placement(
         else price_per_day(approved[pl.lot], pol) * r.days_per_week * r.weeks
     )
     travel = pol.travel_cost_per_km_gbp * km * 2 * r.days_per_week * r.weeks
-    move = pol.move_penalty_gbp if r.current_provider not in (None, p.id) else 0.0
+    moved = r.lock is None and r.current_provider not in (None, p.id)
+    move = pol.move_penalty_gbp if moved else 0.0
     chk.close(pl.charge_gbp, charge, chk.money(charge), f"{who}: charge")
     chk.close(pl.travel_gbp, travel, chk.money(travel), f"{who}: travel cost")
     chk.close(pl.move_penalty_gbp, move, chk.money(move), f"{who}: move penalty")
     chk.close(pl.total_cost_gbp, charge + travel + move, chk.money(charge), f"{who}: total cost")
+
+
+def _check_rules(chk: Checker, inst: PlacementInstance, r: Referral, p: Provider) -> None:
+    """Key stage, needs, quality, travel (or outreach radius) and registration."""
+    pol, who = inst.policy, f"{r.reference} at {p.id}"
+    chk.that(r.key_stage in p.key_stages, f"{who}: key stage not served")
+    chk.that(set(r.needs) <= set(p.needs_supported), f"{who}: a need is not supported")
+    chk.that(p.quality_rating >= pol.min_quality_rating, f"{who}: quality below the minimum")
+    if p.outreach and p.outreach_radius_km is not None:
+        chk.at_most(separation_km(r, p), p.outreach_radius_km, 1e-6, f"{who}: beyond outreach")
+    chk.at_most(distance_km(r, p), r.max_travel_km, 1e-6, f"{who}: too far")
+    full_time = r.days_per_week >= pol.full_time_days
+    chk.that(
+        p.registered_school or not (full_time and (r.ehcp or r.looked_after)),
+        f"{who}: unregistered provider takes an EHCP or looked-after pupil full time",
+    )
 
 
 def _places_used(offers: Offers, pl: Placement) -> int:
