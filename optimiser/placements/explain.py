@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.spatial import cKDTree
 
+from optimiser.placements import evidence
 from optimiser.placements.model import Assignment, PlacementModel
 from optimiser.placements.pairs import RULE_TEXT, RULES, ReferralArrays
 from optimiser.placements.schema import WEEKDAYS
@@ -15,7 +17,6 @@ from optimiser.placements.side import side_reason
 from optimiser.placements.solution import FullProvider, ProviderExclusion, Unplaced
 
 NEAREST = 3
-CHUNK = 1000  # referrals per distance matrix (8,000 providers: 64 MB)
 LIMIT_TEXT = {
     "places": "all places",
     "lot_places": "places in lot",
@@ -102,7 +103,41 @@ def explain_unplaced(model: PlacementModel, plan: Assignment) -> list[Unplaced]:
         out.append(
             reasons[r] if not candidates else _with_candidates(model, plan, load, r, candidates)
         )
-    return out
+    found = evidence.gather(
+        model, lambda i, days: _full_text(model, load, i, days), unplaced.tolist()
+    )
+    return [
+        u.model_copy(update={"near_misses": found[r][0], "record": found[r][1]})
+        for u, r in zip(out, unplaced.tolist(), strict=True)
+    ]
+
+
+def _full_text(model: PlacementModel, load: _Load, i: int, days: int) -> str:
+    """Why pair i has no room in the plan, with the weeks and places: "full in weeks 3–9 with
+    16 of 16 places used"; "" when it has room."""
+    rows = _blocking(model, load, i, days)
+    by_limit: dict[str, list[int]] = defaultdict(list)
+    for k in rows:
+        by_limit[_limit(model, k)[1]].append(k)
+    parts = []
+    for limit, ks in sorted(by_limit.items()):
+        weeks = _ranges(sorted({model.rows[k].week for k in ks}))
+        used, cap = max(int(load.used[k]) for k in ks), max(int(load.cap[k]) for k in ks)
+        noun = limit.replace("all places", "places").replace("full-time limit", "full-time places")
+        parts.append(f"full in {weeks} with {used} of {cap} {noun} used")
+    return "; ".join(parts)
+
+
+def _ranges(weeks: list[int]) -> str:
+    """[3, 4, 5, 9] -> "weeks 3–5, 9"."""
+    spans: list[list[int]] = []
+    for w in weeks:
+        if spans and w == spans[-1][1] + 1:
+            spans[-1][1] = w
+        else:
+            spans.append([w, w])
+    text = ", ".join(f"{a}–{b}" if b > a else f"{a}" for a, b in spans)
+    return ("weeks " if len(weeks) > 1 else "week ") + text
 
 
 def _no_provider(model: PlacementModel, refs: list[int]) -> dict[int, Unplaced]:
@@ -115,8 +150,7 @@ def _no_provider(model: PlacementModel, refs: list[int]) -> dict[int, Unplaced]:
     physical = [pi for pi, p in enumerate(inst.providers) if not p.online]
     online = [(pi, {pl.lot for pl in p.lots}) for pi, p in enumerate(inst.providers) if p.online]
     lists: dict[int, list[tuple[int, float]]] = {}
-    for start in range(0, len(refs), CHUNK):
-        lists.update(_nearest(model, refs[start : start + CHUNK], physical))
+    lists.update(_nearest(model, refs, physical))
     for r in refs:
         lots = set(inst.referrals[r].lots)
         match = next((pi for pi, offered in online if offered & lots), None)
@@ -152,20 +186,17 @@ def _no_provider(model: PlacementModel, refs: list[int]) -> dict[int, Unplaced]:
 def _nearest(
     model: PlacementModel, refs: list[int], physical: list[int]
 ) -> dict[int, list[tuple[int, float]]]:
-    """The NEAREST physical providers of each referral, with distances in km."""
+    """The NEAREST physical providers of each referral, with distances in km (a k-d tree)."""
     if not physical:
         return {r: [] for r in refs}
     ra, providers = model.ra, model.inst.providers
     idx = np.array(refs)
-    east = np.array([providers[pi].easting_m for pi in physical])
-    north = np.array([providers[pi].northing_m for pi in physical])
-    dist = np.hypot(ra.easting[idx, None] - east, ra.northing[idx, None] - north) / 1000
+    tree = cKDTree([(providers[pi].easting_m, providers[pi].northing_m) for pi in physical])
     k = min(NEAREST, len(physical))
-    part = np.argpartition(dist, k - 1, axis=1)[:, :k]
-    order = np.take_along_axis(dist, part, axis=1).argsort(axis=1, kind="stable")
-    nearest = np.take_along_axis(part, order, axis=1)
+    dist, near = tree.query(np.column_stack([ra.easting[idx], ra.northing[idx]]), k=k)
+    dist, near = np.asarray(dist).reshape(len(refs), k), np.asarray(near).reshape(len(refs), k)
     return {
-        r: [(physical[int(c)], float(dist[row, c])) for c in nearest[row]]
+        r: [(physical[int(c)], float(d) / 1000) for c, d in zip(near[row], dist[row], strict=True)]
         for row, r in enumerate(refs)
     }
 

@@ -48,6 +48,25 @@ class FullProvider(Out):
     weeks: list[int]
 
 
+class RuleFailure(Out):
+    rule: str = Field(
+        description="key_stage | needs | quality | travel | open_days | registration | capacity"
+    )
+    text: str = Field(
+        description="The rule with its figures, e.g. '17.6 km against a 10 km limit'."
+    )
+
+
+class NearMiss(Out):
+    """A provider of an acceptable lot near the pupil, with every rule it fails (none: it is
+    eligible and has room, and the referral's reason says why it was not used)."""
+
+    lot: str
+    provider: str
+    distance_km: float = Field(description="The pupil's journey (0 online or outreach).")
+    failures: list[RuleFailure]
+
+
 class Unplaced(Out):
     reference: str
     reason: str = Field(
@@ -59,6 +78,12 @@ class Unplaced(Out):
     excluded: list[ProviderExclusion] = Field(default_factory=list)
     full: list[FullProvider] = Field(default_factory=list)
     penalty_gbp: float
+    near_misses: list[NearMiss] = Field(
+        default_factory=list,
+        description="Per acceptable lot: the nearest providers failing exactly one rule, else "
+        "those failing fewest.",
+    )
+    record: str = Field(default="", description="The evidence in sentences, for the record.")
 
 
 class Utilisation(Out):

@@ -1,0 +1,245 @@
+"""Evidence for the team's record: for an unplaced referral and each lot it accepts, the
+nearest providers of that lot and every rule each one fails, with the figures.
+
+A provider that fails exactly one rule is a near miss ("17.6 km against a 10 km limit",
+"does not support need `asd`", "full in weeks 3-9 with 16 of 16 places used"). The rules are
+judged in bulk: for each lot, a k-d tree (scipy.spatial.cKDTree) over the lot's providers
+finds each referral's NEAR nearest, and every rule is one array operation over the
+(referral x candidate) matrix. Capacity is judged, for candidates that pass every other rule,
+from the plan's use of each capacity row (explain.Load).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.spatial import cKDTree
+
+from optimiser.placements.model import PlacementModel
+from optimiser.placements.pairs import Ints
+from optimiser.placements.schema import PlacementInstance, Provider
+from optimiser.placements.solution import NearMiss, RuleFailure
+
+NEAR = 8  # candidates per lot judged for each referral
+SHOWN = 3  # near misses shown per lot
+Blocking = Callable[[int, int], str]  # (pair, days a week) -> why it is full, "" if it has room
+Texts = dict[tuple[int, int], list[RuleFailure]]  # (row, candidate column) -> failures
+
+
+@dataclass(frozen=True)
+class ProviderArrays:
+    """The providers' attributes the eligibility rules read, as arrays."""
+
+    east: NDArray[np.float64]
+    north: NDArray[np.float64]
+    key_stages: NDArray[np.bool_]  # provider x key stage 0-5
+    supports: NDArray[np.bool_]  # provider x need (the referrals' need ids)
+    quality: Ints
+    open_days: Ints
+    registered: NDArray[np.bool_]
+    online: NDArray[np.bool_]
+    outreach: NDArray[np.bool_]
+    radius: NDArray[np.float64]  # outreach radius, inf where none
+
+    @classmethod
+    def of(cls, inst: PlacementInstance, need_ids: tuple[str, ...]) -> ProviderArrays:
+        ps = inst.providers
+        ks = np.zeros((len(ps), 6), dtype=bool)
+        supports = np.zeros((len(ps), len(need_ids)), dtype=bool)
+        for i, p in enumerate(ps):
+            ks[i, p.key_stages] = True
+            supports[i] = [n in p.needs_supported for n in need_ids]
+        return cls(
+            np.array([p.easting_m for p in ps]),
+            np.array([p.northing_m for p in ps]),
+            ks,
+            supports,
+            np.array([p.quality_rating for p in ps], dtype=np.int64),
+            np.array([len(p.open_days) for p in ps], dtype=np.int64),
+            np.array([p.registered_school for p in ps]),
+            np.array([p.online for p in ps]),
+            np.array([p.outreach for p in ps]),
+            np.array([_radius(p) for p in ps]),
+        )
+
+
+def _radius(p: Provider) -> float:
+    return np.inf if p.outreach_radius_km is None else p.outreach_radius_km
+
+
+def candidates(
+    model: PlacementModel, pa: ProviderArrays, lot: int, refs: Ints
+) -> tuple[Ints, NDArray[np.float64]]:
+    """Each referral's NEAR nearest providers of the lot (providers with no pupil travel
+    first), as a (referral x candidate) matrix of provider indices (-1: none) and km."""
+    inst = model.inst
+    mine = np.array(
+        [i for i, p in enumerate(inst.providers) if lot in _lots(model, p)], dtype=np.int64
+    )
+    placeless = mine[pa.online[mine] | pa.outreach[mine]][:NEAR]
+    sited = mine[~(pa.online[mine] | pa.outreach[mine])]
+    k = min(NEAR - len(placeless), len(sited))
+    cols = np.full((len(refs), len(placeless) + max(k, 0)), -1, dtype=np.int64)
+    cols[:, : len(placeless)] = placeless
+    if k > 0:
+        tree = cKDTree(np.column_stack([pa.east[sited], pa.north[sited]]))
+        _, idx = tree.query(np.column_stack([model.ra.easting[refs], model.ra.northing[refs]]), k=k)
+        cols[:, len(placeless) :] = sited[np.asarray(idx).reshape(len(refs), k)]
+    km = np.hypot(
+        model.ra.easting[refs, None] - pa.east[cols], model.ra.northing[refs, None] - pa.north[cols]
+    )
+    return cols, km / 1000.0
+
+
+def _lots(model: PlacementModel, p: Provider) -> set[int]:
+    return {model.ra.lot_index[pl.lot] for pl in p.lots}
+
+
+def static_failures(
+    model: PlacementModel, pa: ProviderArrays, refs: Ints, cols: Ints, km: NDArray[np.float64]
+) -> Texts:
+    """Every eligibility rule (but the lot, which every candidate is approved for) each
+    candidate fails, with its figures."""
+    ra, pol, out = model.ra, model.inst.policy, {}
+    ks = ra.key_stage[refs, None]
+    fails: dict[str, NDArray[np.bool_]] = {
+        "key_stage": ~pa.key_stages[cols, ks],
+        "quality": pa.quality[cols] < pol.min_quality_rating,
+        "travel": np.where(
+            pa.online[cols],
+            False,
+            np.where(pa.outreach[cols], km > pa.radius[cols], km > ra.max_travel_km[refs, None]),
+        )
+        & (km > 1e-9),
+        "open_days": pa.open_days[cols] < ra.days[refs, None],
+        "registration": ~pa.registered[cols]
+        & ((ra.days[refs] >= pol.full_time_days) & ra.protected[refs])[:, None],
+    }
+    unsupported = ra.needs[refs][:, None, :] & ~pa.supports[cols]
+    fails["needs"] = np.asarray(unsupported.any(axis=2), dtype=bool)
+    failing = np.zeros(cols.shape, dtype=bool)
+    for mask in fails.values():
+        failing |= mask
+    failing &= cols >= 0
+    for row, col in zip(*np.nonzero(failing), strict=True):
+        r, p = int(refs[row]), int(cols[row, col])
+        out[row, col] = [
+            RuleFailure(rule=name, text=_text(model, name, r, p, float(km[row, col])))
+            for name, mask in fails.items()
+            if name != "needs" and bool(mask[row, col])
+        ] + [
+            RuleFailure(rule="needs", text=f"does not support need `{model.ra.need_ids[n]}`")
+            for n in np.flatnonzero(unsupported[row, col])
+        ]
+    return out
+
+
+def _text(model: PlacementModel, rule: str, r: int, pi: int, km: float) -> str:
+    """The figures of one failed rule."""
+    inst, ra = model.inst, model.ra
+    p = inst.providers[pi]
+    if rule == "key_stage":
+        served = ", ".join(map(str, p.key_stages))
+        return f"does not serve key stage {int(ra.key_stage[r])} (serves {served})"
+    if rule == "quality":
+        floor = inst.policy.min_quality_rating
+        return f"quality {p.quality_rating} below the floor of {floor}"
+    if rule == "travel" and p.outreach:
+        return f"{km:.1f} km beyond its outreach radius of {p.outreach_radius_km:g} km"
+    if rule == "travel":
+        return f"{km:.1f} km against a {float(ra.max_travel_km[r]):g} km limit"
+    if rule == "open_days":
+        return f"open {len(p.open_days)} days a week; the pupil attends {int(ra.days[r])}"
+    return "unregistered: takes no EHCP or looked-after pupil full time"
+
+
+def entries(
+    model: PlacementModel,
+    lot: int,
+    cols: NDArray[np.int64],
+    km: NDArray[np.float64],
+    failures: dict[int, list[RuleFailure]],
+) -> list[NearMiss]:
+    """One referral's candidates in one lot, fewest failures first, then nearest: those
+    failing exactly one rule when there are any, else those failing fewest (SHOWN at most)."""
+    inst = model.inst
+    found = [(len(failures.get(c, [])), float(km[c]), c) for c in range(len(cols)) if cols[c] >= 0]
+    if not found:
+        return []
+    found.sort()
+    ones = [f for f in found if f[0] == 1]
+    fewest = ones or [f for f in found if f[0] == found[0][0]]
+    return [
+        NearMiss(
+            lot=inst.lots[lot].id,
+            provider=inst.providers[int(cols[c])].id,
+            distance_km=round(d, 2),
+            failures=failures.get(c, []),
+        )
+        for _, d, c in fewest[:SHOWN]
+    ]
+
+
+def _pair_keys(model: PlacementModel) -> tuple[Ints, Ints]:
+    """Sorted (referral, provider, lot) keys of the eligible pairs and the pair of each."""
+    n_p, n_l = len(model.inst.providers), len(model.inst.lots)
+    pairs = model.pairs
+    keys = (pairs.ref * n_p + pairs.prov) * n_l + pairs.lot
+    order = np.argsort(keys, kind="stable")
+    return keys[order], order.astype(np.int64)
+
+
+def gather(
+    model: PlacementModel, blocking: Blocking, refs: list[int]
+) -> dict[int, tuple[list[NearMiss], str]]:
+    """Near misses per acceptable lot and the record sentence of each referral in refs."""
+    pa = ProviderArrays.of(model.inst, model.ra.need_ids)
+    keys, pair_of = _pair_keys(model)
+    n_p, n_l = len(model.inst.providers), len(model.inst.lots)
+    misses: dict[int, list[NearMiss]] = {r: [] for r in refs}
+    sentences: dict[int, list[str]] = {r: [] for r in refs}
+    for lot in range(n_l):
+        mine = np.array([r for r in refs if model.ra.lots[r, lot]], dtype=np.int64)
+        if len(mine) == 0:
+            continue
+        cols, km = candidates(model, pa, lot, mine)
+        texts = static_failures(model, pa, mine, cols, km)
+        for row, col in zip(*np.nonzero(cols >= 0), strict=True):
+            if (row, col) in texts:
+                continue
+            key = (int(mine[row]) * n_p + int(cols[row, col])) * n_l + lot
+            k = int(np.searchsorted(keys, key))
+            if k < len(keys) and keys[k] == key:
+                full = blocking(int(pair_of[k]), int(model.ra.days[mine[row]]))
+                if full:
+                    texts[row, col] = [RuleFailure(rule="capacity", text=full)]
+        travel = np.where(pa.online[cols] | pa.outreach[cols], 0.0, km)
+        by_row: dict[int, dict[int, list[RuleFailure]]] = defaultdict(dict)
+        for (row, col), failed in texts.items():
+            by_row[int(row)][int(col)] = failed
+        for row, r in enumerate(mine.tolist()):
+            lot_misses = entries(model, lot, cols[row], travel[row], by_row.get(row, {}))
+            misses[r] += lot_misses
+            sentences[r].append(_sentence(model, r, lot, lot_misses))
+    return {r: (misses[r], " ".join(sentences[r])) for r in refs}
+
+
+def _sentence(model: PlacementModel, r: int, lot: int, misses: list[NearMiss]) -> str:
+    """One lot's evidence in a sentence for the team's record."""
+    inst = model.inst
+    ref, name = inst.referrals[r], inst.lots[lot].name
+    if not misses:
+        return f"No {name} provider is on the framework."
+    first = misses[0]
+    who = next(p.name for p in inst.providers if p.id == first.provider)
+    where = f"{who} ({first.distance_km:.1f} km)" if first.distance_km else f"{who} (no travel)"
+    if not first.failures:
+        return f"{name}: {where} is eligible and has room."
+    weeks = f"weeks {ref.start_week}–{ref.end_week}"
+    reach = f" within {ref.max_travel_km:g} km" if first.distance_km else ""
+    why = "; ".join(f.text for f in first.failures)
+    return f"No {name} provider{reach} could take the pupil in {weeks}; nearest: {where}: {why}."
