@@ -24,6 +24,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
 test: lint
+	sh scripts/install-libreoffice.sh
 	$(BIN)/pytest
 
 # make bench (full: tens of minutes) or make bench ARGS=--quick (a couple of minutes)

@@ -9,13 +9,12 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from optimiser import InstanceError, load_instance, solve
+from optimiser import InstanceError, load_instance
 from optimiser.cli import app
 from optimiser.files.workbook import (
     instance_tables,
     write_instance_csv,
     write_instance_workbook,
-    write_solution_workbook,
 )
 from tests.helpers import INSTANCES
 
@@ -70,30 +69,6 @@ def test_templates_are_filled_in_and_solved(tmp_path: Path) -> None:
             app, ["solve", str(target), "--xlsx", str(tmp_path / f"{kind}_result.xlsx")]
         )
         assert solved.exit_code == 0, solved.output
-
-
-def test_result_workbooks_are_formatted(tmp_path: Path) -> None:
-    staffing = solve(load_instance(INSTANCES / "oxfordshire_2015_16.json"))
-    write_solution_workbook(staffing, tmp_path / "s.xlsx")
-    book = load_workbook(tmp_path / "s.xlsx")
-    assert book.sheetnames == [
-        "allocation",
-        "groups",
-        "functions",
-        "categories",
-        "ledger",
-        "binding_rules",
-    ]
-    categories = book["categories"]
-    assert categories["A1"].font.bold
-    assert categories["C2"].number_format == "0.0%"
-    assert categories["G2"].number_format.startswith('"£"')
-    sentences = [row[6] for row in book["binding_rules"].iter_rows(min_row=2, values_only=True)]
-    assert any(str(s).startswith("Each") for s in sentences)
-    placements = solve(load_instance(INSTANCES / "dps_small.json"))
-    write_solution_workbook(placements, tmp_path / "p.xlsx")
-    unplaced = load_workbook(tmp_path / "p.xlsx")["unplaced"]
-    assert [c.value for c in unplaced[2]][:2] == ["DPS-020", "no_eligible_provider"]
 
 
 def test_export_command_and_tables() -> None:

@@ -107,7 +107,8 @@ def _solve_one(
     if json_out is not None:
         write_json(json_out / f"{path.stem}.json" if many else json_out, solution)
     if xlsx_out is not None:
-        write_solution_workbook(solution, xlsx_out / f"{path.stem}.xlsx" if many else xlsx_out)
+        target = xlsx_out / f"{path.stem}.xlsx" if many else xlsx_out
+        write_solution_workbook(solution, target, instance, path)
     if solution.status is SolveStatus.INFEASIBLE:
         return Exit.INFEASIBLE
     return Exit.PLAN if solution.status.has_solution else Exit.FAILED

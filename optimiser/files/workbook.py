@@ -18,8 +18,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from optimiser.core.errors import InstanceError, Problem
-from optimiser.files.frames import frames
 from optimiser.files.parse import parse_instance
+from optimiser.files.results_placements import placements_book
+from optimiser.files.results_staffing import staffing_book
 from optimiser.files.tables import (
     TABLES,
     CellError,
@@ -274,9 +275,23 @@ def _nested(model: Any, name: str) -> Any:
     return strip_optional(model.model_fields[name].annotation)
 
 
-def write_solution_workbook(solution: StaffingSolution | PlacementSolution, path: Path) -> None:
-    """The solution's tables, formatted for reading: bold headers, widths, number formats."""
-    write_frames_workbook(frames(solution), path)
+def write_solution_workbook(
+    solution: StaffingSolution | PlacementSolution,
+    path: Path,
+    instance: StaffingInstance | PlacementInstance,
+    source: Path | None = None,
+) -> None:
+    """The result as a workbook a council can file: a Summary first (the Diagnosis when no
+    plan meets every rule), names beside ids, plain headers with units, print setup on every
+    sheet. `source`: the input file, named and hashed on the Summary."""
+    if isinstance(solution, StaffingSolution):
+        assert isinstance(instance, StaffingInstance)
+        book = staffing_book(solution, instance, source)
+    else:
+        assert isinstance(instance, PlacementInstance)
+        book = placements_book(solution, instance, source)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
 
 
 def write_frames_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:

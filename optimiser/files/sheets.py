@@ -1,0 +1,249 @@
+"""Sheets a council can file: plain headers with units, number formats and print setup.
+
+Every result sheet is a table whose first row is its header: bold, frozen, filtered and
+repeated at the top of every printed page. Every sheet prints landscape on A4, one page wide
+(and one page tall when its rows fit there legibly), with the instance, the sheet's
+name and the page number in the footer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from optimiser.core.schema import Statistics, Verification
+from optimiser.core.status import SolveStatus
+
+GBP = '"£"#,##0;-"£"#,##0'
+PENCE = '"£"#,##0.00;-"£"#,##0.00'
+FTE = "#,##0.00"
+PCT = "0.0%"
+ONE_DP = "#,##0.0"
+WHOLE = "#,##0"
+
+FONT = "Arial"  # in Excel, and as Liberation Sans (the same widths) in LibreOffice
+BODY_FONT = Font(name=FONT, size=10)
+HEADER_FONT = Font(name=FONT, size=10, bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+LABEL_FONT = Font(name=FONT, size=10, bold=True)
+TITLE_FONT = Font(name=FONT, size=14, bold=True)
+TOTAL_BORDER = Border(top=Side(style="thin"), bottom=Side(style="double"))
+MAX_WIDTH = 60
+LINE_HEIGHT = 13.0  # points a line of 10 point text takes
+CHARS_PER_WIDTH = 1.25  # letters of running text in one unit of column width
+ONE_PAGE_POINTS = 900.0  # a table this tall still prints legibly on one landscape page
+
+
+@dataclass(frozen=True)
+class Col:
+    """A column: its header in plain words with the unit, its number format, its width."""
+
+    header: str
+    fmt: str | None = None
+    width: float | None = None  # characters; None: fitted to the content
+    wrap: bool = False
+
+
+Row = Sequence[Any]
+
+
+def new_book() -> Workbook:
+    book = Workbook()
+    if book.active is not None:
+        book.remove(book.active)
+    return book
+
+
+def add_table(
+    book: Workbook,
+    title: str,
+    cols: Sequence[Col],
+    rows: Sequence[Row],
+    intro: Sequence[str] = (),
+) -> Worksheet:
+    """A sheet holding one table (below a few lines of `intro`, if any): its header row
+    frozen, filtered and repeated on printed pages; formats and widths set."""
+    ws: Worksheet = book.create_sheet(title)
+    for line in intro:
+        ws.append([line])
+        ws.cell(ws.max_row, 1).font = LABEL_FONT
+    if intro:
+        ws.append([])
+    top = ws.max_row + 1 if intro else 1
+    ws.append([c.header for c in cols])
+    for row in rows:
+        ws.append([plain(v) for v in row])
+    style_header(ws, top, len(cols))
+    for i, col in enumerate(cols, start=1):
+        letter = get_column_letter(i)
+        values = [r[i - 1] for r in rows if i - 1 < len(r)]
+        ws.column_dimensions[letter].width = col.width or fit_width(col.header, values, col.fmt)
+        for cell in ws[letter][top:]:
+            if col.fmt:
+                cell.number_format = col.fmt
+            cell.alignment = Alignment(wrap_text=col.wrap, vertical="top")
+            cell.font = BODY_FONT
+    fit_heights(ws, cols, top)
+    ws.freeze_panes = f"A{top + 1}"
+    ws.print_title_rows = f"{top}:{top}"
+    if rows:
+        ws.auto_filter.ref = f"A{top}:{get_column_letter(len(cols))}{top + len(rows)}"
+    return ws
+
+
+def fit_heights(ws: Worksheet, cols: Sequence[Col], top: int) -> None:
+    """Rows tall enough for their wrapped text (a spreadsheet does not grow them on opening)."""
+    widths = [
+        ws.column_dimensions[get_column_letter(i)].width or 10 for i in range(1, len(cols) + 1)
+    ]
+    for n in range(top, ws.max_row + 1):
+        lines = 1
+        for i, col in enumerate(cols):
+            value = ws.cell(n, i + 1).value
+            if isinstance(value, str) and (col.wrap or n == top):
+                lines = max(lines, _lines(value, widths[i] * (0.85 if n == top else 1.0)))
+        if lines > 1:
+            ws.row_dimensions[n].height = LINE_HEIGHT * lines
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a text takes in a column `width` characters wide, word-wrapped."""
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > width * CHARS_PER_WIDTH:
+            lines, used = lines + 1, len(word)
+        else:
+            used += len(word) + (1 if used else 0)
+    return lines
+
+
+def style_header(ws: Worksheet, row: int, width: int) -> None:
+    for cell in ws[row][:width]:
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def fit_width(header: str, values: Sequence[Any], fmt: str | None) -> float:
+    """Characters wide enough for the longest value, and for the header over two lines."""
+    longest = max((len(shown(v, fmt)) for v in values), default=0)
+    words = max((len(w) for w in header.split()), default=0)
+    header_need = max(words, (len(header) + 1) // 2)
+    return float(min(MAX_WIDTH, max(8, longest + 2, header_need + 2)))
+
+
+def shown(value: Any, fmt: str | None) -> str:
+    """Roughly what a cell shows (for widths)."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and fmt:
+        return f"£{value:,.2f}" if "£" in fmt else f"{value:,.2f}"
+    return "" if value is None else str(value)
+
+
+def plain(value: Any) -> Any:
+    """Cells take numbers, text and booleans (NaN as an empty cell); anything else as text."""
+    if isinstance(value, float) and value != value:  # noqa: PLR0124 (NaN)
+        return None
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if value is None or isinstance(value, int | float | str):
+        return value
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def ids_text(ids: Sequence[Any], most: int = 8) -> str:
+    """A list as comma-separated text; a long one cut short with how many more."""
+    shown_ids = ", ".join(str(v) for v in ids[:most])
+    return shown_ids if len(ids) <= most else f"{shown_ids} and {len(ids) - most} more"
+
+
+def print_setup(ws: Worksheet, instance: str) -> None:
+    """Landscape A4, one page wide (one tall if short), header rows repeated, a footer."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    tall = sum(ws.row_dimensions[n].height or 15.0 for n in range(1, ws.max_row + 1))
+    ws.page_setup.fitToHeight = 1 if tall <= ONE_PAGE_POINTS else 0
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6, footer=0.3)
+    ws.print_options.gridLines = ws.title != "Summary"
+    footer = ws.oddFooter
+    assert footer is not None
+    footer.left.text = instance
+    footer.center.text = "&A"
+    footer.right.text = "Page &P of &N"
+
+
+def file_hash(source: Path | None, fallback: bytes) -> str:
+    """SHA-256 of the input file (of the instance's own JSON when it came from no file)."""
+    data = source.read_bytes() if source is not None and source.is_file() else fallback
+    return hashlib.sha256(data).hexdigest()
+
+
+def key_values(ws: Worksheet, rows: Sequence[tuple[str, Any, str | None]], start: int) -> int:
+    """Label / value rows from row `start`; returns the next free row."""
+    for n, (label, value, fmt) in enumerate(rows, start=start):
+        ws.cell(n, 1, label).font = LABEL_FONT
+        cell = ws.cell(n, 2, plain(value))
+        cell.font = BODY_FONT
+        cell.alignment = Alignment(horizontal="left", wrap_text=True, vertical="top")
+        if fmt:
+            cell.number_format = fmt
+    return start + len(rows)
+
+
+STATUS_WORDS = {
+    SolveStatus.OPTIMAL: "Optimal: the best plan that meets every rule",
+    SolveStatus.FEASIBLE: "Feasible: a plan that meets every rule, not proven the best "
+    "(a time limit stopped the search)",
+    SolveStatus.INFEASIBLE: "Infeasible: no plan meets every rule (see the Diagnosis sheet)",
+    SolveStatus.UNBOUNDED: "Unbounded: the rules leave the cost without limit",
+    SolveStatus.NO_SOLUTION: "No plan: a limit was reached before any plan was found",
+}
+
+
+def run_rows(
+    statistics: Statistics,
+    verification: Verification | None,
+    source: Path | None,
+    instance_json: bytes,
+) -> list[tuple[str, Any, str | None]]:
+    """How the answer was obtained: solver, verifier, date, and which input it answers."""
+    checked = (
+        f"Yes: {verification.checks} checks passed by the independent verifier"
+        if verification is not None and verification.passed
+        else "No plan to check"
+    )
+    return [
+        ("Solver", f"{statistics.solver} {statistics.solver_version} ({statistics.backend})", None),
+        ("Plan re-checked without the solver", checked, None),
+        ("Solved on (UTC)", datetime.now(UTC).strftime("%Y-%m-%d %H:%M"), None),
+        ("Input file", source.name if source is not None else "(not read from a file)", None),
+        (
+            "Input file SHA-256" if source is not None else "Instance data SHA-256",
+            file_hash(source, instance_json),
+            None,
+        ),
+    ]
+
+
+def paragraph(ws: Worksheet, row: int, text: str, columns: int, width: float) -> None:
+    """A long text across `columns` merged cells, wrapped, its row tall enough to show it."""
+    ws.cell(row, 1, text).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.cell(row, 1).font = BODY_FONT
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+    lines = max(1, -(-len(text) * 11 // int(width * 10)))
+    ws.row_dimensions[row].height = 15 * lines

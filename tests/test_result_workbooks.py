@@ -1,0 +1,170 @@
+"""Result workbooks a council can file: every bundled result opened with openpyxl and checked
+for its Summary figures, its print setup and (staffing) the council's position reconciled to
+the penny; an infeasible result opens on its diagnosis; placements list every provider."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.workbook.workbook import Workbook
+
+from optimiser import (
+    PlacementInstance,
+    PlacementSolution,
+    SolveStatus,
+    StaffingInstance,
+    StaffingSolution,
+    load_instance,
+    parse_instance,
+    solve,
+)
+from optimiser.files.workbook import write_solution_workbook
+from tests.helpers import INSTANCES, raw
+
+BUNDLED = sorted(INSTANCES.glob("*.json"))
+STAFFING_SHEETS = [
+    "Summary",
+    "Council position",
+    "Deployment",
+    "Functions",
+    "Staff groups",
+    "Funding",
+    "Binding rules",
+]
+
+
+def summary(book: Workbook) -> dict[Any, Any]:
+    """The Summary sheet's label -> value rows."""
+    return {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True) if r[0]}
+
+
+def rows(book: Workbook, sheet: str, first: int = 2) -> list[tuple[Any, ...]]:
+    return list(book[sheet].iter_rows(min_row=first, values_only=True))
+
+
+def written(path: Path, tmp_path: Path) -> tuple[Any, Any, Workbook]:
+    instance = load_instance(path)
+    solution = solve(instance)
+    target = tmp_path / f"{path.stem}.xlsx"
+    write_solution_workbook(solution, target, instance, path)
+    return instance, solution, load_workbook(target)
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
+def test_summary_first_and_print_setup(path: Path, tmp_path: Path) -> None:
+    instance, solution, book = written(path, tmp_path)
+    assert book.sheetnames[0] == "Summary"
+    figures = summary(book)
+    assert figures["Status"].startswith("Optimal")
+    assert figures["Input file"] == path.name
+    assert len(figures["Input file SHA-256"]) == 64
+    assert figures["Plan re-checked without the solver"].startswith("Yes")
+    for ws in book.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.page_setup.fitToWidth == 1, ws.title
+        props, footer = ws.sheet_properties.pageSetUpPr, ws.oddFooter
+        assert props is not None
+        assert props.fitToPage, ws.title
+        assert footer is not None
+        assert footer.left.text == instance.name, ws.title
+        assert footer.right.text == "Page &P of &N", ws.title
+    for ws in book.worksheets[1:]:
+        assert ws.freeze_panes == "A2", ws.title
+        assert ws.print_title_rows == "$1:$1", ws.title
+        assert ws["A1"].font.bold, ws.title
+    if isinstance(solution, StaffingSolution):
+        staffing_figures(solution, book)
+    else:
+        placement_figures(solution, instance, book)
+
+
+def staffing_figures(solution: StaffingSolution, book: Workbook) -> None:
+    assert solution.council is not None
+    assert book.sheetnames == STAFFING_SHEETS
+    figures = summary(book)
+    assert figures["Council net cost (£ a year)"] == solution.council.net_gbp
+    cap = solution.council.cap_gbp
+    assert figures["Council budget cap (£ a year)"] == ("no cap" if cap is None else cap)
+    assert figures["Headroom under the cap (£ a year)"] == solution.council.headroom_gbp
+    assert figures["Objective"] == "The lowest net cost to the council"
+    reconciled(solution.council.net_gbp, book)
+
+
+def reconciled(net: float, book: Workbook) -> None:
+    """Both statements on the Council position sheet end on the net cost, and their lines
+    (costs, income, funding; the council's rows, surplus, sources left over) add up to it to
+    the penny."""
+    for statement in ("How the net cost arises", "How the council meets it"):
+        lines = [r for r in rows(book, "Council position") if r[0] == statement]
+        assert lines[-1][1] == "Council net cost"
+        assert lines[-1][3] == net
+        assert round(sum(r[3] for r in lines[:-1]), 2) == pytest.approx(net, abs=0.005)
+
+
+def placement_figures(
+    solution: PlacementSolution, instance: PlacementInstance, book: Workbook
+) -> None:
+    assert solution.totals is not None
+    assert book.sheetnames == ["Summary", "Placements", "Unplaced", "Utilisation"]
+    figures = summary(book)
+    assert figures["Placement cost (£)"] == solution.totals.objective_gbp
+    assert figures["Placed"] == solution.totals.placed
+    assert figures["Not placed"] == solution.totals.unplaced
+    providers = [r[0] for r in rows(book, "Utilisation")]
+    assert providers == [p.id for p in instance.providers]  # those with no pupils included
+    names = {p.id: p.name for p in instance.providers}
+    for row in rows(book, "Placements"):
+        assert row[2] == names[row[1]]
+
+
+def test_staffing_sheets_have_names_units_and_lists(tmp_path: Path) -> None:
+    instance, _, book = written(INSTANCES / "oxfordshire_2015_16.json", tmp_path)
+    assert isinstance(instance, StaffingInstance)
+    functions = book["Functions"]
+    assert [c.value for c in functions[1]][:4] == [
+        "Function id",
+        "Function",
+        "Category",
+        "Statutory",
+    ]
+    assert functions["B2"].value == instance.functions[0].name
+    assert functions["C2"].value == "Core Offer"
+    assert functions["G1"].value == "Cost (£ a year)"
+    assert functions["G2"].number_format.startswith('"£"')
+    groups = {r[0]: r for r in rows(book, "Staff groups")}
+    sia = instance.group("sia")
+    assert groups["sia"][3] == ", ".join(sia.skills)
+    assert "[" not in groups["sia"][3]
+    sentences = [r[3] for r in rows(book, "Binding rules")]
+    assert any(str(s).startswith("Each") for s in sentences)
+
+
+def test_infeasible_result_opens_on_its_diagnosis(tmp_path: Path) -> None:
+    data = raw("oxfordshire_2015_16")
+    data["council_budget_cap_gbp"] = 100_000
+    instance = parse_instance(data)
+    solution = solve(instance)
+    assert solution.status is SolveStatus.INFEASIBLE
+    write_solution_workbook(solution, tmp_path / "no.xlsx", instance)
+    book = load_workbook(tmp_path / "no.xlsx")
+    assert book.sheetnames == ["Diagnosis", "Summary"]
+    assert book.active is not None
+    assert book.active.title == "Diagnosis"
+    diagnosis = book["Diagnosis"]
+    assert diagnosis["A1"].value == "No plan meets every rule."
+    conflicts = [r for r in rows(book, "Diagnosis", 5) if r[0]]
+    assert any("council" in str(r[0]) for r in conflicts)
+    assert summary(book)["Status"].startswith("Infeasible")
+    assert summary(book)["Instance data SHA-256"]
+
+
+def test_unplaced_reasons_in_words(tmp_path: Path) -> None:
+    _, solution, book = written(INSTANCES / "dps_small.json", tmp_path)
+    assert isinstance(solution, PlacementSolution)
+    unplaced = rows(book, "Unplaced")
+    assert [r[0] for r in unplaced] == [u.reference for u in solution.unplaced]
+    assert unplaced[0][:2] == ("DPS-020", "No eligible provider")
+    assert all("_" not in r[1] for r in unplaced)
