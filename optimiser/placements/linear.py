@@ -60,6 +60,7 @@ class LinearForm:
     z_pair: Ints  # for each z column: its pair
     z_day: Ints  # and its weekday
     names: list[str]  # one per row
+    pair_ref: Ints  # the referral of each y column
 
     @property
     def n_cols(self) -> int:
@@ -68,6 +69,12 @@ class LinearForm:
     @property
     def n_pairs(self) -> int:
         return self.blocks[Block.ASSIGN].size
+
+    def pair_error(self, error: Floats) -> float:
+        """sum over referrals of the largest per-column `error` among its pair columns."""
+        worst = np.zeros(int(self.pair_ref.max(initial=-1)) + 1)
+        np.maximum.at(worst, self.pair_ref, error[self.columns(Block.ASSIGN)])
+        return float(worst.sum())
 
     def columns(self, block: Block) -> slice:
         """The block's columns (empty when the model has no such block)."""
@@ -163,6 +170,7 @@ def linear_form(model: PlacementModel) -> LinearForm:
         z_pair,
         z_day,
         rows.names,
+        pairs.ref,
     )
 
 

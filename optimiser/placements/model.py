@@ -60,6 +60,7 @@ class Assignment:
     seconds: float = 0.0
     bound: float | None = None
     gap: float | None = None
+    resolution: float = 0.0  # £ the backend's arithmetic cannot resolve (whole pence)
     variables: int = 0
     constraints: int = 0
     integer_variables: int = 0

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 
 from optimiser.core.errors import OptionError
+from optimiser.core.gap import honest
 from optimiser.core.options import PLACEMENT_SOLVERS, SolveOptions
 from optimiser.core.progress import ProgressCallback
 from optimiser.core.schema import Statistics
@@ -75,6 +77,9 @@ def solve_placements(
         plan = solve_highs(built, options, progress)
     else:
         plan = solve_cpsat(built, options, progress)
+    value = model.objective(built, plan.choice)
+    status, bound, gap = honest(plan.status, value, plan.bound, options.mip_gap, plan.resolution)
+    plan = replace(plan, status=status, bound=bound, gap=gap)
     log.info(
         "placement solve: %d referrals, %d pairs, backend %s, status %s",
         built.n_referrals,

@@ -9,14 +9,16 @@ from __future__ import annotations
 import logging
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib.metadata import version
 from typing import Any
 
 import pulp
 
 from optimiser.core.errors import BackendError, OptionError
+from optimiser.core.gap import honest
 from optimiser.core.options import STAFFING_SOLVERS, SolveOptions, Solver
+from optimiser.core.progress import finite
 from optimiser.core.status import SolveStatus
 
 log = logging.getLogger(__name__)
@@ -56,12 +58,14 @@ def lp_solver(options: SolveOptions) -> Solver:
     return which
 
 
-def _make_solver(which: Solver, options: SolveOptions) -> Any:
+def _make_solver(which: Solver, options: SolveOptions, gap_abs: float | None = None) -> Any:
     common: dict[str, Any] = {
         "msg": False,
         "timeLimit": options.time_limit_seconds,
-        "gapRel": options.mip_gap,
+        "gapRel": options.mip_gap if gap_abs is None else 0.0,
     }
+    if gap_abs is not None:
+        common["gapAbs"] = gap_abs
     if options.threads is not None:
         common["threads"] = options.threads
     if which is Solver.HIGHS:
@@ -79,9 +83,35 @@ def solver_version(which: Solver) -> str:
 
 
 def run(problem: pulp.LpProblem, options: SolveOptions) -> RunResult:
-    """Solve `problem` in place; values and duals are left on its variables and constraints."""
+    """Solve `problem` in place; values and duals are left on its variables and constraints.
+
+    PuLP keeps the objective's constant outside the solver, so a solver's relative gap is
+    measured without it. For a MIP whose constant makes that gap looser than the gap on the
+    whole objective, the problem is solved again with the absolute gap the tolerance allows
+    on the whole objective; the bound reported includes the constant, and `optimal` needs
+    gap = |objective - bound| / max(1, |objective|) within the tolerance (core.gap).
+    """
     which = lp_solver(options)
-    solver = _make_solver(which, options)
+    result = _run(problem, which, options)
+    constant = float(problem.objective.constant) if problem.objective is not None else 0.0
+    if (
+        _is_mip(problem)
+        and result.status is SolveStatus.OPTIMAL
+        and result.objective is not None
+        and abs(result.objective - constant) > abs(result.objective)
+    ):
+        allowed = options.mip_gap * max(1.0, abs(result.objective))
+        result = _run(problem, which, options, gap_abs=allowed)
+    if result.objective is None or result.bound is None:
+        return result  # an LP's optimum, or a MIP on CBC (which reports no bound through PuLP)
+    status, bound, gap = honest(result.status, result.objective, result.bound, options.mip_gap)
+    return replace(result, status=status, bound=bound, gap=gap)
+
+
+def _run(
+    problem: pulp.LpProblem, which: Solver, options: SolveOptions, gap_abs: float | None = None
+) -> RunResult:
+    solver = _make_solver(which, options, gap_abs)
     started = time.perf_counter()
     try:
         problem.solve(solver)
@@ -90,17 +120,19 @@ def run(problem: pulp.LpProblem, options: SolveOptions) -> RunResult:
     seconds = time.perf_counter() - started
     status = map_status(problem.status, problem.sol_status)
     objective = pulp.value(problem.objective) if status.has_solution else None
-    bound, gap = (
-        _highs_bound(problem) if which is Solver.HIGHS and status.has_solution else (None, None)
-    )
+    bound = _highs_bound(problem) if which is Solver.HIGHS and status.has_solution else None
     log.debug("solved %s with %s: %s in %.3fs", problem.name, which.value, status.value, seconds)
-    return RunResult(status, which.value, solver_version(which), seconds, objective, bound, gap)
+    return RunResult(status, which.value, solver_version(which), seconds, objective, bound)
 
 
-def _highs_bound(problem: pulp.LpProblem) -> tuple[float | None, float | None]:
-    """HiGHS's dual bound and gap for a MIP (None for an LP)."""
+def _is_mip(problem: pulp.LpProblem) -> bool:
+    return any(v.cat == pulp.LpInteger for v in problem.variables())
+
+
+def _highs_bound(problem: pulp.LpProblem) -> float | None:
+    """HiGHS's dual bound for a MIP, the objective's constant added (None for an LP)."""
     model = getattr(problem, "solverModel", None)
-    if model is None or not any(v.cat == pulp.LpInteger for v in problem.variables()):
-        return None, None
-    info = model.getInfo()
-    return float(info.mip_dual_bound), float(info.mip_gap)
+    if model is None or not _is_mip(problem):
+        return None
+    constant = float(problem.objective.constant) if problem.objective is not None else 0.0
+    return finite(float(model.getInfo().mip_dual_bound) + constant)

@@ -16,8 +16,8 @@ from ortools.graph.python import min_cost_flow
 
 from optimiser.core.errors import BackendError
 from optimiser.core.status import SolveStatus
-from optimiser.placements.model import Assignment, PlacementModel
-from optimiser.placements.pairs import Ints
+from optimiser.placements.model import Assignment, PlacementModel, objective
+from optimiser.placements.pairs import Floats, Ints
 
 
 @dataclass(frozen=True)
@@ -83,13 +83,29 @@ def choice_of(model: PlacementModel, flows: Ints) -> Ints:
     return choice
 
 
+def rounding_allowance(model: PlacementModel) -> float:
+    """How far whole pence move any plan's value: each referral's unit crosses one costed arc
+    (a pair or unplaced), so sum_r of the largest rounding error among its arcs. The flow's
+    plan is optimal in pence, hence within twice this of the true optimum."""
+
+    def err(x: Floats) -> Floats:
+        return np.abs(x - np.rint(x * 100) / 100)
+
+    worst = err(model.penalty)
+    np.maximum.at(worst, model.pairs.ref, err(model.pairs.cost))
+    return float(worst.sum())
+
+
 def solve_flow(model: PlacementModel) -> Assignment:
     started = time.perf_counter()
     arrays = flow_arrays(model)
     choice = choice_of(model, run_flow(arrays))
+    allowance = rounding_allowance(model)
     return Assignment(
         choice=choice,
         status=SolveStatus.OPTIMAL,
+        bound=objective(model, choice) - 2.0 * allowance,
+        resolution=2.0 * allowance,
         solver="min_cost_flow",
         solver_version=f"ortools {version('ortools')}",
         backend="flow",

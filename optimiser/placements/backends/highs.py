@@ -14,6 +14,7 @@ from optimiser.core.errors import BackendError
 from optimiser.core.options import SolveOptions
 from optimiser.core.progress import Progress, ProgressCallback, finite
 from optimiser.core.status import SolveStatus
+from optimiser.placements.incumbent import Plan, greedy_plan, start_vector
 from optimiser.placements.linear import (
     Block,
     LinearForm,
@@ -58,11 +59,15 @@ def solve_highs(
     progress: ProgressCallback | None = None,
     *,
     allowed: NDArray[np.bool_] | None = None,
-    start: NDArray[np.int64] | None = None,
+    start: Plan | None = None,
 ) -> Assignment:
-    """The MIP on HiGHS. `allowed` (one flag per pair) restricts it to those pairs, and `start`
-    (a pair or -1 per referral, feasible) is handed to HiGHS as its first incumbent."""
+    """The MIP on HiGHS. `allowed` (one flag per pair) restricts it to those pairs. `start` (a
+    feasible plan: a pair or -1 per referral, and weekdays; by default the greedy plan of
+    placements.incumbent) is handed to HiGHS as its first incumbent, and returned as a
+    `feasible` plan when HiGHS stops with nothing better."""
     form = linear_form(model)
+    if start is None:
+        start = greedy_plan(model, form)
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("mip_rel_gap", options.mip_gap)
@@ -77,8 +82,7 @@ def solve_highs(
         upper[form.columns(Block.ASSIGN)][~allowed] = 0.0
         lp.col_upper_ = upper
     h.passModel(lp)
-    if start is not None:
-        _start(h, form, start)
+    _start(h, form, start)
     if progress is not None:
         h.cbMipImprovingSolution.subscribe(lambda event: progress(_progress(event.data_out)))
     started = time.perf_counter()
@@ -88,9 +92,15 @@ def solve_highs(
     seconds = time.perf_counter() - started
     info = h.getInfo()
     status = map_highs_status(h.getModelStatus(), info.primal_solution_status == 2)
-    x = np.asarray(h.getSolution().col_value) if status.has_solution else np.zeros(0)
-    choice, days = decode(form, model.n_referrals, model.pairs.ref, x)
-    bound = float(info.mip_dual_bound) if status.has_solution else None  # includes the offset
+    if status.has_solution:
+        x = np.asarray(h.getSolution().col_value)
+        choice, days = decode(form, model.n_referrals, model.pairs.ref, x)
+    elif status is SolveStatus.NO_SOLUTION:
+        (choice, days), status = start, SolveStatus.FEASIBLE
+    else:  # pragma: no cover - the empty plan is always feasible
+        raise BackendError(f"HiGHS found the placement model {status.value}")
+    empty = form.n_cols == 0
+    bound = None if empty else finite(float(info.mip_dual_bound))  # includes the offset
     return Assignment(
         choice=choice,
         days=days,
@@ -100,19 +110,16 @@ def solve_highs(
         backend="highs",
         seconds=seconds,
         bound=bound,
-        gap=float(info.mip_gap) if status.has_solution else None,
         variables=form.n_cols,
         constraints=form.a.shape[0],
         integer_variables=form.n_cols,
     )
 
 
-def _start(h: Any, form: LinearForm, choice: NDArray[np.int64]) -> None:
-    """A plan as HiGHS's starting incumbent (pair columns only: no weekday or share columns)."""
-    x = np.zeros(form.n_cols)
-    x[choice[choice >= 0]] = 1.0
+def _start(h: Any, form: LinearForm, start: Plan) -> None:
+    """A plan as HiGHS's starting incumbent: every column (pairs, weekdays, placed count)."""
     solution = highspy.HighsSolution()
-    solution.col_value = x.tolist()
+    solution.col_value = start_vector(form, *start).tolist()
     solution.value_valid = True
     h.setSolution(solution)
 

@@ -34,6 +34,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import linprog
 
+from optimiser.core.gap import relative_gap
 from optimiser.core.options import SolveOptions
 from optimiser.core.progress import Progress, ProgressCallback
 from optimiser.core.status import SolveStatus
@@ -184,8 +185,8 @@ def solve_lagrange(
 
 
 def _gap(cost: float, bound: float) -> float:
-    """Relative gap of a plan's cost over a lower bound."""
-    return max(0.0, cost - bound) / max(abs(cost), 1e-9)
+    """Relative gap of a plan's cost over a lower bound (core.gap)."""
+    return relative_gap(cost, bound)
 
 
 def _within(best: _Point | None, bound: float, gap: float) -> bool:
@@ -228,5 +229,5 @@ def _polish(  # noqa: PLR0917
         options.model_copy(update={"time_limit_seconds": limit}),
         progress if allowed is None else None,  # a restricted MIP's bound is not the instance's
         allowed=allowed,
-        start=best.choice,
+        start=(best.choice, {}),
     )
