@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from optimiser.core.plain import plain_message
 from optimiser.core.schema import UPN
 
 
@@ -102,20 +103,21 @@ KINDS = ("staffing", "placements")
 
 
 def problems_from_validation(exc: ValidationError, data: Any) -> list[Problem]:
-    """Every pydantic error as a Problem: field path, message and the id of the item involved.
+    """Every pydantic error as a Problem: field path, a message in plain words and the id of
+    the item involved.
 
-    Submitted values are never copied into the message.
+    Submitted values are never copied into the message: they are looked at only to tell the
+    common mistakes apart (see optimiser.core.plain).
     """
     problems = []
-    for err in exc.errors(include_input=False, include_url=False, include_context=False):
+    for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
         if loc and loc[0] in KINDS:  # the discriminated union names the kind first
             loc = loc[1:]
+        message = plain_message(err["type"], err["msg"], loc, err.get("input"), err.get("ctx"))
         if err["type"] == "extra_forbidden":  # the key's name is submitted content: not repeated
             loc = loc[:-1]
-        problems.append(
-            Problem(format_path(loc), _message(err["type"], err["msg"]), _ids_at(data, loc))
-        )
+        problems.append(Problem(format_path(loc), message, _ids_at(data, loc)))
     return problems
 
 
@@ -124,14 +126,6 @@ def format_path(loc: tuple[int | str, ...]) -> str:
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
-
-
-def _message(kind: str, msg: str) -> str:
-    if kind == "extra_forbidden":
-        return "has an unknown field (its name is not repeated)"
-    if kind == "missing":
-        return "required field is missing"
-    return msg.removeprefix("Value error, ")
 
 
 def _ids_at(data: Any, loc: tuple[int | str, ...]) -> tuple[str, ...]:

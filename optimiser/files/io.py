@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from optimiser.core.errors import InstanceError, Problem
 from optimiser.files.parse import parse_instance
-from optimiser.files.workbook import read_csv_folder, read_workbook
+from optimiser.files.read import read_csv_folder, read_workbook
 from optimiser.placements.schema import PlacementInstance
 from optimiser.placements.solution import PlacementSolution
 from optimiser.staffing.schema import StaffingInstance

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import Field, TypeAdapter, ValidationError
 
 from optimiser.core.errors import KINDS, InstanceError, Problem, problems_from_validation
+from optimiser.files.together import cross_entity_problems
 from optimiser.placements.schema import PlacementInstance
 from optimiser.solve import check_instance
 from optimiser.staffing.schema import StaffingInstance
@@ -25,7 +26,8 @@ def parse_instance(data: Any) -> StaffingInstance | PlacementInstance:
     try:
         instance = _INSTANCE.validate_python(data)
     except ValidationError as exc:
-        raise InstanceError(problems_from_validation(exc, data)) from None
+        problems = problems_from_validation(exc, data)
+        raise InstanceError(problems + cross_entity_problems(data, exc)) from None
     return check_instance(instance)
 
 

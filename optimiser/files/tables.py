@@ -11,6 +11,7 @@ import math
 import types
 import typing
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from enum import Enum
 from typing import Any
 
@@ -128,6 +129,10 @@ class CellError(ValueError):
     pass
 
 
+class DateCellError(CellError):
+    """A date where a number is expected (the message depends on the column)."""
+
+
 def cell_value(raw: Any, annotation: Any) -> Any:
     """A spreadsheet or CSV cell as the schema's type; None for an empty cell."""
     if (
@@ -140,6 +145,8 @@ def cell_value(raw: Any, annotation: Any) -> Any:
     if item is not None:
         parts = [p.strip() for p in str(raw).split(",") if p.strip()]
         return [cell_value(p, item) for p in parts]
+    if annotation in (int, float) and isinstance(raw, date | datetime | time):
+        raise DateCellError("a date where a number is expected")
     if annotation is bool:
         return _boolean(raw)
     if annotation is int:

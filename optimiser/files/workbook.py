@@ -1,8 +1,8 @@
 """Instances and solutions as workbooks (.xlsx, openpyxl) and CSV folders.
 
 An instance is written one sheet per table (see optimiser.tables) plus a `notes` sheet naming
-each column's meaning and unit; reading it back gives the same instance. A bad cell is
-reported by sheet, row and column. Results are written formatted for reading.
+each column's meaning and unit; reading it back (optimiser.files.read) gives the same
+instance. Results are written as workbooks a council can file.
 """
 
 from __future__ import annotations
@@ -12,25 +12,19 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from optimiser.core.errors import InstanceError, Problem
-from optimiser.files.parse import parse_instance
 from optimiser.files.results_placements import placements_book
 from optimiser.files.results_staffing import staffing_book
 from optimiser.files.tables import (
     TABLES,
-    CellError,
-    Table,
-    cell_value,
     columns,
     flatten,
     settings_fields,
     strip_optional,
-    unflatten,
 )
 from optimiser.placements.schema import PlacementInstance
 from optimiser.placements.solution import PlacementSolution
@@ -84,145 +78,6 @@ def write_instance_csv(instance: StaffingInstance | PlacementInstance, folder: P
     for sheet, rows in instance_tables(instance).items():
         with (folder / f"{sheet}.csv").open("w", newline="", encoding="utf-8") as f:
             csv.writer(f).writerows([["" if v is None else v for v in r] for r in rows])
-
-
-def read_workbook(path: Path) -> StaffingInstance | PlacementInstance:
-    """A workbook written by `template` or `export` (or edited by hand) as a checked instance."""
-    book = load_workbook(path, read_only=True, data_only=True)
-    sheets = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets}
-    return _assemble(sheets, _kind(sheets))
-
-
-def read_csv_folder(folder: Path) -> StaffingInstance | PlacementInstance:
-    kind_file = folder / "kind.txt"
-    kind = kind_file.read_text(encoding="utf-8").strip() if kind_file.is_file() else ""
-    sheets: dict[str, Rows] = {}
-    for file in folder.glob("*.csv"):
-        with file.open(newline="", encoding="utf-8") as f:
-            sheets[file.stem] = [list(r) for r in csv.reader(f)]
-    return _assemble(sheets, kind or _kind(sheets))
-
-
-def _kind(sheets: dict[str, Rows]) -> str:
-    return "placements" if "referrals" in sheets else "staffing"
-
-
-def _assemble(sheets: dict[str, Rows], kind: str) -> StaffingInstance | PlacementInstance:
-    """Rows -> instance data -> checked instance; every problem named by sheet, row, column."""
-    if kind not in TABLES:
-        raise InstanceError([Problem("kind", "unknown kind; expected staffing or placements")])
-    data: dict[str, Any] = {"kind": kind}
-    where: dict[str, str] = {}  # instance path -> "sheet S, row R"
-    problems: list[Problem] = []
-    for table in TABLES[kind]:
-        rows = [r for r in sheets.get(table.sheet, []) if any(v not in (None, "") for v in r)]
-        if not rows:
-            continue
-        _read_table(table, rows, data, where, problems)
-    if problems:
-        raise InstanceError(problems)
-    try:
-        return parse_instance(data)
-    except InstanceError as exc:
-        raise InstanceError([_locate(p, where) for p in exc.problems]) from None
-
-
-def _read_table(
-    table: Table, rows: Rows, data: dict[str, Any], where: dict[str, str], problems: list[Problem]
-) -> None:
-    if table.field in ("", "policy"):
-        target = data if table.field == "" else data.setdefault("policy", {})
-        target.update(_read_settings(table, rows, problems))
-        return
-    items = _read_rows(table, rows, where, problems)
-    if table.child_of is None:
-        data[table.field] = items
-        for i in range(len(items)):
-            where[f"{table.field}[{i}]"] = where[f"{table.sheet}#{i}"]
-    else:
-        _attach(table, items, data, where, problems)
-
-
-def _read_settings(table: Table, rows: Rows, problems: list[Problem]) -> dict[str, Any]:
-    types = dict(settings_fields(table.model))
-    out: dict[str, Any] = {}
-    for n, row in enumerate(rows[1:], start=2):
-        key = str(row[0]).strip() if row and row[0] is not None else ""
-        if key not in types:
-            problems.append(Problem(f"sheet {table.sheet}, row {n}, column A", "not a setting"))
-            continue
-        try:
-            value = cell_value(row[1] if len(row) > 1 else None, types[key])
-        except CellError as exc:
-            problems.append(Problem(f"sheet {table.sheet}, row {n}, column B ({key})", str(exc)))
-            continue
-        if value is not None:
-            out[key] = value
-    return out
-
-
-def _read_rows(
-    table: Table, rows: Rows, where: dict[str, str], problems: list[Problem]
-) -> list[dict[str, Any]]:
-    header = [str(h).strip() if h is not None else "" for h in rows[0]]
-    types = dict(columns(table.model))
-    if table.child_of is not None:
-        types = {"provider": str, **types}
-    for i, h in enumerate(header):
-        if h and h not in types:
-            problems.append(
-                Problem(
-                    f"sheet {table.sheet}, row 1, column {get_column_letter(i + 1)}",
-                    "not a column of this sheet",
-                )
-            )
-    items: list[dict[str, Any]] = []
-    for n, row in enumerate(rows[1:], start=2):
-        cells = {}
-        for i, name in enumerate(header):
-            if name not in types:
-                continue
-            try:
-                cells[name] = cell_value(row[i] if i < len(row) else None, types[name])
-            except CellError as exc:
-                at = f"sheet {table.sheet}, row {n}, column {get_column_letter(i + 1)} ({name})"
-                problems.append(Problem(at, str(exc)))
-        where[f"{table.sheet}#{len(items)}"] = f"sheet {table.sheet}, row {n}"
-        items.append(unflatten(cells))
-    return items
-
-
-def _attach(
-    table: Table,
-    items: list[dict[str, Any]],
-    data: dict[str, Any],
-    where: dict[str, str],
-    problems: list[Problem],
-) -> None:
-    """Child rows (a provider's lots) into their parents' lists."""
-    assert table.child_of is not None
-    parents = {p.get("id"): (i, p) for i, p in enumerate(data.get(table.child_of, []))}
-    for k, item in enumerate(items):
-        owner = item.pop("provider", None)
-        if owner not in parents:
-            problems.append(
-                Problem(where[f"{table.sheet}#{k}"] + ", column A (provider)", "no such provider")
-            )
-            continue
-        index, parent = parents[owner]
-        parent.setdefault(table.field, []).append(item)
-        at = f"{table.child_of}[{index}].{table.field}[{len(parent[table.field]) - 1}]"
-        where[at] = where[f"{table.sheet}#{k}"]
-
-
-def _locate(problem: Problem, where: dict[str, str]) -> Problem:
-    """An instance path like functions[3].traded.price_per_school_gbp as sheet, row, column."""
-    best = max((p for p in where if problem.path.startswith(p)), key=len, default=None)
-    if best is None:
-        return problem
-    rest = problem.path[len(best) :].lstrip(".")
-    column = f", column {rest}" if rest else ""
-    return Problem(f"{where[best]}{column}", problem.message, problem.ids)
 
 
 def _write_sheet(ws: Worksheet, rows: Rows) -> None:
