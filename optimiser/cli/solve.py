@@ -15,6 +15,7 @@ from optimiser.core.status import SolveStatus
 from optimiser.files.io import load_instance, write_json, write_placements_csv
 from optimiser.files.workbook import write_solution_workbook
 from optimiser.placements.report import show_placements
+from optimiser.scenarios.sweep import with_settings
 from optimiser.solve import solve, write_model
 from optimiser.staffing.report import show_staffing
 from optimiser.staffing.schema import StaffingInstance
@@ -24,8 +25,22 @@ from optimiser.staffing.solution import StaffingSolution
 @app.command("solve")
 def solve_command(  # noqa: PLR0917 (typer maps each parameter to an option)
     files: Annotated[
-        list[Path], typer.Argument(help="Instance files (JSON); the kind is detected.")
+        list[Path],
+        typer.Argument(
+            help="Instances: JSON files (.json), workbooks (.xlsx, as `optimiser template` "
+            "writes them) or folders of CSV files (as `optimiser export` writes them); the "
+            "kind is read from each."
+        ),
     ],
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="What-if: FIELD=VALUE applied before solving (repeatable), with the sweep's "
+            "field paths, for example policy.budget_cap_gbp=500000 or "
+            "functions[outreach].traded.take_up_share=0.6.",
+        ),
+    ] = None,
     json_out: Annotated[
         Path | None,
         typer.Option("--json", help="Write the solution as JSON (a folder for several files)."),
@@ -69,7 +84,7 @@ def solve_command(  # noqa: PLR0917 (typer maps each parameter to an option)
     worst = Exit.PLAN
     for path in files:
         outs = (json_out, csv_out, xlsx_out, write_lp)
-        code = _solve_one(screen, path, options, outs, many=len(files) > 1)
+        code = _solve_one(screen, path, options, outs, set_ or [], many=len(files) > 1)
         worst = max(worst, code)
     raise typer.Exit(int(worst))
 
@@ -79,12 +94,13 @@ def _solve_one(
     path: Path,
     options: SolveOptions,
     out: tuple[Path | None, Path | None, Path | None, Path | None],
+    settings: list[str],
     *,
     many: bool,
 ) -> Exit:
     json_out, csv_out, xlsx_out, lp_out = out
     try:
-        instance = load_instance(path)
+        instance = with_settings(load_instance(path), settings)
         if lp_out is not None:
             if many:
                 lp_out.mkdir(parents=True, exist_ok=True)

@@ -24,9 +24,10 @@ from optimiser.core.errors import InstanceError, OptimiserError, Problem
 from optimiser.core.options import SolveOptions
 from optimiser.files.frames import objective
 from optimiser.files.parse import parse_instance
+from optimiser.placements.schema import PlacementInstance
 from optimiser.placements.solution import PlacementSolution
 from optimiser.solve import Solution, solve
-from optimiser.staffing.schema import Category
+from optimiser.staffing.schema import Category, StaffingInstance
 from optimiser.staffing.solution import StaffingSolution
 
 _SEGMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\[([^\]]+)\])?$")
@@ -92,6 +93,26 @@ def set_field(data: dict[str, Any], path: str, value: Any) -> None:
             node = _item(node, key, path)
             if last:
                 raise InstanceError([Problem(path, "the path ends at a list item, not a field")])
+
+
+def with_settings(
+    instance: StaffingInstance | PlacementInstance, specs: list[str]
+) -> StaffingInstance | PlacementInstance:
+    """The instance with each `FIELD=VALUE` applied (the sweep's field paths), checked again;
+    every bad path or value at once."""
+    if not specs:
+        return instance
+    data = instance.model_dump(mode="json")
+    problems: list[Problem] = []
+    for spec in specs:
+        path, value = parse_setting(spec)
+        try:
+            set_field(data, path, value)
+        except InstanceError as exc:
+            problems += [Problem(f"--set {p.path}", p.message, p.ids) for p in exc.problems]
+    if problems:
+        raise InstanceError(problems)
+    return parse_instance(data)
 
 
 def _item(items: Any, key: str, path: str) -> Any:
