@@ -16,6 +16,7 @@ from api.routes import health, instances, jobs, solve
 from api.runner import Runner
 from api.settings import Settings
 from api.store import JobStore
+from api.web.setup import install as install_planner
 
 log = logging.getLogger("api")
 
@@ -40,6 +41,8 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Fa
         version="0.1.0",
         description="Staffing mix and Alternative Provision placements for local authorities.",
         lifespan=lifespan,
+        docs_url=None,  # served by the planner from local copies of Swagger UI and ReDoc
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.store = store
@@ -47,6 +50,7 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Fa
     problems.install(app)
     for router in (health.router, solve.router, jobs.router, instances.router):
         app.include_router(router)
+    install_planner(app, settings, store)
     app.middleware("http")(_log_requests)
     if settings.cors_origins:
         app.add_middleware(

@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     retention_days: float = Field(default=7.0, gt=0)
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
     page_size: int = Field(default=50, ge=1, le=1000)
+    session_secret: str | None = Field(
+        default=None,
+        description="Signs the planner's session cookie; generated once per data folder if unset.",
+    )
     instances_dir: Path = Field(
         default=Path(__file__).resolve().parent.parent / "instances",
         description="Folder of the bundled instances served at /v1/instances.",

@@ -97,6 +97,27 @@ class JobStore:
         finally:
             db.close()
 
+    def migrate_scenarios(self) -> None:
+        """The planner's scenario columns (a name; the run it was re-planned from), added to a
+        store made before them. Typed by a person, so deleted with the row like a payload."""
+        with self._db() as db:
+            db.execute("BEGIN IMMEDIATE")
+            have = {row["name"] for row in db.execute("PRAGMA table_info(jobs)")}
+            for column in ("name", "parent"):
+                if column not in have:
+                    db.execute(f"ALTER TABLE jobs ADD COLUMN {column} TEXT")
+            db.execute("COMMIT")
+
+    def set_scenario(self, job_id: str, name: str, parent: str | None) -> None:
+        with self._db() as db:
+            db.execute("UPDATE jobs SET name=?, parent=? WHERE id=?", (name, parent, job_id))
+
+    def scenarios(self, owner: str) -> dict[str, tuple[str | None, str | None]]:
+        """Name and parent of each of the owner's jobs, by id."""
+        with self._db() as db:
+            rows = db.execute("SELECT id, name, parent FROM jobs WHERE owner=?", (owner,))
+            return {row["id"]: (row["name"], row["parent"]) for row in rows}
+
     def ping(self) -> bool:
         with self._db() as db:
             return bool(db.execute("SELECT 1").fetchone()[0] == 1)

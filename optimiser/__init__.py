@@ -20,14 +20,18 @@ from optimiser.files import examples
 from optimiser.files.frames import frames
 from optimiser.files.io import load_instance
 from optimiser.files.parse import parse_instance, parse_placements, parse_staffing
+from optimiser.files.workbook import write_instance_workbook, write_solution_workbook
 from optimiser.placements.schema import PlacementInstance
 from optimiser.placements.solution import PlacementSolution
 from optimiser.scenarios.batch import solve_many
 from optimiser.solve import Instance, Solution, check_instance, solve, write_model
-from optimiser.staffing.schema import StaffingInstance
-from optimiser.staffing.solution import StaffingSolution
+from optimiser.staffing.relax import Relaxation, relax, relaxable
+from optimiser.staffing.schema import CATEGORY_LABEL, StaffingInstance
+from optimiser.staffing.solution import UNALLOCATED, StaffingSolution
 
 __all__ = [
+    "CATEGORY_LABEL",
+    "UNALLOCATED",
     "BackendError",
     "Instance",
     "InstanceError",
@@ -38,6 +42,7 @@ __all__ = [
     "Problem",
     "Progress",
     "ProgressCallback",
+    "Relaxation",
     "Solution",
     "SolveOptions",
     "SolveStatus",
@@ -53,7 +58,11 @@ __all__ = [
     "parse_instance",
     "parse_placements",
     "parse_staffing",
+    "relax",
+    "relaxable",
     "solve",
     "solve_many",
+    "write_instance_workbook",
     "write_model",
+    "write_solution_workbook",
 ]

@@ -1,0 +1,132 @@
+"""Plans run as jobs through the same route function, store and runner as /v1/jobs; a
+scenario is a job with a name (and the run it was re-planned from)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import HTTPException, Request, Response, UploadFile
+
+from api.routes.instances import get_instance, list_instances
+from api.routes.jobs import JobRequest, submit_job
+from api.settings import Settings
+from api.store import Job, JobStore
+from api.web.errors import PageError
+from optimiser import (
+    PlacementInstance,
+    PlacementSolution,
+    StaffingInstance,
+    StaffingSolution,
+    load_instance,
+    parse_instance,
+)
+
+log = logging.getLogger("api.web")
+
+Instance = StaffingInstance | PlacementInstance
+Solution = StaffingSolution | PlacementSolution
+UPLOAD_SUFFIXES = (".xlsx", ".json")
+
+
+class QueueFullError(Exception):
+    """The job queue is at its limit: the person is asked to try again shortly."""
+
+
+@dataclass(frozen=True)
+class Bundled:
+    name: str
+    kind: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Scenario:
+    job: Job
+    name: str
+    parent: str | None
+    instance: Instance | None
+    solution: Solution | None
+
+
+def store_of(request: Request) -> JobStore:
+    store: JobStore = request.app.state.store
+    return store
+
+
+def settings_of(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def bundled(request: Request, kind: str) -> list[Bundled]:
+    """The bundled instances of one kind, as /v1/instances lists them."""
+    return [
+        Bundled(s.name, s.kind, s.description)
+        for s in list_instances(settings_of(request))
+        if s.kind == kind
+    ]
+
+
+def load_bundled(request: Request, name: str, kind: str) -> Instance:
+    if name not in {b.name for b in bundled(request, kind)}:
+        raise PageError(404, "Instance not found", "There is no bundled instance of that name.")
+    return parse_instance(get_instance(name, settings_of(request)))
+
+
+def upload_suffix(upload: UploadFile) -> str | None:
+    """.xlsx or .json, or None for any other file (or none chosen)."""
+    suffix = Path(upload.filename or "").suffix.lower()
+    return suffix if suffix in UPLOAD_SUFFIXES and upload.size != 0 else None
+
+
+async def read_upload(upload: UploadFile, suffix: str) -> Instance:
+    """An uploaded workbook (.xlsx) or JSON file, read by the engine's own loader (which
+    raises InstanceError naming each bad sheet, row and column)."""
+    data = await upload.read()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(data)
+        return load_instance(path)
+
+
+def plan(request: Request, owner: str, instance: Instance, name: str, parent: str | None) -> str:
+    """Queue a plan exactly as POST /v1/jobs does; returns the job id. InstanceError when a
+    check fails; QueueFullError when the queue is at its limit."""
+    body = JobRequest(kind=instance.kind, instance=instance)
+    try:
+        status = submit_job(body, Response(), owner, settings_of(request), store_of(request))
+    except HTTPException as exc:
+        if exc.status_code == 429:
+            raise QueueFullError from None
+        raise
+    store_of(request).set_scenario(status.id, name.strip()[:120] or instance.name, parent)
+    return status.id
+
+
+def mine(request: Request, owner: str, job_id: str) -> Job:
+    job = store_of(request).get(job_id, owner)
+    if job is None:  # another key's job is as invisible as a missing one
+        raise PageError(404, "Scenario not found", "There is no scenario with that address.")
+    return job
+
+
+def load(request: Request, owner: str, job_id: str, *, with_instance: bool = True) -> Scenario:
+    """A scenario with its instance (names, levers) and its solution once there is one."""
+    store = store_of(request)
+    job = mine(request, owner, job_id)
+    name, parent = store.scenarios(owner).get(job.id, (None, None))
+    instance = None
+    if with_instance:
+        payload = store.payload(job.id)
+        if payload is not None:
+            instance = parse_instance(json.loads(payload)["instance"])
+    raw = store.result(job.id)
+    solution: Solution | None = None
+    if raw is not None:
+        model = StaffingSolution if job.kind == "staffing" else PlacementSolution
+        solution = model.model_validate_json(raw)
+    return Scenario(job, name or job.kind, parent, instance, solution)
