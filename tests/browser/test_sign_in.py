@@ -29,7 +29,8 @@ def test_sign_in_and_see_only_your_own_scenarios(keyed: tuple[Visit, Visit]) -> 
 
     _sign_in(first, KEY_A)
     cookie = next(c for c in page.context.cookies() if c["name"] == "optimiser_session")
-    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert cookie["httpOnly"]
+    assert cookie["sameSite"] == "Strict"
     page = first.go("/placements")
     page.get_by_label("Dps small").check()
     page.get_by_label("Scenario name (optional)").fill("Key A's term")
@@ -41,7 +42,8 @@ def test_sign_in_and_see_only_your_own_scenarios(keyed: tuple[Visit, Visit]) -> 
     other = second.go("/scenarios")
     expect(other.get_by_text("Key A's term")).to_have_count(0)
     response = other.goto(address)
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
     second.check("not-found")
 
     page = first.go("/scenarios")
