@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench serve sweeps clean
+.PHONY: demo planner test lint bench serve sweeps vendor browser-deps clean
 
 $(VENV)/.installed-run: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,15 +17,30 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed-run
 
 demo: $(VENV)/.installed-run
 	$(BIN)/optimiser solve instances/*.json
+	@echo
+	@echo "The planner in the browser: make planner, then open http://127.0.0.1:8000/"
+
+# The planner (and the API) on this machine only, no sign-in: open http://127.0.0.1:8000/
+planner: $(VENV)/.installed-run
+	@echo "The planner: open http://127.0.0.1:8000/ (stop with Ctrl+C)"
+	$(BIN)/optimiser serve --local-only --port 8000
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+test: lint browser-deps
 	sh scripts/install-libreoffice.sh
 	$(BIN)/pytest
+
+# Debian's chromium for the browser tests (tests/browser), installed when it is missing
+browser-deps:
+	bash scripts/browser-deps.sh
+
+# Refresh the vendored front-end assets (GOV.UK Frontend, Swagger UI, ReDoc, axe-core) from npm
+vendor:
+	bash scripts/vendor.sh
 
 # make bench (full: tens of minutes) or make bench ARGS=--quick (a couple of minutes)
 bench: $(VENV)/.installed-dev
