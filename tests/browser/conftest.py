@@ -81,25 +81,25 @@ def _serve(tmp: Path, env: dict[str, str]) -> Iterator[Server]:
         process.wait(timeout=20)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def local_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`optimiser serve --local-only`: no sign-in."""
     yield from _serve(tmp_path_factory.mktemp("local"), {"OPTIMISER_LOCAL_ONLY": "true"})
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def keyed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """A server with two API keys: sign-in, and scenarios visible only to their own key."""
     yield from _serve(tmp_path_factory.mktemp("keyed"), {"OPTIMISER_API_KEYS": f"{KEY_A},{KEY_B}"})
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as p:
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     """Debian's Chromium; Playwright gives the launch a fresh profile (--user-data-dir) of its
     own, and each test a fresh context (no cookies shared)."""
