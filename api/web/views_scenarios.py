@@ -171,12 +171,12 @@ def result(request: Request, job_id: str, owner: Owner) -> Response:
 @router.get("/scenarios/{job_id}/result.xlsx")
 def result_workbook(request: Request, job_id: str, owner: Owner) -> Response:
     """The result workbook, as `optimiser solve FILE --xlsx` writes it."""
-    scenario = runs.load(request, owner, job_id, with_instance=False)
-    if scenario.solution is None:
+    scenario = runs.load(request, owner, job_id)
+    if scenario.solution is None or scenario.instance is None:
         return RedirectResponse(f"/scenarios/{job_id}", status_code=303)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "result.xlsx"
-        write_solution_workbook(scenario.solution, path)
+        write_solution_workbook(scenario.solution, path, scenario.instance)
         data = path.read_bytes()
     filename = f"{scenario.solution.instance}-result.xlsx"
     return Response(

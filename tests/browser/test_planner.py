@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
@@ -43,7 +44,7 @@ def _plan_oxfordshire(visit: Visit, name: str) -> Page:
     return page
 
 
-def test_plan_oxfordshire_and_read_shares_and_net_cost(visit: Visit) -> None:
+def test_plan_oxfordshire_and_read_shares_and_net_cost(visit: Visit, tmp_path: Path) -> None:
     """The page shows the engine's net cost (£1,169,442, as the README's sweep says for the
     2015-16 figures) and each category's share."""
     expected = solve(load_instance(ROOT / "instances/oxfordshire_2015_16.json"), SolveOptions())
@@ -66,6 +67,14 @@ def test_plan_oxfordshire_and_read_shares_and_net_cost(visit: Visit) -> None:
     expect(page.get_by_role("img", name="Category shares against their bands")).to_be_visible()
     expect(page.get_by_text("Schools causing concern").first).to_be_visible()  # names, not ids
     visit.check("staffing-result")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the result workbook").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.suffix == ".xlsx"
+    summary = load_workbook(saved)["Summary"]
+    figures = {row[0]: row[1] for row in summary.iter_rows(values_only=True)}
+    assert figures["Council net cost (£ a year)"] == pytest.approx(expected.net_cost_gbp)
 
 
 def test_relax_a_binding_rule_and_see_the_change(visit: Visit) -> None:
