@@ -49,6 +49,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.staffing $(ARGS)
 	$(BIN)/python -m bench.batch $(ARGS)
 	$(BIN)/python -m bench.api_load $(ARGS)
+	$(BIN)/python -m bench.pages $(ARGS)
 
 sweeps: $(VENV)/.installed-run
 	$(BIN)/optimiser sweep instances/oakfield_traded_offer.json \

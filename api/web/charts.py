@@ -125,7 +125,7 @@ class Load:
 def utilisation(loads: Sequence[Load], weeks: Sequence[int]) -> Markup:
     """A heat map: one row per provider, one column per week; darker is fuller, red is full."""
     left, cell, top = 230, max(8, min(18, 700 // max(1, len(weeks)))), 30
-    height = top + cell * len(loads) + 30
+    height = top + cell * len(loads) + 60
     body: list[str] = []
     for j, week in enumerate(weeks):
         if week % 5 == 0 or j == 0:
@@ -148,9 +148,29 @@ def utilisation(loads: Sequence[Load], weeks: Sequence[int]) -> Markup:
                 f'<rect x="{left + j * cell}" y="{y}" width="{cell - 1}" '
                 f'height="{cell - 1}" fill="{_fill(used, load.places)}"/>'
             )
-    body.append(_text(left, height - 8, "Week of the year (school weeks)", size=12, fill=GREY))
+    body.append(_text(left, height - 38, "School week", size=12, fill=GREY))
+    body.extend(_legend(left, height - 22))
     desc = f"Places in use by week for {len(loads)} providers; the table below gives the peaks."
-    return _svg(left + cell * len(weeks) + 10, height, "Places in use by week", desc, body)
+    width = max(left + cell * len(weeks) + 10, left + 620)
+    return _svg(width, height, "Places in use by week", desc, body)
+
+
+LEGEND = (
+    (LIGHT_GREY, "none in use"),
+    ("#d2e2f1", "under a third"),
+    ("#5694ca", "a third to two thirds"),
+    (DARK_BLUE, "over two thirds"),
+    (RED, "every place"),
+)
+
+
+def _legend(x: float, y: float) -> list[str]:
+    out = []
+    for colour, label in LEGEND:
+        out.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="12" height="12" fill="{colour}"/>')
+        out.append(_text(x + 16, y + 11, label, size=12))
+        x += 30 + 7 * len(label)
+    return out
 
 
 def _fill(used: int, places: int | None) -> str:

@@ -3,6 +3,7 @@ reasons, use of places by week, the plan on the map) and a page per referral."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -20,6 +21,15 @@ from optimiser import PlacementInstance, PlacementSolution
 router = APIRouter(include_in_schema=False)
 KIND = "placements"
 PAGE_ROWS = 100
+REASONS = {
+    "no_eligible_provider": "No eligible provider",
+    "all_full": "Every eligible provider is full",
+    "budget_cap": "Over the budget cap",
+    "provider_share_cap": "Provider share cap",
+    "minimum_average_quality": "Minimum average quality",
+    "cheaper_unplaced": "Cheaper to buy a spot place",
+    "displaced": "Displaced by another pupil",
+}
 SORTS = {
     "provider": lambda p: (p.provider, p.start_week),
     "lot": lambda p: (p.lot, p.provider),
@@ -131,6 +141,7 @@ def result_context(request: Request, scenario: runs.Scenario) -> dict[str, Any]:
         "index": index,
         "provider_names": {p.id: p.name for p in instance.providers},
         "lot_names": {lot.id: lot.name for lot in instance.lots},
+        "reasons": REASONS,
         "peaks": [u for u in solution.utilisation if u.lot is None and u.weekday is None],
         "utilisation_svg": _utilisation(solution, instance),
         "map_svg": _map(solution, instance),
@@ -150,9 +161,14 @@ def _utilisation(solution: PlacementSolution, instance: PlacementInstance) -> An
     providers = {p.id: p for p in instance.providers}
     loads = [
         charts.Load(providers[pid].name, providers[pid].places, by_week)
-        for pid, by_week in sorted(used.items(), key=lambda kv: providers[kv[0]].name)
+        for pid, by_week in sorted(used.items(), key=lambda kv: _natural(providers[kv[0]].name))
     ]
     return charts.utilisation(loads, list(weeks))
+
+
+def _natural(name: str) -> list[str | int]:
+    """'Provider 9' before 'Provider 10'."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
 
 
 def _map(solution: PlacementSolution, instance: PlacementInstance) -> Any:
@@ -200,4 +216,5 @@ def referral_page(request: Request, job_id: str, position: int, owner: Owner) ->
         unplaced=unplaced,
         provider_names={p.id: p.name for p in instance.providers},
         lot_names={lot.id: lot.name for lot in instance.lots},
+        reasons=REASONS,
     )
