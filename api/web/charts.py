@@ -7,6 +7,7 @@ forbids inline styles), only presentation attributes.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -67,14 +68,20 @@ class Share(Protocol):
     def binds(self) -> str | None: ...
 
 
+def _hi(c: Share) -> float:
+    return 1.0 if c.max_share is None else c.max_share
+
+
 def shares(categories: Sequence[Share], labels: Mapping[Any, str]) -> Markup:
     """One bar per category: its share of deployed specialist FTE, over its band (shaded,
     with the floor and ceiling marked); a band that binds is drawn in red."""
     left, width, row = 170, 560, 56
     height = 40 + row * len(categories) + 30
-    scale = width / 1.0
+    top_share = max([c.share for c in categories] + [_hi(c) for c in categories] + [0.1])
+    axis = min(1.0, math.ceil(top_share * 10 + 1e-9) / 10 + 0.1)  # to the next 10%, plus 10
+    scale = width / axis
     body: list[str] = []
-    for tick in range(0, 101, 10):
+    for tick in range(0, round(axis * 100) + 1, 10):
         x = left + tick / 100 * scale
         body.append(
             f'<line x1="{x:.1f}" y1="30" x2="{x:.1f}" y2="{height - 30}" '
@@ -85,7 +92,7 @@ def shares(categories: Sequence[Share], labels: Mapping[Any, str]) -> Markup:
         top = 40 + i * row
         label = labels.get(c.category, str(c.category))
         body.append(_text(left - 10, top + 24, label, size=15, anchor="end", weight="bold"))
-        lo, hi = c.min_share or 0.0, 1.0 if c.max_share is None else c.max_share
+        lo, hi = c.min_share or 0.0, _hi(c)
         body.append(
             f'<rect x="{left + lo * scale:.1f}" y="{top}" width="{(hi - lo) * scale:.1f}" '
             f'height="36" fill="#d2e2f1"/>'
