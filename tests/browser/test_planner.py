@@ -175,7 +175,9 @@ def test_plan_the_county_and_open_an_unplaced_referrals_reasons(visit: Visit) ->
         "link", name=first.reference, exact=True
     ).click()
     expect(page.locator("h1")).to_have_text(f"Referral {first.reference}")
-    expect(page.locator("#explanation")).to_have_text(first.explanation)
+    expect(page.locator("#explanation")).to_have_text(first.record or first.explanation)
+    if first.near_misses:
+        expect(page.locator("#near-misses tbody tr")).to_have_count(len(first.near_misses))
     visit.check("placements-referral")
 
     page.go_back()
