@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from api.routes.jobs import status_of
+from api.routes.jobs import cancel_job, status_of
 from api.web import runs
 from api.web.errors import PageError
 from api.web.render import page
@@ -57,6 +58,16 @@ def job_page(request: Request, job_id: str, owner: Owner) -> Response:
         return RedirectResponse(f"/scenarios/{job.id}", status_code=303)
     name = runs.store_of(request).scenarios(owner).get(job.id, (None, None))[0] or job.kind
     return page(request, "job.html", title="Planning", job=job, name=name)
+
+
+@router.post("/jobs/{job_id}/cancel", dependencies=[Csrf])
+def job_cancel(request: Request, job_id: str, owner: Owner) -> RedirectResponse:
+    """Cancel a queued or running plan, as DELETE /v1/jobs/{id} does."""
+    job = runs.mine(request, owner, job_id)
+    if not job.terminal:
+        with contextlib.suppress(HTTPException):  # it ended meanwhile: show what it became
+            cancel_job(job.id, owner, runs.store_of(request), request.app.state.runner)
+    return RedirectResponse(f"/scenarios/{job.id}", status_code=303)
 
 
 @router.get("/jobs/{job_id}/status")

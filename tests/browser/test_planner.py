@@ -67,6 +67,11 @@ def test_plan_oxfordshire_and_read_shares_and_net_cost(visit: Visit, tmp_path: P
     expect(page.get_by_role("img", name="Category shares against their bands")).to_be_visible()
     expect(page.get_by_text("Schools causing concern").first).to_be_visible()  # names, not ids
     visit.check("staffing-result")
+    page.emulate_media(media="print")  # A4 landscape: no navigation, buttons or actions
+    expect(page.locator(".govuk-service-navigation")).to_be_hidden()
+    expect(page.locator(".app-actions")).to_be_hidden()
+    expect(page.get_by_role("img", name="Category shares against their bands")).to_be_visible()
+    page.emulate_media(media="screen")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the result workbook").click()
     saved = tmp_path / download.value.suggested_filename

@@ -1,0 +1,78 @@
+"""The planner's pages through the app in-process (no browser): headers, sign-in, the CSRF
+token, and cancelling a queued plan. The flows in a real browser are in tests/browser/."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.main import create_app
+from api.settings import Settings
+
+
+def _token(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found is not None
+    return found.group(1)
+
+
+@pytest.fixture
+def local(tmp_path: Path) -> Iterator[TestClient]:
+    """Local-only, with the runner off: a plan stays queued until it is cancelled."""
+    settings = Settings(local_only=True, data_dir=tmp_path)
+    with TestClient(create_app(settings, run_jobs=False)) as client:
+        yield client
+
+
+def test_every_page_says_self_only(local: TestClient) -> None:
+    for path in ("/", "/staffing", "/placements", "/scenarios", "/docs", "/redoc"):
+        response = local.get(path)
+        assert response.status_code == 200, path
+        csp = response.headers["content-security-policy"]
+        assert csp.startswith("default-src 'self'"), path
+        assert "http" not in csp, path
+        assert not re.search(r'(src|href)="(https?:)?//', response.text), path
+
+
+def test_a_queued_plan_can_be_cancelled(local: TestClient) -> None:
+    token = _token(local.get("/placements").text)
+    planned = local.post(
+        "/placements/plan",
+        data={"bundled": "dps_small", "name": "To cancel", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert planned.status_code == 303
+    job_page = local.get(planned.headers["location"])
+    assert "Cancel this plan" in job_page.text
+    job_id = planned.headers["location"].rsplit("/", 1)[1]
+    assert local.get(f"/jobs/{job_id}/status").json()["status"] == "queued"
+    cancelled = local.post(f"/jobs/{job_id}/cancel", data={"csrf_token": _token(job_page.text)})
+    assert cancelled.status_code == 200
+    assert "This run ended without a plan: cancelled by the caller." in cancelled.text
+    assert local.get("/v1/jobs/" + job_id).json()["status"] == "cancelled"
+
+
+def test_a_post_without_the_token_is_refused(local: TestClient) -> None:
+    local.get("/placements")
+    refused = local.post("/placements/plan", data={"bundled": "dps_small"})
+    assert refused.status_code == 403
+    assert local.get("/v1/jobs").json()["total"] == 0
+
+
+def test_with_keys_every_page_asks_to_sign_in(tmp_path: Path) -> None:
+    settings = Settings(api_keys=frozenset({"page-key"}), data_dir=tmp_path)
+    with TestClient(create_app(settings, run_jobs=False)) as client:
+        for path in ("/", "/staffing", "/scenarios", "/scenarios/abc", "/templates/staffing.xlsx"):
+            response = client.get(path, follow_redirects=False)
+            assert response.status_code == 303, path
+            assert response.headers["location"] == "/sign-in"
+        token = _token(client.get("/sign-in").text)
+        client.post("/sign-in", data={"api_key": "page-key", "csrf_token": token})
+        assert client.get("/staffing", follow_redirects=False).status_code == 200
+        cookie = client.cookies.get("optimiser_session")
+        assert cookie is not None
+        assert "page-key" not in cookie
