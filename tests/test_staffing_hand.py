@@ -7,9 +7,12 @@ only for the statutory duty. Deploying all 3 adviser FTE, traded gets 0.5 * 3 = 
 income £90,000. DSG is fully used (the statutory duty costs at least £50,000).
 Net = 170,000 - 90,000 - 30,000 = £50,000.
 
-Shadow prices: one more point on the traded ceiling allows 0.01 * 3 FTE more traded work,
-0.03 * 60,000 = £1,800; one more adviser FTE lets traded grow to 2.0 FTE (0.5 * 4), +0.5 FTE
-= £30,000 (before the adviser's own cost); £1,000 more DSG saves £1,000.
+Shadow prices, stated net: one more point on the traded ceiling allows 0.01 * 3 FTE more
+traded work, 0.03 * 60,000 = £1,800, until traded reaches its 2 FTE cap at 2 / 3 = 66.7%, 16.7
+points on; one more adviser FTE costs £50,000 and lets traded grow to 2.0 FTE (0.5 * 4),
++0.5 FTE = £30,000 of income: net +£20,000; £1,000 more DSG saves £1,000 until the DSG pays
+the statutory duty's whole cost: 1.5 advisers (£75,000) and 0.375 admin (£7,500) = £82,500,
+£52,500 more than the £30,000 it has.
 """
 
 from __future__ import annotations
@@ -39,12 +42,28 @@ def test_hand_worked_shadow_prices(solver: str) -> None:
     sol = solve(parse_staffing(raw("staffing_small")), SolveOptions(solver=solver))
     prices = {b.rule: b.shadow_price_gbp for b in sol.binding_rules}
     assert prices["band_max_traded"] == pytest.approx(-1_800, abs=1)
-    assert prices["available_advisers"] == pytest.approx(-30_000, abs=1)
+    assert prices["available_advisers"] == pytest.approx(20_000, abs=1)
     assert prices["source_dsg"] == pytest.approx(-1_000, abs=1)
-    sentence = next(b.sentence for b in sol.binding_rules if b.rule == "band_max_traded")
-    assert sentence == (
+    sentences = {b.rule: b.sentence for b in sol.binding_rules}
+    if solver == "cbc":  # no ranging: no range in the sentence
+        assert sentences["band_max_traded"] == (
+            "Each extra point allowed above the 50% Traded ceiling would lower the council's "
+            "net cost by £1,800 a year."
+        )
+        return
+    assert sentences["band_max_traded"] == (
         "Each extra point allowed above the 50% Traded ceiling would lower the council's "
-        "net cost by £1,800 a year."
+        "net cost by £1,800 a year (valid for up to 16.7 percentage points)."
+    )
+    assert sentences["source_dsg"] == (
+        "Each extra £1,000 of DSG high needs would lower the council's net cost by £1,000 a "
+        "year (valid for up to £52,500 more)."
+    )
+    assert sentences["available_advisers"].startswith(
+        "One more FTE of Advisers would add £20,000 a year to the council's net cost"
+    )
+    assert sentences["available_advisers"].endswith(
+        ": it costs £50,000 and frees £30,000 elsewhere."
     )
 
 

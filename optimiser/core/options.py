@@ -46,6 +46,11 @@ class SolveOptions(BaseModel):
     )
     shadow_prices: bool = Field(default=True, description="Report shadow prices of binding rules.")
     diagnose: bool = Field(default=True, description="Diagnose infeasible instances.")
+    sensitivity: bool = Field(
+        default=False,
+        description="Staffing: add every rule and variable with its price and allowable range "
+        "(an Answer/Sensitivity/Limits report's figures).",
+    )
 
     @field_validator("solver", mode="before")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from optimiser.core.errors import ProblemList, duplicate_ids
+from optimiser.staffing import model
 from optimiser.staffing.schema import Role, StaffingInstance
 
 
@@ -15,6 +16,7 @@ def check_staffing(instance: StaffingInstance) -> None:
     duplicate_ids(problems, "bands", (b.category.value for b in instance.bands))
     _check_references(problems, instance)
     _check_bands(problems, instance)
+    _check_rule_names(problems, instance)
     problems.raise_if_any()
 
 
@@ -53,3 +55,25 @@ def _check_bands(problems: ProblemList, instance: StaffingInstance) -> None:
             "maximum shares add up to less than 100%",
             *(b.category.value for b in instance.bands),
         )
+
+
+def _check_rule_names(problems: ProblemList, instance: StaffingInstance) -> None:
+    """Each name in fixed_rules / relaxable_rules is a rule, a rule key or a family of this
+    instance's model, and no name is in both lists (the model is built only when they are
+    given)."""
+    if not instance.fixed_rules and not instance.relaxable_rules:
+        return
+    book = model.build(instance).book
+    known = {n for r in book.rules.values() for n in (r.name, r.key, r.family)}
+    both = set(instance.fixed_rules) & set(instance.relaxable_rules)
+    for field in ("fixed_rules", "relaxable_rules"):
+        for i, name in enumerate(getattr(instance, field)):
+            if name not in known:
+                problems.add(
+                    f"{field}[{i}]",
+                    "names no rule of this instance: use a rule name from a solution's binding "
+                    "rules or diagnosis (min_fte_<function id>, council_cap, ...) or a family "
+                    "(function_min, band_max, ...)",
+                )
+            elif name in both:
+                problems.add(f"{field}[{i}]", "is in both fixed_rules and relaxable_rules")

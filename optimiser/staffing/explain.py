@@ -1,21 +1,27 @@
-"""Binding rules with their shadow prices, and the diagnosis of an infeasible instance."""
+"""The diagnosis of an infeasible instance: which rules that may bend conflict, and how far.
+
+Only rules a diagnosis may relax get elastic slack (statutory minimums are fixed unless the
+instance says otherwise, `fixed_rules` / `relaxable_rules`). When no plan meets the fixed rules
+alone, the diagnosis says so and names the fixed rules in conflict, from a second elastic
+model in which every rule may bend. Each repair is stated in the rule's own unit, no further
+than the rule can move (a ratio never below zero), with the rule's year where it has one.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from collections.abc import Callable
-from typing import Any
 
 import pulp
 
 from optimiser.core.options import SolveOptions
-from optimiser.core.rules import Rule, RuleBook
+from optimiser.core.rules import EVERY_RULE, Rule, RuleBook
 from optimiser.staffing import backend as pulp_backend
 from optimiser.staffing import model
 from optimiser.staffing.extract import val
 from optimiser.staffing.schema import CATEGORY_LABEL, Category, StaffingInstance, can_deploy
-from optimiser.staffing.solution import BindingRule, Conflict, Diagnosis
+from optimiser.staffing.solution import Conflict, Diagnosis
+from optimiser.staffing.wording import clamp, opening, relaxation
 
 log = logging.getLogger(__name__)
 
@@ -23,74 +29,21 @@ MAX_ALONE_SOLVES = 200
 MAX_REPORTED = 10
 
 
-def binding_rules(lp: model.StaffingLp, with_prices: bool) -> list[BindingRule]:
-    """Every rule that holds with no room, grouped by key, with its price per step of relaxing.
-
-    PuLP's `pi` is d(objective)/d(rhs) for both HiGHS and CBC; relaxing a `>=` rule lowers its
-    right-hand side by one step, relaxing a `<=` rule raises it.
-    """
-    groups: dict[str, list[tuple[Rule, Any]]] = defaultdict(list)
-    for name, rule in lp.book.rules.items():
-        constraint = lp.problem.get_constraint_by_name(name)
-        if constraint is not None:  # rules that no plan can break have no row
-            groups[rule.key].append((rule, constraint))
-    out = []
-    for key, members in groups.items():
-        binding = [(r, c) for r, c in members if _binds(r, c)]
-        if not binding:
-            continue
-        first = binding[0][0]
-        price = None
-        if with_prices:
-            price = sum(
-                (c.pi or 0.0) * val(r.step) * (-1 if r.sense == ">=" else 1) for r, c in members
-            )
-        ids = sorted({i for r, _ in binding for i in r.ids})
-        out.append(
-            BindingRule(
-                rule=key,
-                family=first.family,
-                ids=ids,
-                text=first.text,
-                shadow_price_gbp=None if price is None else round(price, 2),
-                unit=first.unit,
-                sentence=_sentence(first, price),
-            )
-        )
-    return sorted(out, key=lambda b: (b.shadow_price_gbp or 0.0, b.rule))
-
-
-def _binds(rule: Rule, constraint: Any) -> bool:
-    slack = val(constraint)  # lhs - rhs, with the constant folded in
-    return abs(slack) <= 1e-6 * max(1.0, abs(rule.rhs))
-
-
-def _sentence(rule: Rule, price: float | None) -> str:
-    if price is None:
-        return f"{rule.text} binds (no shadow price: whole-post plans have no duals)."
-    relax = rule.relax[:1].upper() + rule.relax[1:]
-    if price < -0.5:
-        return f"{relax} would lower the council's net cost by £{-price:,.0f} a year."
-    if price > 0.5:
-        return f"{relax} would raise the council's net cost by £{price:,.0f} a year."
-    return f"{rule.text} binds, but relaxing it a little would not change the council's net cost."
-
-
 def diagnose(instance: StaffingInstance, options: SolveOptions) -> Diagnosis:
     """Which rules conflict and the smallest change to each that restores feasibility.
 
-    The elastic model gives every rule a priced slack and minimises their weighted sum: the
-    rules with slack are the cheapest joint repair. Then each rule is relaxed alone, the others
-    held: those that can restore feasibility by themselves are reported with the smallest
-    change that does. Joint-repair rules come first, then single-rule repairs, smallest first.
+    The elastic model gives every rule that may bend a priced slack and minimises their
+    weighted sum: the rules with slack are the cheapest joint repair. Then each such rule is
+    relaxed alone, the others held: those that can restore feasibility by themselves are
+    reported with the smallest change that does. Joint-repair rules come first, then
+    single-rule repairs, smallest first. When the rules that may bend cannot restore
+    feasibility, the conflict is among fixed rules: the diagnosis says so and names them.
     """
     joint = _elastic(instance, options, None)
     if joint is None:
-        return Diagnosis(
-            summary="the elastic model could not be solved; no diagnosis", conflicts=[]
-        )
+        return _among_fixed(instance, options)
     lp, moved = joint
-    keys = list(dict.fromkeys(r.key for r in lp.book.rules.values()))
+    keys = [k for k in dict.fromkeys(r.key for r in lp.book.rules.values()) if k in _bendable(lp)]
     alone: dict[str, float | None] = {}
     for key in keys[:MAX_ALONE_SOLVES]:
         solved = _elastic(instance, options, frozenset({key}))
@@ -104,12 +57,58 @@ def diagnose(instance: StaffingInstance, options: SolveOptions) -> Diagnosis:
     ]
     fixers = sum(1 for k in keys if alone.get(k) is not None)
     summary = (
-        f"no plan meets every rule; the cheapest joint repair relaxes {len(moved)} rule(s) "
-        f"({', '.join(moved)}); {fixers} rule(s) could restore feasibility alone"
+        f"The cheapest joint repair relaxes {_count(len(moved))} ({', '.join(moved)}); "
+        f"{_count(fixers)} could restore feasibility alone"
     )
     if len(chosen) > MAX_REPORTED:
         summary += f"; the {MAX_REPORTED} smallest repairs are listed"
-    return Diagnosis(summary=summary, conflicts=conflicts)
+    return Diagnosis(summary=summary + _fixed_note(lp) + ".", conflicts=conflicts)
+
+
+def _count(n: int) -> str:
+    return f"{n} rule" if n == 1 else f"{n} rules"
+
+
+def _book(instance: StaffingInstance, only: frozenset[str] | None, bend_all: bool) -> RuleBook:
+    """An elastic rule book with the instance's word on which rules may bend."""
+    fixed = frozenset() if bend_all else frozenset(instance.fixed_rules)
+    bendable = frozenset({EVERY_RULE}) if bend_all else frozenset(instance.relaxable_rules)
+    return RuleBook(elastic=True, only=only, fixed=fixed, bendable=bendable)
+
+
+def _bendable(lp: model.StaffingLp) -> set[str]:
+    return {r.key for r in lp.book.rules.values() if lp.book.may_relax(r)}
+
+
+def _fixed_note(lp: model.StaffingLp) -> str:
+    held = sorted({r.key for r in lp.book.rules.values() if not lp.book.may_relax(r)})
+    if not held:
+        return ""
+    return f"; {_count(len(held))} may not be relaxed and {'is' if len(held) == 1 else 'are'} held"
+
+
+def _among_fixed(instance: StaffingInstance, options: SolveOptions) -> Diagnosis:
+    """No relaxation of the rules that may bend helps: name the fixed rules in conflict."""
+    every = _elastic(instance, options, None, bend_all=True)
+    if every is None:
+        return Diagnosis(
+            summary="The elastic model could not be solved; no diagnosis.", conflicts=[]
+        )
+    lp, moved = every
+    fixed = [k for k in moved if k not in _bendable_by_instance(instance, lp)]
+    conflicts = [_conflict(instance, lp, k, moved[k], None) for k in fixed[:MAX_REPORTED]]
+    summary = (
+        "The conflict is among rules that may not be relaxed (statutory minimums and rules "
+        "the instance marks fixed): relaxing every rule that may bend cannot restore "
+        f"feasibility; the cheapest repair would change {_count(len(fixed))} of the fixed "
+        f"rules ({', '.join(fixed)})."
+    )
+    return Diagnosis(summary=summary, conflicts=conflicts, among_fixed=True)
+
+
+def _bendable_by_instance(instance: StaffingInstance, lp: model.StaffingLp) -> set[str]:
+    book = _book(instance, None, bend_all=False)
+    return {r.key for r in lp.book.rules.values() if book.may_relax(r)}
 
 
 def _unit_weight(lp: model.StaffingLp, key: str) -> float:
@@ -126,67 +125,73 @@ def _conflict(
 ) -> Conflict:
     members = [r for r in lp.book.rules.values() if r.key == key]
     rule = members[0]
+    fixed = not _book(instance, None, bend_all=False).may_relax(rule)
     return Conflict(
         rule=key,
         family=rule.family,
         ids=sorted({i for r in members for i in r.ids}),
         text=rule.text,
-        change_in_combined_repair=round(change, 4),
-        change_alone=None if change_alone is None else round(change_alone, 4),
+        year=rule.year,
+        relaxable=not fixed,
+        change_in_combined_repair=round(clamp(change, rule), 4),
+        change_alone=None if change_alone is None else round(clamp(change_alone, rule), 4),
         unit=rule.unit,
-        sentence=_conflict_sentence(instance, lp, rule, change, change_alone),
+        sentence=_conflict_sentence(instance, lp, rule, change, change_alone, fixed=fixed),
     )
 
 
 def _elastic(
-    instance: StaffingInstance, options: SolveOptions, only: frozenset[str] | None
+    instance: StaffingInstance,
+    options: SolveOptions,
+    only: frozenset[str] | None,
+    bend_all: bool = False,
 ) -> tuple[model.StaffingLp, dict[str, float]] | None:
-    """Solve the elastic model; return it with each relaxed rule key's change in its unit."""
-    lp = model.build(instance, RuleBook(elastic=True, only=only))
+    """Solve the elastic model; return it with each relaxed rule key's change in its unit.
+
+    Rules sharing a key share one parameter (the admin ratio on each function): relaxing it
+    by d steps relaxes every row by d, so the key's change is the largest of its rows'.
+    """
+    lp = model.build(instance, _book(instance, only, bend_all))
+    if not lp.book.slacks:
+        return None
     lp.problem.setObjective(
         pulp.lpSum(lp.book.rules[n].weight * s for n, s in lp.book.slacks.items())
     )
     run = pulp_backend.run(lp.problem, options)
     if not run.status.has_solution:
         return None
-    moved: dict[str, float] = defaultdict(float)
+    moved: dict[str, float] = {}
     for name, slack in lp.book.slacks.items():
         amount = val(slack)
         if amount > 1e-6:
             rule = lp.book.rules[name]
             step = val(rule.step)
-            moved[rule.key] += amount / step if step > 1e-9 else amount
-    return lp, dict(moved)
+            steps = amount / step if step > 1e-9 else amount
+            moved[rule.key] = max(moved.get(rule.key, 0.0), steps)
+    return lp, moved
 
 
 def _conflict_sentence(
-    instance: StaffingInstance, lp: model.StaffingLp, rule: Rule, change: float, alone: float | None
+    instance: StaffingInstance,
+    lp: model.StaffingLp,
+    rule: Rule,
+    change: float,
+    alone: float | None,
+    *,
+    fixed: bool,
 ) -> str:
-    alone_text = (
-        "relaxing it alone cannot restore feasibility"
-        if alone is None
-        else f"relaxed alone it needs {amount(alone, rule.unit)}"
-    )
+    if fixed:
+        alone_text = "it may not be relaxed"
+    elif alone is None:
+        alone_text = "relaxing it alone cannot restore feasibility"
+    else:
+        alone_text = f"relaxed alone it needs {relaxation(alone, rule)}"
+    verb = "would have to relax" if fixed else "relaxes"
     joint = (
-        f"the cheapest joint repair relaxes it by {amount(change, rule.unit)}; "
-        if change > 0
-        else ""
+        f"the cheapest joint repair {verb} it by {relaxation(change, rule)}; " if change > 0 else ""
     )
     detail = _DETAIL.get(rule.family, _no_detail)(instance, lp, rule)
-    return f"{rule.text}: {joint}{alone_text}.{detail}"
-
-
-def amount(value: float, unit: str) -> str:
-    """A relaxation in words: '16.7 percentage points', '£30,000 more', '0.80 FTE'."""
-    if unit.startswith("£1,000"):
-        return f"£{value * 1000:,.0f}" + (" more" if unit.endswith("more") else "")
-    if unit == "percentage point":
-        return f"{value:.1f} percentage points"
-    if unit == "school buying in":
-        return f"{value:.1f} more schools buying in"
-    if unit.startswith("0.01 "):
-        return f"{value / 100:.3f} {unit.removeprefix('0.01 ')} less"
-    return f"{value:,.2f} {unit}"
+    return opening(rule, f"{rule.text}: {joint}{alone_text}.{detail}")
 
 
 def _no_detail(instance: StaffingInstance, lp: model.StaffingLp, rule: Rule) -> str:

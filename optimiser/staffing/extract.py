@@ -81,11 +81,13 @@ def functions(lp: StaffingLp) -> list[FunctionResult]:
 
 
 def categories(lp: StaffingLp, rows: list[FunctionResult]) -> list[CategoryResult]:
+    """Each category's FTE, share and money; the share and `binds` from unrounded FTE (a
+    4% floor met exactly reads 4%, not 3.9997%, and binds)."""
     total = val(lp.total_specialist_fte())
     out = []
     for c in Category:
         mine = [r for r in rows if r.category is c]
-        fte = sum(r.specialist_fte for r in mine)
+        fte = val(lp.category_fte(c))
         share = fte / total if total > 0 else 0.0
         band = lp.instance.band(c)
         binds = None

@@ -158,13 +158,25 @@ def _add_variables(lp: StaffingLp) -> None:
 
 
 def _fte_var(lp: StaffingLp, name: str, upper: float, step: float | None) -> Any:
+    """A continuous FTE variable has no upper bound of its own: the availability and
+    establishment rows bound it, so that their duals (not a bound's) price the staff."""
     if step is None:
-        return lp.problem.add_variable(name, lowBound=0, upBound=upper)
+        return lp.problem.add_variable(name, lowBound=0)
     lp.integer_variables += 1
     steps = lp.problem.add_variable(
         name, lowBound=0, upBound=int(upper / step + 1e-9), cat=pulp.LpInteger
     )
     return step * steps
+
+
+COUNCIL_CAP = "council_cap"
+IDLE_LEDGER = safe("ledger", UNALLOCATED)
+
+
+def _with_net_cost(per_fte: float) -> tuple[tuple[str, float], ...]:
+    """Rows whose bound moves when one more FTE adds `per_fte` to the unallocated centre's
+    constant: that centre's ledger (+) and the council's cap on N (-)."""
+    return ((IDLE_LEDGER, per_fte), (COUNCIL_CAP, -per_fte))
 
 
 def _add_staff_availability(lp: StaffingLp) -> None:
@@ -183,8 +195,10 @@ def _add_staff_availability(lp: StaffingLp) -> None:
                     rhs=g.fte_available,
                     unit="FTE",
                     weight=2.0,
-                    relax=f"each extra FTE of {g.name} "
-                    f"(before its own cost of £{g.cost_per_fte_gbp:,.0f})",
+                    relax=f"one more FTE of {g.name}",
+                    carry=g.cost_per_fte_gbp,
+                    moves=_with_net_cost(g.cost_per_fte_gbp),
+                    own=g.cost_per_fte_gbp,
                 ),
                 lp.deployed(g.id),
             )
@@ -201,7 +215,10 @@ def _add_staff_availability(lp: StaffingLp) -> None:
                 rhs=g.fte_available,
                 unit="FTE",
                 weight=2.0,
-                relax=f"each extra FTE of {g.name} on the establishment",
+                relax=f"one more FTE of {g.name} on the establishment",
+                carry=g.release_cost_per_fte_gbp or 0.0,
+                moves=_with_net_cost(g.release_cost_per_fte_gbp or 0.0),
+                own=g.cost_per_fte_gbp,
             ),
             lp.retained[g.id],
         )
@@ -222,6 +239,7 @@ def _add_minimum_deployment(lp: StaffingLp) -> None:
                     rhs=g.min_deployed_fte,
                     unit="FTE",
                     relax=f"each FTE less that {g.name} must keep deployed",
+                    most=g.min_deployed_fte,
                 ),
                 lp.deployed(g.id),
             )
@@ -248,6 +266,8 @@ def _add_function_minimums(lp: StaffingLp) -> None:
                 rhs=need,
                 unit="FTE",
                 relax=f"each FTE less required on {f.name}",
+                relaxable=not f.statutory,
+                most=need,
             ),
             lp.specialist_fte(f.id),
         )
@@ -277,6 +297,7 @@ def _add_function_maximums(lp: StaffingLp) -> None:
                 unit="school buying in",
                 step=f.traded.fte_per_school,
                 relax=f"each extra school buying {f.name}",
+                most=(f.traded.schools_in_scope or 0) - (buying or 0.0),
             )
         else:
             rule = Rule(
@@ -311,6 +332,7 @@ def _add_admin_support(lp: StaffingLp) -> None:
                 step=0.01 * lp.specialist_fte(f.id),
                 group="admin_ratio",
                 relax=f"each 0.01 taken off the admin ratio of {rho:g} per specialist FTE",
+                most=100 * rho,
             ),
             lp.admin_fte(f.id) - rho * lp.specialist_fte(f.id),
         )
@@ -334,6 +356,7 @@ def _add_category_bands(lp: StaffingLp) -> None:
                     unit="percentage point",
                     step=0.01 * total,
                     relax=f"each point taken off the {band.min_share:.0%} {label} floor",
+                    most=100 * band.min_share,
                 ),
                 lp.category_fte(c) - band.min_share * total,
             )
@@ -351,6 +374,7 @@ def _add_category_bands(lp: StaffingLp) -> None:
                     step=0.01 * total,
                     relax=f"each extra point allowed above the {band.max_share:.0%} "
                     f"{label} ceiling",
+                    most=100 * (1 - band.max_share),
                 ),
                 lp.category_fte(c) - band.max_share * total,
             )
@@ -437,6 +461,8 @@ def _add_funding_amounts(lp: StaffingLp) -> None:
                 step=1000.0,
                 weight=2.0 * _money_weight(lp.instance),
                 relax=f"each extra £1,000 of {k.name}",
+                carry=0.0 if k.ring_fenced else -1.0,
+                moves=() if k.ring_fenced else ((COUNCIL_CAP, 1.0),),
             ),
             pulp.lpSum(v for (kid, _), v in lp.pay.items() if kid == k.id),
         )
@@ -450,7 +476,7 @@ def _add_council_cap(lp: StaffingLp) -> None:
     lp.book.add(
         lp.problem,
         Rule(
-            name="council_cap",
+            name=COUNCIL_CAP,
             family="council_cap",
             ids=("council",),
             text=f"the council's net contribution of at most £{cap:,.0f}",

@@ -7,11 +7,21 @@ a fraction of deployed specialist FTE (0.25 is 25%).
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import Field, model_validator
 
 from optimiser.core.schema import MAX_ITEMS, Fte, Gbp, Id, Share, Strict, Text
+
+RuleName = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=200,
+        pattern=r"^[A-Za-z0-9_]+$",
+        description="A rule's name or family, as a solution names it (letters, digits, '_').",
+    ),
+]
 
 
 class Role(StrEnum):
@@ -218,7 +228,8 @@ class StaffingInstance(Strict):
         ge=0,
         le=10,
         allow_inf_nan=False,
-        description="Minimum admin FTE per specialist FTE.",
+        description="Minimum admin FTE per specialist FTE, on each function: every function "
+        "with specialist FTE X_f needs at least this many times X_f admin FTE on it.",
     )
     traded_must_recover_cost: bool = Field(
         strict=True,
@@ -227,6 +238,19 @@ class StaffingInstance(Strict):
     )
     overhead_cost_gbp: Gbp = Field(
         default=0.0, description="Non-staff costs tied to no function, £ a year."
+    )
+    fixed_rules: list[RuleName] = Field(
+        default_factory=list,
+        max_length=10_000,
+        description="Rules a diagnosis may not relax, by rule name (min_fte_<function id>, "
+        "council_cap, ...) or family (function_min, band_max, ...). Statutory minimums are "
+        "fixed without being listed.",
+    )
+    relaxable_rules: list[RuleName] = Field(
+        default_factory=list,
+        max_length=10_000,
+        description="Rules a diagnosis may relax although fixed by default (a statutory "
+        "minimum the council may revisit), by rule name or family.",
     )
     objective: Literal["min_net_cost", "max_strategic_value"] = "min_net_cost"
     fte_step: float | None = Field(

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from optimiser.core.schema import Statistics, Verification
 from optimiser.core.status import SolveStatus
 from optimiser.staffing.schema import Category
+from optimiser.staffing.sensitivity import Sensitivity
 
 
 class Out(BaseModel):
@@ -76,10 +77,27 @@ class BindingRule(Out):
     text: str
     shadow_price_gbp: float | None = Field(
         description="Change in the council's net cost, £ a year, per step of relaxation "
-        "(negative: relaxing saves money). None where the model has no duals (whole posts)."
+        "(negative: relaxing saves money), net of the step's own cost (one more FTE brings "
+        "its salary). At a kink, the tightening price. Under max_strategic_value, taken with "
+        "the strategic value held at its optimum. None where the model has no duals."
     )
     unit: str
     sentence: str
+    year: str | None = Field(default=None, description="The financial year of the rule.")
+    relax_price_gbp: float | None = Field(
+        default=None,
+        description="At a kink only: the change per step of relaxing, which differs from "
+        "the tightening price in `shadow_price_gbp`.",
+    )
+    valid_steps: float | None = Field(
+        default=None,
+        description="Steps of relaxing over which the price holds (HiGHS ranging); None when "
+        "unknown or without limit.",
+    )
+    value_per_step: float | None = Field(
+        default=None,
+        description="Under max_strategic_value: strategic value gained per step of relaxing.",
+    )
 
 
 class Conflict(Out):
@@ -98,11 +116,20 @@ class Conflict(Out):
     )
     unit: str
     sentence: str
+    year: str | None = Field(default=None, description="The financial year of the rule.")
+    relaxable: bool = Field(
+        default=True, description="False for a rule that may not bend (a statutory minimum)."
+    )
 
 
 class Diagnosis(Out):
     summary: str
     conflicts: list[Conflict]
+    among_fixed: bool = Field(
+        default=False,
+        description="True when relaxing every rule that may bend cannot restore feasibility: "
+        "the conflicts listed are among fixed rules.",
+    )
 
 
 class StaffingSolution(Out):
@@ -120,5 +147,8 @@ class StaffingSolution(Out):
     council: CouncilPosition | None = None
     binding_rules: list[BindingRule] = Field(default_factory=list)
     diagnosis: Diagnosis | None = None
+    sensitivity: Sensitivity | None = Field(
+        default=None, description="Every rule and variable, when the options ask for it."
+    )
     statistics: Statistics
     verification: Verification | None = None

@@ -13,8 +13,10 @@ from optimiser.core.status import SolveStatus
 from optimiser.core.verdict import judge
 from optimiser.staffing import backend as pulp_backend
 from optimiser.staffing import extract, model
-from optimiser.staffing.explain import binding_rules, diagnose
+from optimiser.staffing.explain import diagnose
+from optimiser.staffing.prices import binding_rules
 from optimiser.staffing.schema import StaffingInstance
+from optimiser.staffing.sensitivity import sensitivity
 from optimiser.staffing.solution import StaffingSolution
 from optimiser.staffing.verify import verify_staffing
 
@@ -91,6 +93,12 @@ def _optimise(
     return max(statuses, key=_WORST.index), run
 
 
+def _priced(instance: StaffingInstance) -> str:
+    if instance.objective == "max_strategic_value":
+        return "the council's net cost, with the strategic value held at its optimum"
+    return "the council's net cost"
+
+
 def _verified(
     instance: StaffingInstance,
     lp: model.StaffingLp,
@@ -112,7 +120,10 @@ def _verified(
             "categories": extract.categories(lp, rows),
             "ledger": extract.ledger(lp),
             "council": extract.council(lp),
-            "binding_rules": binding_rules(lp, with_prices) if options.shadow_prices else [],
+            "binding_rules": binding_rules(lp, with_prices, options)
+            if options.shadow_prices
+            else [],
+            "sensitivity": sensitivity(lp, _priced(instance)) if options.sensitivity else None,
         }
     )
     started = time.perf_counter()

@@ -1,0 +1,271 @@
+"""Binding rules with their prices, stated net, with the range over which each holds.
+
+One step of relaxing a rule moves its limit by `step` (one FTE, one percentage point,
+£1,000), up for a `<=` rule and down for a `>=` rule (d = +1 or -1). For a rule key with rows
+m (the admin ratio has one row per function), the price of one step is
+
+    price = sum_m (pi_m + carry_m) * step_m * d_m,
+
+with `pi_m` the row's dual (dN/d limit with N's constants held) and `carry_m` the part of N's
+constant that moves with the limit (a group's cost per FTE, a release cost, money that is not
+ring-fenced). Ranging (HiGHS) bounds the steps over which it holds: by the 100% rule, moving
+every row together keeps the basis for s steps while sum_m s * step_m / range_m <= 1. Where
+that range is nil on one side (a degenerate plan), the price on that side comes from a small
+re-solve; if the two sides differ the plan sits at a kink, and the price given is the
+tightening one, the relaxing one beside it.
+
+Under `max_strategic_value` the plan is the cheapest at the highest value: the prices of N are
+taken with the value held at its optimum (and the sentence says so); the change in strategic
+value per step comes from the value model (min -V), priced the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from optimiser.core.options import SolveOptions
+from optimiser.core.rules import Rule
+from optimiser.core.status import SolveStatus
+from optimiser.staffing import backend as pulp_backend
+from optimiser.staffing import model
+from optimiser.staffing.extract import val
+from optimiser.staffing.model import StaffingLp
+from optimiser.staffing.schema import StaffingInstance
+from optimiser.staffing.sensitivity import (
+    Row,
+    bound_moves,
+    objective_change,
+    ranging,
+    room,
+    rows,
+)
+from optimiser.staffing.solution import BindingRule
+from optimiser.staffing.wording import gbp, net_change, opening, valid_for
+
+log = logging.getLogger(__name__)
+
+PROBE = 0.01  # a re-solve moves the limit by 1% of a step
+NIL = 1e-3  # steps: a range shorter than this is re-solved over PROBE steps instead
+
+
+@dataclass(frozen=True)
+class Price:
+    """What one step of relaxing a rule key does to an objective, each side of the plan."""
+
+    relax: float  # change per step relaxed (negative: relaxing saves)
+    tighten: float | None  # per step tightened, signed like `relax`; None: no plan if tightened
+    steps: float | None  # steps over which `relax` holds; None: no ranging; inf: no end
+
+    @property
+    def kink(self) -> bool:
+        if self.tighten is None:
+            return False
+        return abs(self.relax - self.tighten) > 0.5 + 1e-6 * abs(self.tighten)
+
+
+def grouped(lp: StaffingLp) -> dict[str, list[Row]]:
+    """The rows of each rule key, in the model's order."""
+    out: dict[str, list[Row]] = defaultdict(list)
+    for row in rows(lp):
+        out[row.rule.key].append(row)
+    return dict(out)
+
+
+def direction(rule: Rule) -> float:
+    """+1 when relaxing raises the limit (a `<=` rule), -1 when it lowers it."""
+    return 1.0 if rule.sense == "<=" else -1.0
+
+
+def relax_moves(lp: StaffingLp, members: list[Row]) -> tuple[dict[str, tuple[Any, float]], float]:
+    """One step of relaxing a key as bound moves {row name: (row, move)}, and the move of
+    N's constant (sum of carry * step * d)."""
+    moves: dict[str, tuple[Any, float]] = {}
+    constant = 0.0
+    for row in members:
+        per_step = val(row.rule.step) * direction(row.rule)
+        constant += row.rule.carry * per_step
+        for constraint, per_unit in bound_moves(lp, row):
+            _, before = moves.get(constraint.name, (constraint, 0.0))
+            moves[constraint.name] = (constraint, before + per_unit * per_step)
+    return moves, constant
+
+
+def price(lp: StaffingLp, members: list[Row], ranges: Any, carry: bool = True) -> Price:
+    """The price of one step of relaxing the key whose rows are `members`."""
+    moves, constant = relax_moves(lp, members)
+    if not carry:  # the value model: N's constant is not its objective (its cap still moves)
+        constant = 0.0
+    dual = constant + sum((c.pi or 0.0) * move for c, move in moves.values())
+    if ranges is None:
+        return Price(dual, dual, None)
+    relax_span, tighten_span = _spans(list(moves.values()), ranges)
+    probed = None if relax_span > NIL else _probe(lp, moves, constant, +1.0, dual)
+    relax = dual if probed is None else probed
+    tighten = dual if tighten_span > NIL else _probe(lp, moves, constant, -1.0, dual)
+    return Price(relax, tighten, relax_span if relax_span > NIL else None)
+
+
+def _spans(moves: list[tuple[Any, float]], ranges: Any) -> tuple[float, float]:
+    """Steps each way over which every moved row keeps its basis (the 100% rule)."""
+    relax_load = tighten_load = 0.0
+    for constraint, move in moves:
+        if move == 0:
+            continue
+        ahead = room(constraint, ranges, upward=move > 0)
+        behind = room(constraint, ranges, upward=move < 0)
+        relax_load += abs(move) / ahead if ahead > 0 else math.inf
+        tighten_load += abs(move) / behind if behind > 0 else math.inf
+    return (
+        1.0 / relax_load if relax_load > 0 else math.inf,
+        1.0 / tighten_load if tighten_load > 0 else math.inf,
+    )
+
+
+def _probe(
+    lp: StaffingLp, moves: dict[str, tuple[Any, float]], constant: float, way: float, dual: float
+) -> float | None:
+    """One-sided price per step from a re-solve with every row moved by PROBE steps; None
+    when that leaves no plan (tightening a rule that has no room at all)."""
+    change = objective_change(lp, [(c, way * PROBE * m) for c, m in moves.values()])
+    if change is None:
+        return dual
+    if math.isinf(change):
+        return None
+    return way * change / PROBE + constant
+
+
+def value_model(instance: StaffingInstance, options: SolveOptions) -> StaffingLp | None:
+    """The first of the two solves under max_strategic_value: min -V over every rule."""
+    lp = model.build(instance)
+    value = lp.strategic_value()
+    if not any(c != 0 for c in value.values()):
+        return None
+    lp.problem.setObjective(-value)
+    run = pulp_backend.run(lp.problem, options)
+    return lp if run.status is SolveStatus.OPTIMAL else None
+
+
+def binding_rules(
+    lp: StaffingLp, with_prices: bool, options: SolveOptions | None = None
+) -> list[BindingRule]:
+    """Every rule key with a binding row, with its net price per step and its sentence.
+
+    Under `max_strategic_value` (and with `options` to solve by), the value model is solved
+    on the same instance: its duals give the strategic value gained per step.
+    """
+    value_lp = None
+    if with_prices and options is not None and lp.instance.objective == "max_strategic_value":
+        value_lp = value_model(lp.instance, options)
+    ranges = ranging(lp) if with_prices else None
+    value_rows = grouped(value_lp) if value_lp is not None and with_prices else {}
+    value_ranges = ranging(value_lp) if value_lp is not None and with_prices else None
+    out = []
+    for key, members in grouped(lp).items():
+        binding = [r for r in members if r.binds]
+        if not binding:
+            continue
+        net = price(lp, members, ranges) if with_prices else None
+        gain = None
+        if key in value_rows and value_lp is not None:
+            gain = price(value_lp, value_rows[key], value_ranges, carry=False)
+        out.append(_binding(key, [r.rule for r in binding], net, gain))
+    return sorted(out, key=lambda b: (b.shadow_price_gbp or 0.0, b.rule))
+
+
+def _binding(key: str, rules: list[Rule], net: Price | None, gain: Price | None) -> BindingRule:
+    first = rules[0]
+    shown = None if net is None else (net.tighten if net.kink and net.tighten else net.relax)
+    return BindingRule(
+        rule=key,
+        family=first.family,
+        ids=sorted({i for r in rules for i in r.ids}),
+        text=first.text,
+        year=first.year,
+        shadow_price_gbp=None if shown is None else round(shown, 2),
+        relax_price_gbp=round(net.relax, 2) if net is not None and net.kink else None,
+        valid_steps=_steps(net),
+        value_per_step=None if gain is None else round(-gain.relax, 6),
+        unit=first.unit,
+        sentence=sentence(first, net, gain),
+    )
+
+
+def _steps(net: Price | None) -> float | None:
+    if net is None or net.steps is None or math.isinf(net.steps):
+        return None
+    return round(net.steps, 6)
+
+
+def sentence(rule: Rule, net: Price | None, gain: Price | None = None) -> str:
+    """The rule's price in words, net of its own cost, with its range and any kink."""
+    if net is None:
+        return opening(
+            rule, f"{rule.text} binds (no shadow price: whole-post plans have no duals)."
+        )
+    if gain is not None:
+        return _value_sentence(rule, net, gain)
+    if abs(net.relax) <= 0.5 and not net.kink:
+        if rule.own > 0:
+            return opening(
+                rule,
+                f"{rule.relax} would not change the council's net cost: it costs "
+                f"{gbp(rule.own)} and frees as much elsewhere.",
+            )
+        return opening(
+            rule,
+            f"{rule.text} binds, but relaxing it a little would not change the council's net cost.",
+        )
+    text = opening(
+        rule,
+        f"{rule.relax} would {_effect(rule, net.relax)}{valid_for(net.steps, rule)}"
+        f"{_own(rule, net.relax)}.",
+    )
+    if net.tighten is None:
+        text += " Tightening it at all would leave no plan."
+    elif net.kink:
+        text += (
+            " The plan sits at a kink of this rule: tightening it as much would "
+            f"{net_change(-net.tighten)}, the price given."
+        )
+    return text
+
+
+def _effect(rule: Rule, price: float) -> str:
+    if rule.own <= 0:
+        return net_change(price)
+    if price > 0:
+        return f"add {gbp(price)} a year to the council's net cost"
+    return f"save the council {gbp(price)} a year"
+
+
+def _own(rule: Rule, price: float) -> str:
+    """': it costs £66,000 and frees £63,395 elsewhere' for a rule that brings its own cost."""
+    if rule.own <= 0:
+        return ""
+    if rule.carry != rule.own and abs(price - rule.carry) <= 0.5:
+        return f": it would be released, at {gbp(rule.carry)}"
+    frees = rule.own - price
+    freed = f"frees {gbp(frees)} elsewhere" if frees > 0.5 else "frees nothing elsewhere"
+    return f": it costs {gbp(rule.own)} and {freed}"
+
+
+def _value_sentence(rule: Rule, net: Price, gain: Price) -> str:
+    """Under max_strategic_value: the value gained, then N's price with the value held."""
+    value = -gain.relax
+    first = (
+        f"would raise the strategic value by {value:,.2f}{valid_for(gain.steps, rule)}"
+        if value > 0.005
+        else "would not raise the strategic value"
+    )
+    held = (
+        f"it would {net_change(net.relax)}"
+        if abs(net.relax) > 0.5
+        else "it would not change the council's net cost"
+    )
+    return opening(
+        rule, f"{rule.relax} {first}; with the strategic value held at its optimum, {held}."
+    )

@@ -1,0 +1,298 @@
+"""Sensitivity of a solved staffing LP: every rule and every variable, with HiGHS ranging.
+
+For each rule (one row of the model, named from domain ids): its value (the left-hand side on
+the plan), its limit (the right-hand side), the room left, whether it binds, its shadow price
+and the range of its limit over which that price holds. For each variable: its value, its
+reduced cost, its objective coefficient and the range of that coefficient over which the plan
+stays optimal. This is what an Answer, Sensitivity or Limits report shows.
+
+Shadow prices are stated against the council's net cost N (the objective of the last solve;
+under `max_strategic_value` that is N with the strategic value held at its optimum):
+`shadow_price = dN/d(limit) = pi + carry`, where `pi` is the row's dual and `carry` the part
+of N's constant that moves with the limit (one more FTE of a group brings its own cost).
+Ranging comes from HiGHS (`Highs.getRanging`): for a binding rule, the limit may rise by
+`allowable_increase` or fall by `allowable_decrease` with the same basis, so the same price;
+a rule with room keeps a zero dual until its room is used up. A whole-post (MIP) plan, or one
+solved by CBC, has no ranging; a MIP has no duals either.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import highspy
+import pulp
+from pydantic import BaseModel, ConfigDict, Field
+
+from optimiser.core.rules import Rule
+
+if TYPE_CHECKING:  # the model imports the solution, which carries a Sensitivity
+    from optimiser.staffing.model import StaffingLp
+
+log = logging.getLogger(__name__)
+
+BIND_TOLERANCE = 1e-6
+EPS = 1e-7
+
+
+def val(expr: Any) -> float:
+    """The value of a PuLP expression or a constant, with solver noise below EPS cleared."""
+    v = float(pulp.value(expr) or 0.0) if not isinstance(expr, int | float) else float(expr)
+    return 0.0 if abs(v) < EPS else v
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class RuleSensitivity(_Out):
+    """One rule `value (sense) limit` on the plan, with its price and the range of that price."""
+
+    rule: str = Field(description="The row's name, built from domain ids.")
+    key: str = Field(description="Rules with one key share one parameter (the admin ratio).")
+    family: str
+    ids: list[str]
+    year: str | None = None
+    text: str
+    sense: str
+    value: float = Field(description="The left-hand side on the plan, in the limit's unit.")
+    limit: float
+    slack: float = Field(description="Room left before the rule binds (>= 0 when it holds).")
+    binding: bool
+    relaxable: bool = Field(description="Whether a diagnosis may relax the rule.")
+    shadow_price_gbp: float | None = Field(
+        description="Change in the council's net cost, £ a year, per unit of limit raised "
+        "(dN/d limit, own costs included). None where the model has no duals."
+    )
+    allowable_increase: float | None = Field(
+        description="How far the limit may rise with the same price; None: without limit "
+        "(or no ranging, see `Sensitivity.ranging`)."
+    )
+    allowable_decrease: float | None = Field(
+        description="How far the limit may fall with the same price; None: without limit."
+    )
+
+
+class VariableSensitivity(_Out):
+    """One model variable with its reduced cost and the range of its objective coefficient."""
+
+    variable: str
+    value: float
+    lower: float | None
+    upper: float | None
+    objective_coefficient: float
+    reduced_cost: float | None
+    allowable_increase: float | None = Field(
+        description="How far the coefficient may rise with the plan still optimal."
+    )
+    allowable_decrease: float | None
+
+
+class Sensitivity(_Out):
+    """Every rule and every variable of a solved staffing model."""
+
+    objective: str = Field(description="What the prices are derivatives of.")
+    duals: bool = Field(description="Whether shadow prices and reduced costs exist (an LP).")
+    ranging: bool = Field(description="Whether allowable ranges were computed (HiGHS, an LP).")
+    rules: list[RuleSensitivity]
+    variables: list[VariableSensitivity]
+
+
+@dataclass(frozen=True)
+class Row:
+    """A rule with its PuLP constraint (rules that no plan can break have none)."""
+
+    rule: Rule
+    constraint: Any
+
+    @property
+    def slack(self) -> float:
+        """Room left: lhs - rhs for `>=`, rhs - lhs for `<=` (constants folded in)."""
+        gap = val(self.constraint)
+        return gap if self.rule.sense == ">=" else -gap
+
+    @property
+    def binds(self) -> bool:
+        return abs(self.slack) <= BIND_TOLERANCE * max(1.0, abs(self.rule.rhs))
+
+
+def rows(lp: StaffingLp) -> list[Row]:
+    """Every rule of the model that has a row, in the order the model added them."""
+    out = []
+    for name, rule in lp.book.rules.items():
+        constraint = lp.problem.get_constraint_by_name(name)
+        if constraint is not None:
+            out.append(Row(rule, constraint))
+    return out
+
+
+def highs_model(lp: StaffingLp) -> Any:
+    """The highspy model of the last solve when it was an LP solved by HiGHS, else None."""
+    if lp.integer_variables or not isinstance(getattr(lp.problem, "solver", None), pulp.HiGHS):
+        return None
+    return getattr(lp.problem, "solverModel", None)
+
+
+def ranging(lp: StaffingLp) -> Any:
+    """HiGHS's ranging of the last solve, or None (CBC, a MIP, or no basis)."""
+    model = highs_model(lp)
+    if model is None:
+        return None
+    status, ranges = model.getRanging()
+    if status != highspy.HighsStatus.kOk or not ranges.valid:
+        log.debug("no ranging for %s", lp.problem.name)
+        return None
+    return ranges
+
+
+def sensitivity(lp: StaffingLp, objective: str = "the council's net cost") -> Sensitivity:
+    """Every rule and every variable of a solved LP, with prices and ranges where they exist."""
+    duals = lp.integer_variables == 0
+    ranges = ranging(lp) if duals else None
+    return Sensitivity(
+        objective=objective,
+        duals=duals,
+        ranging=ranges is not None,
+        rules=[_rule(lp, row, duals, ranges) for row in rows(lp)],
+        variables=[_variable(lp, v, duals, ranges) for v in lp.problem.variables()],
+    )
+
+
+def _rule(lp: StaffingLp, row: Row, duals: bool, ranges: Any) -> RuleSensitivity:
+    rule, slack = row.rule, row.slack
+    lhs = val(row.constraint) + rule.rhs
+    price = dual_price(lp, row) if duals else None
+    up, down = limit_range(row, ranges)
+    return RuleSensitivity(
+        rule=rule.name,
+        key=rule.key,
+        family=rule.family,
+        ids=list(rule.ids),
+        year=rule.year,
+        text=rule.text,
+        sense=rule.sense,
+        value=lhs,
+        limit=rule.rhs,
+        slack=slack,
+        binding=row.binds,
+        relaxable=rule.relaxable,
+        shadow_price_gbp=price,
+        allowable_increase=_finite(up),
+        allowable_decrease=_finite(down),
+    )
+
+
+def bound_moves(lp: StaffingLp, row: Row) -> list[tuple[Any, float]]:
+    """The rows whose bound moves per unit of the rule's limit: its own (by 1) and those the
+    rule names in `moves` that the model has."""
+    out: list[tuple[Any, float]] = [(row.constraint, 1.0)]
+    for name, per_unit in row.rule.moves:
+        other = lp.problem.get_constraint_by_name(name)
+        if other is not None and per_unit != 0:
+            out.append((other, per_unit))
+    return out
+
+
+def dual_price(lp: StaffingLp, row: Row) -> float:
+    """dN/d limit = sum over moved rows of dual * move, plus the objective's own carry."""
+    return row.rule.carry + sum((c.pi or 0.0) * per for c, per in bound_moves(lp, row))
+
+
+def room(constraint: Any, ranges: Any, upward: bool) -> float:
+    """How far a row's bound may move up (or down) with the same basis.
+
+    A row at its bound takes HiGHS's range; a row with room keeps a zero dual until the
+    bound reaches the row's value, and may move away from it without end.
+    """
+    gap = val(constraint)  # lhs - rhs
+    sense = constraint.sense
+    at_bound = sense == pulp.LpConstraintEQ or abs(gap) <= BIND_TOLERANCE * max(
+        1.0, abs(constraint.constant)
+    )
+    if not at_bound:
+        toward = upward == (sense == pulp.LpConstraintGE)  # tightening moves toward the value
+        return abs(gap) if toward else math.inf
+    i, bound = constraint.index, -float(constraint.constant)
+    if upward:
+        return max(float(ranges.row_bound_up.value_[i]) - bound, 0.0)
+    return max(bound - float(ranges.row_bound_dn.value_[i]), 0.0)
+
+
+def limit_range(row: Row, ranges: Any) -> tuple[float | None, float | None]:
+    """(allowable increase, allowable decrease) of the rule's limit; None without ranging.
+
+    A binding rule's range is HiGHS's: the row's active bound may move between
+    `row_bound_dn.value_` and `row_bound_up.value_` with the same basis. A rule with room has
+    a zero dual until the room is used: it may be tightened by its slack and relaxed freely.
+    """
+    if ranges is None:
+        return None, None
+    return room(row.constraint, ranges, True), room(row.constraint, ranges, False)
+
+
+def _variable(lp: StaffingLp, var: Any, duals: bool, ranges: Any) -> VariableSensitivity:
+    cost = float(lp.problem.objective.get(var, 0.0))
+    up: float | None = None
+    down: float | None = None
+    if ranges is not None:
+        up = _finite(ranges.col_cost_up.value_[var.index] - cost)
+        down = _finite(cost - ranges.col_cost_dn.value_[var.index])
+    return VariableSensitivity(
+        variable=var.name,
+        value=val(var),
+        lower=var.lowBound,
+        upper=var.upBound,
+        objective_coefficient=cost,
+        reduced_cost=(var.dj or 0.0) if duals else None,
+        allowable_increase=None if up is None else max(up, 0.0),
+        allowable_decrease=None if down is None else max(down, 0.0),
+    )
+
+
+def _finite(value: float | None) -> float | None:
+    return None if value is None or not math.isfinite(value) or abs(value) >= 1e30 else value
+
+
+def objective_change(lp: StaffingLp, moves: list[tuple[Any, float]]) -> float | None:
+    """The change in the LP's optimum when each row's bound moves by its amount (a PuLP
+    constraint and + to raise it), re-solved from the current basis and then put back.
+
+    Used where ranging says the plan sits where the basis changes at once: the one-sided
+    price there comes from this small re-solve. Infinity when the move leaves no plan; None
+    without a HiGHS LP or if the re-solve fails otherwise.
+    """
+    model = highs_model(lp)
+    if model is None:
+        return None
+    before = model.getInfo().objective_function_value
+    data = model.getLp()
+    saved = [
+        (i, float(data.row_lower_[i]), float(data.row_upper_[i]))
+        for i in (constraint.index for constraint, _ in moves)
+    ]
+    for (_, amount), (i, lower, upper) in zip(moves, saved, strict=True):
+        model.changeRowBounds(i, lower + amount, upper + amount)
+    model.run()
+    status = model.getModelStatus()
+    after = model.getInfo().objective_function_value
+    for i, lower, upper in saved:
+        model.changeRowBounds(i, lower, upper)
+    model.run()
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return math.inf
+    return after - before if status == highspy.HighsModelStatus.kOptimal else None
+
+
+__all__ = [
+    "RuleSensitivity",
+    "Sensitivity",
+    "VariableSensitivity",
+    "bound_moves",
+    "dual_price",
+    "objective_change",
+    "rows",
+    "sensitivity",
+]

@@ -1,0 +1,78 @@
+"""Figures in words for the staffing sentences: a rule's change in its own unit, money.
+
+Every figure is one that can exist: a change is clamped to how far the rule can move (`most`
+steps: a ratio never below zero, a share never below 0% or above 100%, a minimum never
+below nothing).
+"""
+
+from __future__ import annotations
+
+from optimiser.core.rules import Rule
+
+
+def clamp(steps: float, rule: Rule) -> float:
+    """`steps` of relaxing, no further than the rule can go."""
+    steps = max(steps, 0.0)
+    return steps if rule.most is None else min(steps, rule.most)
+
+
+def number(value: float, decimals: int) -> str:
+    """`value` to `decimals` places, or to two significant figures when that shows nothing
+    (0.0016 FTE, not 0.00 FTE)."""
+    if 0 < abs(value) < 0.5 * 10**-decimals:
+        return f"{value:.2g}"
+    return f"{value:,.{decimals}f}"
+
+
+def amount(value: float, unit: str) -> str:
+    """A relaxation in words: '16.7 percentage points', '£30,000 more', '0.80 FTE'."""
+    if unit.startswith("£1,000"):
+        return f"£{value * 1000:,.0f}" + (" more" if unit.endswith("more") else "")
+    if unit == "percentage point":
+        return f"{number(value, 1)} percentage points"
+    if unit == "school buying in":
+        return f"{number(value, 1)} more schools buying in"
+    if unit.startswith("0.01 "):
+        return f"{number(value / 100, 3)} {unit.removeprefix('0.01 ')} less"
+    return f"{number(value, 2)} {unit}"
+
+
+def relaxation(steps: float, rule: Rule) -> str:
+    """How far a rule is relaxed, in its own unit, as far as it can go."""
+    return amount(clamp(steps, rule), rule.unit)
+
+
+def gbp(value: float) -> str:
+    """Whole pounds: '£2,605'."""
+    return f"£{abs(value):,.0f}"
+
+
+def net_change(price: float) -> str:
+    """'lower the council's net cost by £1,800 a year' (price < 0) or 'raise ... by'."""
+    verb = "lower" if price < 0 else "raise"
+    return f"{verb} the council's net cost by {gbp(price)} a year"
+
+
+def valid_for(steps: float | None, rule: Rule) -> str:
+    """' (valid for up to 3.20 FTE)': how far the price holds; '' where it is not known."""
+    if steps is None:
+        return ""
+    if rule.most is not None and steps >= rule.most - 1e-9:
+        return f" (valid for all of it, {amount(rule.most, rule.unit)})"
+    if steps == float("inf"):
+        return " (valid however far it is relaxed)"
+    return f" (valid for up to {amount(steps, rule.unit)})"
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def year_prefix(rule: Rule) -> str:
+    return f"In {rule.year}, " if rule.year else ""
+
+
+def opening(rule: Rule, words: str) -> str:
+    """A sentence's opening, naming the year where the rule has one."""
+    prefix = year_prefix(rule)
+    return prefix + (words if prefix else capitalised(words))
