@@ -29,7 +29,7 @@ from tests.staffing_relax import (
 )
 from tests.test_staffing_properties import _bands_valid, staffing_instances
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parent / "repro"
 PROBE = 0.01  # steps
 VALUE_PROBE = 1e-4  # steps
 

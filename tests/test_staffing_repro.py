@@ -1,5 +1,5 @@
 """The four wrong prices, the share rounding and the admin ratio's scope, each on its own
-small instance (tests/data), with the right figure worked out by hand."""
+small instance (tests/repro), with the right figure worked out by hand."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from optimiser import SolveStatus, parse_staffing, solve
 from optimiser.staffing.schema import Category
 from optimiser.staffing.solution import BindingRule, StaffingSolution
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parent / "repro"
 
 
 def _solve(name: str) -> StaffingSolution:
