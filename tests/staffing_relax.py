@@ -172,7 +172,7 @@ def stated_net_change(sentence: str) -> float:
     found = _MONEY.search(said)
     assert found is not None, sentence
     figure = float(found.group(1).replace(",", ""))
-    return -figure if said.startswith(("lower", "save")) else figure
+    return -figure if said.startswith("save") else figure
 
 
 def stated_value_change(sentence: str) -> float:

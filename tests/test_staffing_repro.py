@@ -31,7 +31,7 @@ def test_money_that_is_not_ring_fenced() -> None:
     so each extra £1,000 of it lowers the net cost by £1,000 whether spent or not."""
     dsg = _rule(_solve("staffing_shadow_other_source"), "source_dsg")
     assert dsg.shadow_price_gbp == pytest.approx(-1_000, abs=1)
-    assert "would lower the council's net cost by £1,000 a year" in dsg.sentence
+    assert "would save the council £1,000 a year" in dsg.sentence
 
 
 def test_establishment_of_a_group_that_may_release_staff() -> None:
@@ -52,8 +52,8 @@ def test_staff_availability_when_a_group_sits_wholly_on_one_function() -> None:
     rule = _rule(_solve("staffing_shadow_bound_absorbs_dual"), "available_consultants")
     assert rule.shadow_price_gbp == pytest.approx(-30_000, abs=1)
     assert rule.sentence == (
-        "One more FTE of Consultants would save the council £30,000 a year: it costs "
-        "£50,000 and frees £80,000 elsewhere."
+        "One more FTE of Consultants would save £30,000 a year: it costs £50,000 and frees "
+        "£80,000 elsewhere."
     )
 
 
@@ -69,8 +69,8 @@ def test_every_sentence_under_max_strategic_value() -> None:
     assert duty.shadow_price_gbp == pytest.approx(-50_000, abs=1)
     assert duty.sentence == (
         "Each FTE less required on Statutory duty would raise the strategic value by 2.00 "
-        "(valid for all of it, 1.00 FTE); with the strategic value held at its optimum, it "
-        "would lower the council's net cost by £50,000 a year."
+        "(valid for all 1.00 FTE); with the strategic value held at its optimum, it would "
+        "save the council £50,000 a year."
     )
     officers = _rule(solution, "establishment_officers")
     assert officers.value_per_step == pytest.approx(2.0, abs=1e-6)

@@ -237,9 +237,7 @@ def sentence(rule: Rule, net: Price | None, gain: Price | None = None) -> str:
 def _effect(rule: Rule, price: float) -> str:
     if rule.own <= 0:
         return net_change(price)
-    if price > 0:
-        return f"add {gbp(price)} a year to the council's net cost"
-    return f"save the council {gbp(price)} a year"
+    return f"{'add' if price > 0 else 'save'} {gbp(price)} a year"
 
 
 def _own(rule: Rule, price: float) -> str:

@@ -48,9 +48,10 @@ def gbp(value: float) -> str:
 
 
 def net_change(price: float) -> str:
-    """'lower the council's net cost by £1,800 a year' (price < 0) or 'raise ... by'."""
-    verb = "lower" if price < 0 else "raise"
-    return f"{verb} the council's net cost by {gbp(price)} a year"
+    """'save the council £1,800 a year' (price < 0) or 'cost the council £1,800 a year more'."""
+    if price < 0:
+        return f"save the council {gbp(price)} a year"
+    return f"cost the council {gbp(price)} a year more"
 
 
 def valid_for(steps: float | None, rule: Rule) -> str:
@@ -58,7 +59,7 @@ def valid_for(steps: float | None, rule: Rule) -> str:
     if steps is None:
         return ""
     if rule.most is not None and steps >= rule.most - 1e-9:
-        return f" (valid for all of it, {amount(rule.most, rule.unit)})"
+        return f" (valid for all {amount(rule.most, rule.unit)})"
     if steps == float("inf"):
         return " (valid however far it is relaxed)"
     return f" (valid for up to {amount(steps, rule.unit)})"
