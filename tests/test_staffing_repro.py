@@ -94,3 +94,33 @@ def test_admin_ratio_applies_on_each_function() -> None:
     30,000 = £155,000; the grant pays the project's 0.5 x 50,000 + 0.2 x 30,000 = £31,000:
     net £124,000 (service-wide, all 1.0 admin FTE could sit on the project: £115,000)."""
     assert _solve("staffing_admin_ratio_scope").net_cost_gbp == pytest.approx(124_000, abs=0.5)
+
+
+def test_shares_of_a_tiny_plan_verify() -> None:
+    """A £1 grant (not ring-fenced) on a core-plus function buys 1/30,000 FTE there; the 10%
+    core floor then needs a ninth of that on core. Shares are reported unrounded (10%, 90%)
+    and the verifier allows for the deployments' published rounding."""
+    data = json.loads((DATA / "staffing_share_rounding.json").read_text(encoding="utf-8"))
+    data["staff_groups"] = [
+        {
+            "id": f"g{i}",
+            "name": f"Group {i}",
+            "role": "specialist",
+            "fte_available": 1.0,
+            "cost_per_fte_gbp": 30_000,
+        }
+        for i in range(2)
+    ]
+    data["functions"] = [
+        {"id": "f0", "name": "Function 0", "category": "core_plus"},
+        {"id": "f1", "name": "Function 1", "category": "core"},
+    ]
+    data["bands"] = [{"category": "core", "min_share": 0.1, "max_share": 0.2}]
+    data["funding_sources"] = [
+        {"id": "s0", "name": "Grant", "amount_gbp": 1, "functions": ["f0"], "ring_fenced": False}
+    ]
+    solution = solve(parse_staffing(data))
+    assert solution.status is SolveStatus.OPTIMAL
+    core = next(c for c in solution.categories if c.category is Category.CORE)
+    assert core.share == pytest.approx(0.1, abs=1e-9)
+    assert core.binds == "min"

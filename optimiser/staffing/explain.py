@@ -217,8 +217,8 @@ def _band_detail(instance: StaffingInstance, lp: model.StaffingLp, rule: Rule) -
     room_text = "" if room == float("inf") else f"; its functions take at most {room:.1f} FTE"
     deployed = val(lp.total_specialist_fte())
     return (
-        f" {CATEGORY_LABEL[category]} share of at least {band.min_share:.0%} of the {deployed:.1f} "
-        f"specialist FTE deployed in the joint repair needs {needed:.1f} FTE{skill_text}; "
+        f" At {band.min_share:.0%} of the {deployed:.1f} specialist FTE deployed in the joint "
+        f"repair, {CATEGORY_LABEL[category]} work needs {needed:.1f} FTE{skill_text}; "
         f"{staff:.1f} FTE have it{room_text}."
     )
 

@@ -46,6 +46,7 @@ class StaffingLp:
     pay: dict[tuple[str, str], Any] = field(default_factory=dict)
     applied: dict[str, Any] = field(default_factory=dict)
     general: dict[str, Any] = field(default_factory=dict)
+    added: dict[str, Any] = field(default_factory=dict)  # FTE a diagnosis adds to a group
     integer_variables: int = 0
 
     def specialist_fte(self, function_id: str) -> Any:
@@ -88,7 +89,8 @@ class StaffingLp:
             for g in self.instance.staff_groups
         )
         release = pulp.lpSum(
-            (g.release_cost_per_fte_gbp or 0.0) * (g.fte_available - self.retained[g.id])
+            (g.release_cost_per_fte_gbp or 0.0)
+            * (g.fte_available + self.added.get(g.id, 0.0) - self.retained[g.id])
             for g in self.instance.staff_groups
             if g.can_release
         )
@@ -202,6 +204,7 @@ def _add_staff_availability(lp: StaffingLp) -> None:
                 ),
                 lp.deployed(g.id),
             )
+            _add_elastic_staff(lp, g.id, safe("available", g.id))
             continue
         lp.problem += (lp.deployed(g.id) <= lp.retained[g.id], safe("deploy", g.id))
         lp.book.add(
@@ -222,6 +225,19 @@ def _add_staff_availability(lp: StaffingLp) -> None:
             ),
             lp.retained[g.id],
         )
+        _add_elastic_staff(lp, g.id, safe("establishment", g.id))
+
+
+def _add_elastic_staff(lp: StaffingLp, group_id: str, rule_name: str) -> None:
+    """In a diagnosis, FTE added by relaxing a group's availability or establishment are
+    staff like the others: paid when kept (a_s + slack retained), released at the release
+    cost otherwise, so the ledger of idle staff and N move with the rule."""
+    slack = lp.book.slacks.get(rule_name)
+    if slack is None:
+        return
+    lp.added[group_id] = slack
+    if not lp.instance.group(group_id).can_release:
+        lp.retained[group_id] = lp.instance.group(group_id).fte_available + slack
 
 
 def _add_minimum_deployment(lp: StaffingLp) -> None:

@@ -199,7 +199,10 @@ def _check_reported(chk: Checker, plan: StaffingSolution, fig: Figures) -> None:
             r.income_gbp, fig.income.get(f, 0.0), chk.money(r.income_gbp), f"reported income of {f}"
         )
     total = fig.total
+    # Shares are reported from unrounded FTE; the deployments are published to 6 decimals
+    # (each off by at most 5e-7), which moves a share of a small total by up to this much.
+    rounding = len(plan.deployments) * 1e-6 / total if total > 0 else 0.0
     for c in plan.categories:
         fte = sum(fig.spec[r.function] for r in plan.functions if r.category is c.category)
         expected = fte / total if total > 0 else 0.0
-        chk.close(c.share, expected, 1e-5, f"reported share of {c.category.value}")
+        chk.close(c.share, expected, 1e-5 + rounding, f"reported share of {c.category.value}")
