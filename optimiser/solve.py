@@ -10,6 +10,8 @@ from pydantic import ValidationError
 from optimiser.core.errors import InstanceError, problems_from_validation
 from optimiser.core.options import SolveOptions
 from optimiser.core.progress import ProgressCallback
+from optimiser.core.schema import Statistics
+from optimiser.core.status import SolveStatus
 from optimiser.placements import model as placement_model
 from optimiser.placements.backends.highs import write_placement_model
 from optimiser.placements.checks import check_placements
@@ -21,6 +23,7 @@ from optimiser.staffing.checks import check_staffing
 from optimiser.staffing.schema import StaffingInstance
 from optimiser.staffing.solution import StaffingSolution
 from optimiser.staffing.solve import solve_staffing
+from optimiser.supervise import STOPPED_NOTE, supervised
 
 Instance = StaffingInstance | PlacementInstance
 Solution = StaffingSolution | PlacementSolution
@@ -73,11 +76,49 @@ def solve(
     InstanceError with every problem at once. `progress` is called with the best objective and
     bound so far by the backends that report them (the placement MIP on HiGHS, CP-SAT, and the
     Lagrangian backend after each flow solve); the staffing LPs and min-cost flow finish
-    without interim news.
+    without interim news. With a time limit the solve runs under the engine's supervisor
+    (optimiser.supervise): the answer comes back within time_limit x 1.05 + 2 s.
     """
+    options = options or SolveOptions()
     if isinstance(instance, StaffingInstance):
-        return solve_staffing(check_instance(instance), options)
-    return solve_placements(check_instance(instance), options, progress)
+        return supervised(_staffing, check_instance(instance), options, progress, _no_plan)
+    return supervised(solve_placements, check_instance(instance), options, progress, _no_plan)
+
+
+def _staffing(
+    instance: StaffingInstance, options: SolveOptions, progress: ProgressCallback | None
+) -> StaffingSolution:
+    return solve_staffing(instance, options)
+
+
+@overload
+def _no_plan(instance: StaffingInstance, seconds: float) -> StaffingSolution: ...
+@overload
+def _no_plan(instance: PlacementInstance, seconds: float) -> PlacementSolution: ...
+def _no_plan(instance: Instance, seconds: float) -> Solution:
+    """The answer of a run the engine stopped at its time limit before any plan arrived."""
+    stats = Statistics(
+        solver="-",
+        solver_version="-",
+        backend="-",
+        build_seconds=0.0,
+        solve_seconds=round(seconds, 4),
+        variables=0,
+        constraints=0,
+        notes=[STOPPED_NOTE],
+    )
+    status = SolveStatus.NO_SOLUTION
+    if isinstance(instance, StaffingInstance):
+        return StaffingSolution(
+            instance=instance.name, status=status, objective=instance.objective, statistics=stats
+        )
+    return PlacementSolution(
+        instance=instance.name,
+        status=status,
+        backend="-",
+        backend_reason="stopped at the time limit",
+        statistics=stats,
+    )
 
 
 def write_model(instance: Instance, path: Path) -> None:

@@ -43,8 +43,13 @@ class InstanceError(OptimiserError):
 
     def __init__(self, problems: list[Problem], summary: str = "the instance is not valid") -> None:
         self.problems = list(problems)
+        self.summary = summary
         lines = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(f"{summary} ({len(self.problems)} problem(s)):\n{lines}")
+
+    def __reduce__(self) -> tuple[type[InstanceError], tuple[list[Problem], str]]:
+        """Pickled with its problems (a supervised solve sends it across processes)."""
+        return type(self), (self.problems, self.summary)
 
 
 class OptionError(OptimiserError):
@@ -68,6 +73,10 @@ class VerificationError(BackendError):
         self.violations = list(violations)
         shown = "\n".join(f"  - {v}" for v in self.violations[:20])
         super().__init__(f"the solver's plan failed independent verification:\n{shown}")
+
+    def __reduce__(self) -> tuple[type[VerificationError], tuple[list[str]]]:
+        """Pickled with its violations (a supervised solve sends it across processes)."""
+        return type(self), (self.violations,)
 
 
 @dataclass

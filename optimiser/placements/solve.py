@@ -9,8 +9,9 @@ from dataclasses import replace
 from optimiser.core.errors import OptionError
 from optimiser.core.gap import honest
 from optimiser.core.options import PLACEMENT_SOLVERS, SolveOptions
-from optimiser.core.progress import ProgressCallback
+from optimiser.core.progress import Progress, ProgressCallback
 from optimiser.core.schema import Statistics
+from optimiser.core.status import SolveStatus
 from optimiser.core.verdict import judge
 from optimiser.placements import extract, locks, model
 from optimiser.placements.backends.cpsat import solve_cpsat
@@ -18,6 +19,8 @@ from optimiser.placements.backends.flow import solve_flow
 from optimiser.placements.backends.highs import solve_highs
 from optimiser.placements.backends.lagrange import solve_lagrange
 from optimiser.placements.explain import explain_unplaced
+from optimiser.placements.incumbent import Plan, greedy_plan
+from optimiser.placements.linear import linear_form
 from optimiser.placements.schema import PlacementInstance
 from optimiser.placements.side import SideRule, relaxable
 from optimiser.placements.solution import PlacementSolution
@@ -61,6 +64,38 @@ def _texts(blockers: list[model.Blocker], sep: str) -> str:
     return sep.join(model.blocker_text(b) for b in blockers)
 
 
+def _start(
+    instance: PlacementInstance, built: model.PlacementModel, progress: ProgressCallback | None
+) -> Plan:
+    """The greedy feasible plan the MIP starts from; reported as a whole verified incumbent
+    when someone listens (placements.incumbent)."""
+    start = greedy_plan(built, linear_form(built))
+    if progress is not None:
+        plan = model.Assignment(
+            choice=start[0], days=start[1], status=SolveStatus.FEASIBLE, solver="greedy"
+        )
+        value = model.objective(built, plan.choice)
+        base = PlacementSolution(
+            instance=instance.name,
+            status=SolveStatus.FEASIBLE,
+            backend="greedy",
+            backend_reason="the starting plan (greedy, every rule kept)",
+            statistics=Statistics(
+                solver="greedy",
+                solver_version="-",
+                backend="greedy",
+                build_seconds=round(built.build_seconds, 4),
+                solve_seconds=0.0,
+                variables=len(built.pairs),
+                constraints=len(built.rows),
+            ),
+        )
+        solution = _assemble(instance, built, plan, base)
+        if solution.status.has_solution:
+            progress(Progress(value, None, None, incumbent=solution))
+    return start
+
+
 def solve_placements(
     instance: PlacementInstance,
     options: SolveOptions | None = None,
@@ -74,9 +109,9 @@ def solve_placements(
     elif backend == "lagrange":
         plan = solve_lagrange(built, options, progress)
     elif backend == "highs":
-        plan = solve_highs(built, options, progress)
+        plan = solve_highs(built, options, progress, start=_start(instance, built, progress))
     else:
-        plan = solve_cpsat(built, options, progress)
+        plan = solve_cpsat(built, options, progress, start=_start(instance, built, progress))
     value = model.objective(built, plan.choice)
     status, bound, gap = honest(plan.status, value, plan.bound, options.mip_gap, plan.resolution)
     plan = replace(plan, status=status, bound=bound, gap=gap)
@@ -109,6 +144,17 @@ def solve_placements(
     )
     if not plan.status.has_solution:
         return base
+    return _assemble(instance, built, plan, base)
+
+
+def _assemble(
+    instance: PlacementInstance,
+    built: model.PlacementModel,
+    plan: model.Assignment,
+    base: PlacementSolution,
+) -> PlacementSolution:
+    """The plan in the instance's terms, explained and verified."""
+    stats = base.statistics
     kept = locks.locked_placements(instance)
     placed = kept + extract.placements(built, plan)
     if kept and plan.bound is not None:  # the bound of the whole plan: locked costs added

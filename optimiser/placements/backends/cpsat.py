@@ -15,7 +15,7 @@ from optimiser.core.gap import relative_gap
 from optimiser.core.options import SolveOptions
 from optimiser.core.progress import Progress, ProgressCallback
 from optimiser.core.status import SolveStatus
-from optimiser.placements.incumbent import greedy_plan, start_vector
+from optimiser.placements.incumbent import Plan, greedy_plan, start_vector
 from optimiser.placements.linear import LinearForm, decode, linear_form
 from optimiser.placements.model import Assignment, PlacementModel
 
@@ -83,14 +83,21 @@ def _objective(m: cp_model.CpModel, form: LinearForm, cols: list[cp_model.IntVar
 
 
 def solve_cpsat(
-    model: PlacementModel, options: SolveOptions, progress: ProgressCallback | None = None
+    model: PlacementModel,
+    options: SolveOptions,
+    progress: ProgressCallback | None = None,
+    *,
+    start: Plan | None = None,
 ) -> Assignment:
+    """The MIP on CP-SAT, hinted with `start` (by default the greedy plan), which is returned
+    as a `feasible` plan when CP-SAT stops with nothing."""
     form = linear_form(model)
     m = cp_model.CpModel()
     cols = _columns(m, form)
     _rows(m, form, cols)
     allowance = _objective(m, form, cols)
-    start = greedy_plan(model, form)
+    if start is None:
+        start = greedy_plan(model, form)
     for var, value in zip(cols, start_vector(form, *start), strict=True):
         m.add_hint(var, round(value))
     solver = cp_model.CpSolver()
