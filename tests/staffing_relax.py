@@ -141,7 +141,7 @@ def _solve_model(
         return None
     lp = model.build(instance)
     if row is not None:
-        lp.problem.constraints[row].constant += shift  # lhs - rhs >= 0 with rhs = -shift
+        lp.problem.get_constraint_by_name(row).constant += shift  # lhs - rhs >= 0, rhs = -shift
     value = lp.strategic_value()
     best: float | None = None
     if value_held is None and instance.objective == "max_strategic_value":

@@ -52,8 +52,8 @@ def test_staff_availability_when_a_group_sits_wholly_on_one_function() -> None:
     rule = _rule(_solve("staffing_shadow_bound_absorbs_dual"), "available_consultants")
     assert rule.shadow_price_gbp == pytest.approx(-30_000, abs=1)
     assert rule.sentence == (
-        "One more FTE of Consultants would save £30,000 a year: it costs £50,000 and frees "
-        "£80,000 elsewhere."
+        "One more FTE of Consultants would save £30,000 a year (valid however far it is "
+        "relaxed): it costs £50,000 and frees £80,000 elsewhere."
     )
 
 

@@ -27,6 +27,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+import highspy
+
 from optimiser.core.options import SolveOptions
 from optimiser.core.rules import Rule
 from optimiser.core.status import SolveStatus
@@ -38,6 +40,7 @@ from optimiser.staffing.schema import StaffingInstance
 from optimiser.staffing.sensitivity import (
     Row,
     bound_moves,
+    highs_model,
     objective_change,
     ranging,
     room,
@@ -50,6 +53,8 @@ log = logging.getLogger(__name__)
 
 PROBE = 0.01  # a re-solve moves the limit by 1% of a step
 NIL = 1e-3  # steps: a range shorter than this is re-solved over PROBE steps instead
+WALK_TRIES = 6  # 1, 4, ..., 1,024 steps tried where a basis range is under one step
+WALK_HALVES = 3  # then the gap between the last that holds and the first that fails halved
 
 
 @dataclass(frozen=True)
@@ -106,7 +111,8 @@ def price(lp: StaffingLp, members: list[Row], ranges: Any, carry: bool = True) -
     probed = None if relax_span > NIL else _probe(lp, moves, constant, +1.0, dual)
     relax = dual if probed is None else probed
     tighten = dual if tighten_span > NIL else _probe(lp, moves, constant, -1.0, dual)
-    return Price(relax, tighten, relax_span if relax_span > NIL else None)
+    steps = walk(lp, moves, constant, relax, relax_span if relax_span > NIL else 0.0)
+    return Price(relax, tighten, steps if steps > NIL else None)
 
 
 def _spans(moves: list[tuple[Any, float]], ranges: Any) -> tuple[float, float]:
@@ -123,6 +129,50 @@ def _spans(moves: list[tuple[Any, float]], ranges: Any) -> tuple[float, float]:
         1.0 / relax_load if relax_load > 0 else math.inf,
         1.0 / tighten_load if tighten_load > 0 else math.inf,
     )
+
+
+def walk(
+    lp: StaffingLp, moves: dict[str, tuple[Any, float]], constant: float, price: float, span: float
+) -> float:
+    """Steps over which `price` holds when HiGHS's basis range is short (under one step).
+
+    A degenerate plan changes basis while its price stays, so the basis range understates
+    it. N is convex in the limit: if relaxing t steps changes N by exactly price * t, the
+    price holds all the way to t. So try t = 1, 4, 16, ... steps (re-solved from the plan's
+    basis) and narrow down between the last that holds and the first that does not.
+    """
+    model = highs_model(lp)
+    if model is None or span >= 1.0 or math.isinf(span):
+        return span
+    rows = [(c.index, m) for c, m in moves.values() if m != 0]
+    data = model.getLp()
+    saved = [(i, float(data.row_lower_[i]), float(data.row_upper_[i])) for i, _ in rows]
+    basis, before = model.getBasis(), float(model.getInfo().objective_function_value)
+
+    def holds(t: float) -> bool:
+        for (i, move), (_, lower, upper) in zip(rows, saved, strict=True):
+            model.changeRowBounds(i, lower + t * move, upper + t * move)
+        model.setBasis(basis)
+        model.run()
+        if model.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return False
+        change = float(model.getInfo().objective_function_value) - before + constant * t
+        return abs(change - price * t) <= (0.5 + 1e-6 * abs(price)) * t
+
+    good, bad, t = span, None, 1.0
+    for _ in range(WALK_TRIES):
+        if not holds(t):
+            bad = t
+            break
+        good, t = t, t * 4
+    for _ in range(WALK_HALVES if bad is not None else 0):
+        middle = (good + (bad or good)) / 2
+        good, bad = (middle, bad) if holds(middle) else (good, middle)
+    for i, lower, upper in saved:
+        model.changeRowBounds(i, lower, upper)
+    model.setBasis(basis)  # back to the plan's own basis, so later ranging reads the same
+    model.run()
+    return math.inf if bad is None else good
 
 
 def _probe(

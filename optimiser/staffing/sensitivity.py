@@ -136,16 +136,35 @@ def highs_model(lp: StaffingLp) -> Any:
     return getattr(lp.problem, "solverModel", None)
 
 
-def ranging(lp: StaffingLp) -> Any:
+@dataclass(frozen=True)
+class Ranges:
+    """HiGHS's ranging, copied out (the solver reuses its own arrays on the next call):
+    for each row the bound values up to which the basis holds, and for each column the cost
+    values."""
+
+    row_up: list[float]
+    row_dn: list[float]
+    col_up: list[float]
+    col_dn: list[float]
+
+
+def ranging(lp: StaffingLp) -> Ranges | None:
     """HiGHS's ranging of the last solve, or None (CBC, a MIP, or no basis)."""
     model = highs_model(lp)
-    if model is None:
-        return None
+    return None if model is None else ranges_of(model)
+
+
+def ranges_of(model: Any) -> Ranges | None:
+    """The ranging of a solved highspy model, copied; None when HiGHS cannot give it."""
     status, ranges = model.getRanging()
     if status != highspy.HighsStatus.kOk or not ranges.valid:
-        log.debug("no ranging for %s", lp.problem.name)
         return None
-    return ranges
+    return Ranges(
+        [float(v) for v in ranges.row_bound_up.value_],
+        [float(v) for v in ranges.row_bound_dn.value_],
+        [float(v) for v in ranges.col_cost_up.value_],
+        [float(v) for v in ranges.col_cost_dn.value_],
+    )
 
 
 def sensitivity(lp: StaffingLp, objective: str = "the council's net cost") -> Sensitivity:
@@ -209,16 +228,35 @@ def room(constraint: Any, ranges: Any, upward: bool) -> float:
     """
     gap = val(constraint)  # lhs - rhs
     sense = constraint.sense
-    at_bound = sense == pulp.LpConstraintEQ or abs(gap) <= BIND_TOLERANCE * max(
-        1.0, abs(constraint.constant)
+    bound = -float(constraint.constant)
+    return row_room(
+        RowState(constraint.index, bound, bound + gap, sense == pulp.LpConstraintGE, sense == 0),
+        ranges,
+        upward,
     )
+
+
+@dataclass(frozen=True)
+class RowState:
+    """A HiGHS row as ranging sees it: its moving bound, its value, its kind."""
+
+    index: int
+    bound: float
+    value: float
+    lower: bool  # the bound is a lower bound (a `>=` row)
+    equality: bool = False
+
+
+def row_room(row: RowState, ranges: Ranges, upward: bool) -> float:
+    """`room` for a row given by index, bound and value (also after a re-solve)."""
+    gap = row.value - row.bound
+    at_bound = row.equality or abs(gap) <= BIND_TOLERANCE * max(1.0, abs(row.bound))
     if not at_bound:
-        toward = upward == (sense == pulp.LpConstraintGE)  # tightening moves toward the value
+        toward = upward == row.lower  # tightening moves the bound toward the value
         return abs(gap) if toward else math.inf
-    i, bound = constraint.index, -float(constraint.constant)
     if upward:
-        return max(float(ranges.row_bound_up.value_[i]) - bound, 0.0)
-    return max(bound - float(ranges.row_bound_dn.value_[i]), 0.0)
+        return max(ranges.row_up[row.index] - row.bound, 0.0)
+    return max(row.bound - ranges.row_dn[row.index], 0.0)
 
 
 def limit_range(row: Row, ranges: Any) -> tuple[float | None, float | None]:
@@ -238,8 +276,8 @@ def _variable(lp: StaffingLp, var: Any, duals: bool, ranges: Any) -> VariableSen
     up: float | None = None
     down: float | None = None
     if ranges is not None:
-        up = _finite(ranges.col_cost_up.value_[var.index] - cost)
-        down = _finite(cost - ranges.col_cost_dn.value_[var.index])
+        up = _finite(ranges.col_up[var.index] - cost)
+        down = _finite(cost - ranges.col_dn[var.index])
     return VariableSensitivity(
         variable=var.name,
         value=val(var),
@@ -268,6 +306,7 @@ def objective_change(lp: StaffingLp, moves: list[tuple[Any, float]]) -> float | 
     if model is None:
         return None
     before = model.getInfo().objective_function_value
+    basis = model.getBasis()
     data = model.getLp()
     saved = [
         (i, float(data.row_lower_[i]), float(data.row_upper_[i]))
@@ -280,6 +319,7 @@ def objective_change(lp: StaffingLp, moves: list[tuple[Any, float]]) -> float | 
     after = model.getInfo().objective_function_value
     for i, lower, upper in saved:
         model.changeRowBounds(i, lower, upper)
+    model.setBasis(basis)  # back to the plan's own basis, so later ranging reads the same
     model.run()
     if status == highspy.HighsModelStatus.kInfeasible:
         return math.inf
@@ -287,12 +327,15 @@ def objective_change(lp: StaffingLp, moves: list[tuple[Any, float]]) -> float | 
 
 
 __all__ = [
+    "Ranges",
     "RuleSensitivity",
     "Sensitivity",
     "VariableSensitivity",
     "bound_moves",
     "dual_price",
     "objective_change",
+    "ranges_of",
+    "row_room",
     "rows",
     "sensitivity",
 ]
