@@ -58,7 +58,7 @@ def test_templates_are_filled_in_and_solved(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         book = load_workbook(target)
         assert "notes" in book.sheetnames
-        assert any(row[2] == "£" for row in book["notes"].values)
+        assert any(row[3] == "£ a year" or row[3] == "£" for row in book["notes"].values)
         solved = runner.invoke(
             app, ["solve", str(target), "--xlsx", str(tmp_path / f"{kind}_result.xlsx")]
         )
@@ -69,3 +69,42 @@ def test_export_command_and_tables() -> None:
     tables = instance_tables(load_instance(INSTANCES / "dps_small.json"))
     assert tables["provider_lots"][0] == ["provider", "lot", "price_gbp", "per", "places"]
     assert len(tables["referrals"]) == 21
+
+
+@pytest.mark.parametrize("kind", ["staffing", "placements"])
+def test_templates_explain_every_column(kind: str, tmp_path: Path) -> None:
+    """The notes sheet gives every column of every sheet a meaning, a unit and its allowed
+    values; every sheet has an example row; categorical columns and ids from other sheets
+    have drop-down lists."""
+    target = tmp_path / "t.xlsx"
+    assert CliRunner().invoke(app, ["template", kind, str(target)]).exit_code == 0
+    book = load_workbook(target)
+    notes = list(book["notes"].iter_rows(values_only=True))
+    assert notes[0] == ("sheet", "column", "meaning", "unit", "allowed values")
+    blank = [row[:2] for row in notes[1:] if not all(row)]
+    assert blank == []
+    listed = {(row[0], row[1]) for row in notes[1:]}
+    for ws in book.worksheets[:-1]:
+        assert ws.max_row >= 2, f"{ws.title} has no example row"
+        if ws.title not in ("settings", "policy"):
+            assert {(ws.title, c.value) for c in ws[1]} <= listed
+    lists = {
+        (ws.title, str(v.sqref).split(":")[0][:1], v.formula1)
+        for ws in book.worksheets
+        for v in ws.data_validations.dataValidation
+    }
+    expected = {
+        "staffing": [
+            ("staff_groups", "C", '"specialist,admin"'),
+            ("functions", "C", '"core,core_plus,traded"'),
+            ("funding_sources", "D", "'functions'!$A$2:$A$1000"),
+        ],
+        "placements": [
+            ("provider_lots", "A", "'providers'!$A$2:$A$1000"),
+            ("provider_lots", "B", "'lots'!$A$2:$A$1000"),
+            ("provider_lots", "D", '"day,session,hour,week,place_year"'),
+            ("providers", "E", '"mon,tue,wed,thu,fri"'),
+            ("offers", "A", "'referrals'!$A$2:$A$1000"),
+        ],
+    }[kind]
+    assert set(expected) <= lists

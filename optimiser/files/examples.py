@@ -42,6 +42,15 @@ STAFFING: dict[str, Any] = {
         },
     ],
     "bands": [{"category": "traded", "min_share": 0.0, "max_share": 0.5}],
+    "funding_sources": [
+        {
+            "id": "statutory_grant",
+            "name": "Grant for statutory duties",
+            "amount_gbp": 20000,
+            "functions": ["statutory"],
+            "ring_fenced": True,
+        }
+    ],
     "admin_per_specialist_fte": 0.25,
 }
 
@@ -75,5 +84,13 @@ PLACEMENTS: dict[str, Any] = {
             "start_week": 4,
             "end_week": 10,
         },
+    ],
+    "offers": [
+        {
+            "reference": "REF-0002",
+            "provider": "centre",
+            "lot": "therapeutic",
+            "total_cost_gbp": 1800,
+        }
     ],
 }

@@ -17,6 +17,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from optimiser.files.notes import add_drop_downs, notes_rows
 from optimiser.files.results_placements import placements_book
 from optimiser.files.results_staffing import staffing_book
 from optimiser.files.tables import (
@@ -24,7 +25,6 @@ from optimiser.files.tables import (
     columns,
     flatten,
     settings_fields,
-    strip_optional,
 )
 from optimiser.placements.schema import PlacementInstance
 from optimiser.placements.solution import PlacementSolution
@@ -67,7 +67,8 @@ def write_instance_workbook(instance: StaffingInstance | PlacementInstance, path
         book.remove(book.active)
     for sheet, rows in instance_tables(instance).items():
         _write_sheet(book.create_sheet(sheet), rows)
-    _write_sheet(book.create_sheet("notes"), _notes(instance.kind))
+    _write_sheet(book.create_sheet("notes"), notes_rows(instance.kind))
+    add_drop_downs(book, instance.kind)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
 
@@ -89,45 +90,6 @@ def _write_sheet(ws: Worksheet, rows: Rows) -> None:
     for i, column in enumerate(zip(*rows, strict=False), start=1):
         width = max(len(str(v)) if v is not None else 0 for v in column)
         ws.column_dimensions[get_column_letter(i)].width = min(60, max(10, width + 2))
-
-
-UNITS = (
-    ("_gbp", "£"),
-    ("_fte", "FTE"),
-    ("fte_", "FTE"),
-    ("_share", "fraction: 0.25 is 25%"),
-    ("_m", "metres (British National Grid)"),
-    ("_km", "kilometres"),
-    ("_week", "week number"),
-    ("_seconds", "seconds"),
-)
-
-
-def _notes(kind: str) -> Rows:
-    rows: Rows = [["sheet", "column", "unit", "meaning"]]
-    for table in TABLES[kind]:
-        cols = (
-            settings_fields(table.model) if table.field in ("", "policy") else columns(table.model)
-        )
-        for column, _ in cols:
-            info = _field_info(table.model, column)
-            unit = next(
-                (u for suffix, u in UNITS if column.endswith(suffix) or column.startswith(suffix)),
-                "",
-            )
-            rows.append([table.sheet, column, unit, info])
-    return rows
-
-
-def _field_info(model: Any, column: str) -> str:
-    for part in column.split(".")[:-1]:
-        model = _nested(model, part)
-    field = model.model_fields.get(column.rsplit(".", maxsplit=1)[-1])
-    return (field.description or "") if field is not None else ""
-
-
-def _nested(model: Any, name: str) -> Any:
-    return strip_optional(model.model_fields[name].annotation)
 
 
 def write_solution_workbook(

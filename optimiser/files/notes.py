@@ -1,0 +1,319 @@
+"""What every column of a template means, its unit and the values it allows.
+
+The `notes` sheet of a template lists them; categorical columns and ids that refer to another
+sheet also get drop-down lists (data validation) on their own sheet.
+"""
+
+from __future__ import annotations
+
+import typing
+from enum import Enum
+from typing import Any
+
+from annotated_types import Ge, Gt, Le, Lt
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+from pydantic import BaseModel
+
+from optimiser.files.tables import TABLES, Table, columns, settings_fields, strip_optional
+
+GBP_YEAR = "£ a year"
+FTE = "FTE (full-time equivalents)"
+SHARE = "a fraction: 0.35 is 35%"
+WEEK = "week number (1 = the first week of the planning year)"
+METRES = "metres (British National Grid)"
+ID = "an id: letters, digits, '_', '.' or '-'; no spaces"
+
+# (sheet, column) -> (meaning, unit); shared columns by column alone
+MEANING: dict[str, tuple[str, str]] = {
+    "id": ("The row's id, used by other sheets to refer to it.", ID),
+    "name": ("The name people use.", "text"),
+    "description": ("What this instance describes: source documents and assumptions.", "text"),
+    "settings.name": ("The instance's name, shown on every result.", ID),
+    "settings.council_budget_cap_gbp": ("Cap on the council's net cost.", GBP_YEAR),
+    "settings.admin_per_specialist_fte": ("Minimum admin FTE per specialist FTE.", "FTE per FTE"),
+    "settings.traded_must_recover_cost": (
+        "Traded income as a whole must cover the traded functions' cost.",
+        "true or false",
+    ),
+    "settings.overhead_cost_gbp": ("Non-staff costs tied to no function.", GBP_YEAR),
+    "settings.objective": (
+        "min_net_cost: the cheapest plan; max_strategic_value: the most strategic value "
+        "within the cap, then the cheapest.",
+        "one of the allowed values",
+    ),
+    "settings.fte_step": (
+        "Deploy and retain FTE in multiples of this (0.1; 1 for whole posts); empty: any.",
+        FTE,
+    ),
+    "staff_groups.role": (
+        "specialist (deployed on functions) or admin (supports them).",
+        "a role",
+    ),
+    "staff_groups.fte_available": ("FTE on the establishment now.", FTE),
+    "staff_groups.cost_per_fte_gbp": ("Cost of one FTE: salary with on-costs.", GBP_YEAR),
+    "staff_groups.skills": (
+        "Skills the group holds (functions may require one); several separated by commas.",
+        "ids, comma-separated",
+    ),
+    "staff_groups.min_deployed_fte": ("FTE that must stay deployed.", FTE),
+    "staff_groups.release_cost_per_fte_gbp": (
+        "Cost of releasing one FTE (redundancy, pension strain); empty: no release.",
+        "£ per FTE, once",
+    ),
+    "functions.category": (
+        "core (Core Offer, statutory), core_plus (Core Offer Plus, strategic) or traded "
+        "(sold to schools).",
+        "a category",
+    ),
+    "functions.statutory": ("Whether the law requires the function.", "true or false"),
+    "functions.min_fte": ("Minimum specialist FTE.", FTE),
+    "functions.max_fte": ("Maximum specialist FTE; empty: no maximum.", FTE),
+    "functions.required_skill": (
+        "Only specialists holding this skill may work here; empty: any specialist.",
+        "a skill id from staff_groups",
+    ),
+    "functions.demand.cases": ("Cases a year (with cases per FTE, a minimum FTE).", "cases a year"),
+    "functions.demand.cases_per_fte": ("Cases one FTE handles in a year.", "cases per FTE a year"),
+    "functions.strategic_value_per_fte": (
+        "Strategic value of one specialist FTE here (for max_strategic_value).",
+        "points per FTE",
+    ),
+    "functions.non_staff_cost_gbp": ("Fixed non-staff cost.", GBP_YEAR),
+    "functions.traded.income_per_fte_gbp": (
+        "Traded income per specialist FTE delivered (or use the per-school columns).",
+        "£ a year per FTE",
+    ),
+    "functions.traded.price_per_school_gbp": ("Price a school pays a year.", "£ a year per school"),
+    "functions.traded.schools_in_scope": ("Schools that could buy.", "schools"),
+    "functions.traded.take_up_share": ("Share of those schools expected to buy.", SHARE),
+    "functions.traded.fte_per_school": ("Specialist FTE one school's purchase needs.", FTE),
+    "functions.traded.must_recover_cost": (
+        "Income must cover this function's full cost.",
+        "true or false",
+    ),
+    "bands.category": ("The category the band applies to.", "a category"),
+    "bands.min_share": ("Least share of deployed specialist FTE in the category.", SHARE),
+    "bands.max_share": ("Greatest share of deployed specialist FTE in the category.", SHARE),
+    "funding_sources.amount_gbp": ("Money available.", GBP_YEAR),
+    "funding_sources.functions": (
+        "Functions it may pay for; several separated by commas.",
+        "function ids, comma-separated",
+    ),
+    "funding_sources.categories": (
+        "Categories it may pay for (every function in them); comma-separated.",
+        "categories, comma-separated",
+    ),
+    "funding_sources.ring_fenced": (
+        "true: unspent money is lost; false: what is left goes to the general budget.",
+        "true or false",
+    ),
+    "policy.min_quality_rating": ("Providers rated below this are not used.", "rating 1-5"),
+    "policy.unplaced_cost_gbp": ("Fixed cost of a spot purchase for a pupil not placed.", "£"),
+    "policy.unplaced_cost_per_day_gbp": ("Spot-purchase cost per day of attendance.", "£ a day"),
+    "policy.budget_cap_gbp": ("Cap on spend (charges and travel); empty: no cap.", "£"),
+    "policy.travel_cost_per_km_gbp": ("Travel cost per kilometre.", "£ per km"),
+    "policy.max_provider_share": ("Cap on one provider's share of placements.", SHARE),
+    "policy.min_average_quality": ("Least average quality rating of placements.", "rating 1-5"),
+    "policy.full_time_days": ("Days a week that count as full time.", "days a week"),
+    "policy.unregistered_max_full_time": (
+        "Full-time pupils an unregistered provider may take.",
+        "pupils",
+    ),
+    "policy.move_penalty_gbp": ("Cost of moving a pupil from their current provider.", "£"),
+    "policy.hours_per_day": ("Hours in a day (converts an hourly price).", "hours"),
+    "policy.sessions_per_day": ("Sessions in a day (converts a session price).", "sessions"),
+    "policy.school_weeks_per_year": ("School weeks in a year (converts a place-year).", "weeks"),
+    "providers.places": ("Places at any one time, shared by its lots; empty: no limit.", "places"),
+    "providers.places_per_weekday": (
+        "Pupils it takes on any one open day; empty: counted by places.",
+        "pupils a day",
+    ),
+    "providers.open_days": ("Weekdays it is open; comma-separated.", "weekdays"),
+    "providers.easting_m": ("Easting of its site.", METRES),
+    "providers.northing_m": ("Northing of its site.", METRES),
+    "providers.online": ("Delivered online: no travel.", "true or false"),
+    "providers.outreach": ("Travels to the pupil's school: no pupil travel.", "true or false"),
+    "providers.outreach_radius_km": ("Outreach only: farthest it travels.", "kilometres"),
+    "providers.key_stages": ("Key stages it teaches; comma-separated.", "key stages 0-5"),
+    "providers.registered_school": ("Registered as a school.", "true or false"),
+    "providers.quality_rating": ("Quality-assurance rating, 5 the best.", "rating 1-5"),
+    "providers.needs_supported": ("Needs it supports; comma-separated.", "need ids"),
+    "provider_lots.provider": ("The provider approved for the lot.", "a provider id"),
+    "provider_lots.lot": ("A lot the provider is approved for.", "a lot id"),
+    "provider_lots.price_gbp": ("Its quoted price, per the unit in `per`.", "£ per unit"),
+    "provider_lots.per": ("The unit of the price.", "a price unit"),
+    "provider_lots.places": ("Places at any one time in this lot; empty: no limit.", "places"),
+    "referrals.reference": (
+        "A pseudonymous reference: never a name or a unique pupil number.",
+        ID,
+    ),
+    "referrals.lots": ("Lots that would suit the pupil; comma-separated.", "lot ids"),
+    "referrals.key_stage": ("The pupil's key stage, 0 (early years) to 5.", "key stage"),
+    "referrals.days_per_week": ("Days a week of provision.", "days a week"),
+    "referrals.start_week": ("First week of the placement.", WEEK),
+    "referrals.end_week": ("Last week of the placement.", WEEK),
+    "referrals.easting_m": ("Easting of the pupil's home or school.", METRES),
+    "referrals.northing_m": ("Northing of the pupil's home or school.", METRES),
+    "referrals.max_travel_km": ("Farthest the pupil may travel, one way.", "kilometres"),
+    "referrals.ehcp": ("The pupil has an EHC plan.", "true or false"),
+    "referrals.looked_after": ("The pupil is looked after.", "true or false"),
+    "referrals.needs": ("The pupil's needs; comma-separated.", "need ids"),
+    "referrals.current_provider": ("Where the pupil is now; empty: nowhere.", "a provider id"),
+    "referrals.lock.provider": ("Keep the pupil with this provider (a lock).", "a provider id"),
+    "referrals.lock.lot": ("The locked placement's lot.", "a lot id"),
+    "referrals.lock.weekdays": ("The locked placement's weekdays; comma-separated.", "weekdays"),
+    "referrals.priority": ("Multiplies the cost of leaving the pupil unplaced.", "1-10"),
+    "offers.reference": ("The referral the offer is for.", "a referral reference"),
+    "offers.provider": ("The provider making the offer.", "a provider id"),
+    "offers.lot": ("The lot of the offer.", "a lot id"),
+    "offers.total_cost_gbp": ("The offer's whole cost for the placement.", "£"),
+    "offers.places_used": ("Places the placement takes at any one time.", "places"),
+}
+
+# columns whose values are ids from another sheet: (sheet, column of ids there)
+REFERS: dict[str, tuple[str, str]] = {
+    "functions.required_skill": ("staff_groups", "skills"),
+    "funding_sources.functions": ("functions", "id"),
+    "provider_lots.provider": ("providers", "id"),
+    "provider_lots.lot": ("lots", "id"),
+    "referrals.lots": ("lots", "id"),
+    "referrals.current_provider": ("providers", "id"),
+    "referrals.lock.provider": ("providers", "id"),
+    "referrals.lock.lot": ("lots", "id"),
+    "offers.reference": ("referrals", "reference"),
+    "offers.provider": ("providers", "id"),
+    "offers.lot": ("lots", "id"),
+}
+
+
+def notes_rows(kind: str) -> list[list[Any]]:
+    """The notes sheet: every column of every sheet with its meaning, unit and allowed values."""
+    rows: list[list[Any]] = [["sheet", "column", "meaning", "unit", "allowed values"]]
+    for table in TABLES[kind]:
+        for column, annotation in table_columns(table):
+            key = f"{table.sheet}.{column}"
+            meaning, unit = MEANING.get(key) or MEANING.get(column) or ("", "")
+            rows.append([table.sheet, column, meaning, unit, allowed(table, column, annotation)])
+    return rows
+
+
+def table_columns(table: Table) -> list[tuple[str, Any]]:
+    if table.field in ("", "policy"):
+        return settings_fields(table.model)
+    cols = columns(table.model)
+    return [("provider", str), *cols] if table.child_of is not None else cols
+
+
+def choices(annotation: Any) -> list[str] | None:
+    """The values a categorical column allows (an enum, a literal, true/false), else None."""
+    inner = strip_optional(annotation)
+    if typing.get_origin(inner) is list:
+        inner = strip_optional(typing.get_args(inner)[0])
+    if isinstance(inner, type) and issubclass(inner, Enum):
+        return [str(m.value) for m in inner]
+    if typing.get_origin(inner) is typing.Literal:
+        return [str(v) for v in typing.get_args(inner)]
+    if inner is bool:
+        return ["true", "false"]
+    return None
+
+
+def allowed(table: Table, column: str, annotation: Any) -> str:
+    """In words: the listed values, the sheet ids come from, or the range of a number."""
+    options = choices(annotation)
+    many = typing.get_origin(strip_optional(annotation)) is list
+    if options is not None:
+        return ("any of " if many else "one of ") + ", ".join(options)
+    refers = REFERS.get(f"{table.sheet}.{column}")
+    if refers is not None:
+        return f"{'ids' if many else 'an id'} from sheet {refers[0]}, column {refers[1]}"
+    bounds = _bounds(table.model, column)
+    if bounds:
+        return bounds
+    return "text" if strip_optional(annotation) is str else "see the meaning"
+
+
+def _bounds(model: type[BaseModel], column: str) -> str:
+    """'from 0 to 1' from the field's constraints."""
+    for part in column.split(".")[:-1]:
+        info = model.model_fields.get(part)
+        if info is None:
+            return ""
+        model = strip_optional(info.annotation)
+    info = model.model_fields.get(column.rsplit(".", maxsplit=1)[-1]) if _is_model(model) else None
+    if info is None:
+        return ""
+    low = next(
+        (m.ge if isinstance(m, Ge) else m.gt for m in info.metadata if isinstance(m, Ge | Gt)), None
+    )
+    high = next(
+        (m.le if isinstance(m, Le) else m.lt for m in info.metadata if isinstance(m, Le | Lt)), None
+    )
+    if low is None and high is None:
+        return ""
+    number = "a whole number" if strip_optional(info.annotation) is int else "a number"
+    if high is None:
+        return f"{number}, at least {low:g}"
+    return f"{number} from {low:g} to {high:g}" if low is not None else f"{number} up to {high:g}"
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def add_drop_downs(book: Workbook, kind: str, rows: int = 1000) -> None:
+    """Drop-down lists on the sheets of an instance workbook: listed values for categorical
+    columns, the other sheet's ids for references. Columns of several values (a referral's
+    lots) offer the list but accept comma-separated text."""
+    for table in TABLES[kind]:
+        if table.sheet not in book.sheetnames:
+            continue
+        ws = book[table.sheet]
+        if table.field in ("", "policy"):
+            _settings_drop_downs(ws, table)
+            continue
+        header = [c.value for c in ws[1]]
+        for column, annotation in table_columns(table):
+            if column not in header:
+                continue
+            source = _list_source(book, table, column, annotation)
+            if source is None:
+                continue
+            letter = get_column_letter(header.index(column) + 1)
+            loose = typing.get_origin(strip_optional(annotation)) is list or annotation is bool
+            _validate(ws, source, f"{letter}2:{letter}{rows}", strict=not loose)
+
+
+def _settings_drop_downs(ws: Worksheet, table: Table) -> None:
+    types = dict(settings_fields(table.model))
+    for n, row in enumerate(ws.iter_rows(min_row=2, max_col=1, values_only=True), start=2):
+        annotation = types.get(str(row[0]), str)
+        options = choices(annotation)
+        if options is not None:
+            _validate(ws, f'"{",".join(options)}"', f"B{n}", strict=annotation is not bool)
+
+
+def _list_source(book: Workbook, table: Table, column: str, annotation: Any) -> str | None:
+    options = choices(annotation)
+    if options is not None:
+        return f'"{",".join(options)}"'
+    refers = REFERS.get(f"{table.sheet}.{column}")
+    if refers is None or refers[0] not in book.sheetnames:
+        return None
+    header = [c.value for c in book[refers[0]][1]]
+    if refers[1] not in header or refers[1] == "skills":  # skills are lists, not one id a cell
+        return None
+    letter = get_column_letter(header.index(refers[1]) + 1)
+    return f"{quote_sheetname(refers[0])}!${letter}$2:${letter}$1000"
+
+
+def _validate(ws: Worksheet, source: str, cells: str, *, strict: bool) -> None:
+    check = DataValidation(type="list", formula1=source, allow_blank=True)
+    check.showErrorMessage = strict
+    check.error = "Choose a value from the list."
+    check.errorTitle = "Not in the list"
+    check.add(cells)
+    ws.add_data_validation(check)
