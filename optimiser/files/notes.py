@@ -48,6 +48,16 @@ MEANING: dict[str, tuple[str, str]] = {
         "Deploy and retain FTE in multiples of this (0.1; 1 for whole posts); empty: any.",
         FTE,
     ),
+    "settings.fixed_rules": (
+        "Rules a diagnosis may not relax, by rule name (min_fte_<function id>, council_cap) "
+        "or family (function_min, band_max); statutory minimums are fixed anyway.",
+        "rule names, comma-separated",
+    ),
+    "settings.relaxable_rules": (
+        "Rules a diagnosis may relax although fixed by default (a statutory minimum the "
+        "council may revisit), by rule name or family.",
+        "rule names, comma-separated",
+    ),
     "staff_groups.role": (
         "specialist (deployed on functions) or admin (supports them).",
         "a role",
