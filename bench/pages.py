@@ -3,7 +3,9 @@
 Plans Oxfordshire 2015-16 (staffing) and the county term (600 referrals x 80 providers) as jobs
 through the app's own runner, then requests each result page N times in the app's process
 (Starlette's test client: no network, so the figure is the server's time to read the job,
-parse the instance and solution, and render the page) and reports p50, p95 and the page size.
+parse the instance and solution, and render the page) and reports the first request (which
+parses the stored instance and solution), p50 and p95 over all N (later requests use the
+parsed copy kept for the few most recent finished scenarios), and the page size.
 """
 
 from __future__ import annotations
@@ -59,11 +61,11 @@ def main() -> None:
                     times.append((time.perf_counter() - started) * 1000)
                     size = len(response.content)
                     assert response.status_code == 200
-                rows.append((kind, name, _pct(times, 0.5), _pct(times, 0.95), size))
+                rows.append((kind, name, times[0], _pct(times, 0.5), _pct(times, 0.95), size))
     print(f"Result pages, {n} requests each, in-process (2-core machine)")
-    print(f"{'page':<32} {'p50 ms':>8} {'p95 ms':>8} {'bytes':>10}")
-    for kind, name, p50, p95, size in rows:
-        print(f"{kind + ' ' + name:<32} {p50:>8.1f} {p95:>8.1f} {size:>10,}")
+    print(f"{'page':<32} {'first ms':>9} {'p50 ms':>8} {'p95 ms':>8} {'bytes':>10}")
+    for kind, name, first, p50, p95, size in rows:
+        print(f"{kind + ' ' + name:<32} {first:>9.1f} {p50:>8.1f} {p95:>8.1f} {size:>10,}")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import logging
 import tempfile
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,6 +121,17 @@ def load(request: Request, owner: str, job_id: str, *, with_instance: bool = Tru
     store = store_of(request)
     job = mine(request, owner, job_id)
     name, parent = store.scenarios(owner).get(job.id, (None, None))
+    cached = _CACHE.get(job.id) if job.terminal else None
+    if cached is None:
+        cached = _read(store, job, with_instance=with_instance)
+        if job.terminal and with_instance:
+            _CACHE.put(job.id, cached)
+    return Scenario(job, name or job.kind, parent, cached[0], cached[1])
+
+
+def _read(
+    store: JobStore, job: Job, *, with_instance: bool
+) -> tuple[Instance | None, Solution | None]:
     instance = None
     if with_instance:
         payload = store.payload(job.id)
@@ -129,4 +142,30 @@ def load(request: Request, owner: str, job_id: str, *, with_instance: bool = Tru
     if raw is not None:
         model = StaffingSolution if job.kind == "staffing" else PlacementSolution
         solution = model.model_validate_json(raw)
-    return Scenario(job, name or job.kind, parent, instance, solution)
+    return instance, solution
+
+
+class _Recent:
+    """The last few finished scenarios read, parsed (a finished job never changes; its owner
+    is checked on every request before the cache is consulted)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[str, tuple[Instance | None, Solution | None]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> tuple[Instance | None, Solution | None] | None:
+        with self.lock:
+            if key not in self.items:
+                return None
+            self.items.move_to_end(key)
+            return self.items[key]
+
+    def put(self, key: str, value: tuple[Instance | None, Solution | None]) -> None:
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+_CACHE = _Recent(8)
