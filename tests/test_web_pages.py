@@ -9,9 +9,14 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from starlette.requests import Request
 
 from api.main import create_app
 from api.settings import Settings
+from api.store import Job
+from api.web import runs, views_placements
+from optimiser import PlacementSolution, load_instance, solve
+from tests.helpers import ROOT
 
 
 def _token(html: str) -> str:
@@ -76,3 +81,33 @@ def test_with_keys_every_page_asks_to_sign_in(tmp_path: Path) -> None:
         cookie = client.cookies.get("optimiser_session")
         assert cookie is not None
         assert "page-key" not in cookie
+
+
+def test_a_large_plan_is_shown_in_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past a size, the unplaced table shows its first rows (and offers all), the map an even
+    sample of the pupils, the heat map the fullest providers (limits lowered here so that the
+    county term, 600 referrals with 58 unplaced, crosses each)."""
+    monkeypatch.setattr(views_placements, "UNPLACED_ROWS", 20)
+    monkeypatch.setattr(views_placements, "MAP_PUPILS", 300)
+    monkeypatch.setattr(views_placements, "HEAT_ROWS", 10)
+    instance = load_instance(ROOT / "instances/county_600x80.json")
+    solution = solve(instance)
+    assert isinstance(solution, PlacementSolution)
+    assert len(solution.unplaced) == 58
+    job = Job(
+        "j", "local", "placements", "optimal", 600, 0.0, 0.0, 1.0, 60.0, None, None, None, None, 1
+    )
+    scenario = runs.Scenario(job, "county", None, instance, solution)
+    context = views_placements.result_context(_request(""), scenario)
+    assert len(context["unplaced_rows"]) == 20
+    everything = views_placements.result_context(_request("unplaced=all"), scenario)
+    assert len(everything["unplaced_rows"]) == 58
+    map_svg = str(context["map_svg"])
+    pupils = map_svg.count("<circle") + map_svg.count("<path")
+    assert 150 <= pupils <= 300  # 600 pupils, every second one
+    heat = str(context["utilisation_svg"])
+    assert len(set(re.findall(r'text-anchor="end"[^>]*>([^<]+)<', heat))) == 10
+
+
+def _request(query: str) -> Request:
+    return Request({"type": "http", "query_string": query.encode(), "headers": []})

@@ -14,7 +14,7 @@ from api.routes.jobs import cancel_job, status_of
 from api.web import runs
 from api.web.errors import PageError
 from api.web.render import page
-from api.web.session import Csrf, Owner, sign_in, sign_out
+from api.web.session import Csrf, Owner, needs_sign_in, sign_in, sign_out
 from optimiser import examples, parse_instance, write_instance_workbook
 
 router = APIRouter(include_in_schema=False)
@@ -29,7 +29,9 @@ def home(request: Request, owner: Owner) -> HTMLResponse:
 
 
 @router.get("/sign-in", response_class=HTMLResponse)
-def sign_in_page(request: Request) -> HTMLResponse:
+def sign_in_page(request: Request) -> Response:
+    if not needs_sign_in(runs.settings_of(request)):  # local-only: nobody signs in
+        return RedirectResponse("/", status_code=303)
     return page(request, "sign_in.html", title="Sign in")
 
 

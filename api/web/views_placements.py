@@ -21,6 +21,9 @@ from optimiser import PlacementInstance, PlacementSolution
 router = APIRouter(include_in_schema=False)
 KIND = "placements"
 PAGE_ROWS = 100
+UNPLACED_ROWS = 100  # then "show all"
+MAP_PUPILS = 3000  # beyond it, an even sample (the page says so)
+HEAT_ROWS = 80  # providers in the heat map: beyond it, the fullest (the page says so)
 REASONS = {
     "no_eligible_provider": "No eligible provider",
     "all_full": "Every eligible provider is full",
@@ -142,9 +145,14 @@ def result_context(request: Request, scenario: runs.Scenario) -> dict[str, Any]:
         "provider_names": {p.id: p.name for p in instance.providers},
         "lot_names": {lot.id: lot.name for lot in instance.lots},
         "reasons": REASONS,
+        "unplaced_rows": solution.unplaced
+        if request.query_params.get("unplaced") == "all"
+        else solution.unplaced[:UNPLACED_ROWS],
         "peaks": [u for u in solution.utilisation if u.lot is None and u.weekday is None],
         "utilisation_svg": _utilisation(solution, instance),
         "map_svg": _map(solution, instance),
+        "heat_rows": HEAT_ROWS,
+        "map_pupils": MAP_PUPILS,
     }
 
 
@@ -159,9 +167,15 @@ def _utilisation(solution: PlacementSolution, instance: PlacementInstance) -> An
         return ""
     weeks = range(min(min(w) for w in used.values()), max(max(w) for w in used.values()) + 1)
     providers = {p.id: p for p in instance.providers}
+
+    def fullness(pid: str) -> float:
+        places = providers[pid].places
+        return max(used[pid].values()) / places if places else 0.0
+
+    shown = sorted(used, key=fullness, reverse=True)[:HEAT_ROWS]
     loads = [
-        charts.Load(providers[pid].name, providers[pid].places, by_week)
-        for pid, by_week in sorted(used.items(), key=lambda kv: _natural(providers[kv[0]].name))
+        charts.Load(providers[pid].name, providers[pid].places, used[pid])
+        for pid in sorted(shown, key=lambda pid: _natural(providers[pid].name))
     ]
     return charts.utilisation(loads, list(weeks))
 
@@ -189,7 +203,8 @@ def _map(solution: PlacementSolution, instance: PlacementInstance) -> Any:
         if p.provider in providers
     ]
     unplaced = [point(u.reference) for u in solution.unplaced]
-    return charts.plan_map(list(providers.values()), placed, unplaced)
+    step = max(1, -(-(len(placed) + len(unplaced)) // MAP_PUPILS))  # an even sample beyond it
+    return charts.plan_map(list(providers.values()), placed[::step], unplaced[::step])
 
 
 @router.get("/scenarios/{job_id}/referrals/{position}", response_class=HTMLResponse)
