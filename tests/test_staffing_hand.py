@@ -13,8 +13,8 @@ points on; one more adviser FTE costs £50,000 and lets traded grow to 2.0 FTE (
 +0.5 FTE = £30,000 of income: net +£20,000, until traded reaches its 2 FTE cap with the 4th
 FTE (and the one admin FTE supports exactly 4 x 0.25); £1,000 more DSG saves £1,000 while the
 statutory duty's cost can grow to take it: its 1.5 advisers (£75,000) and 0.375 admin (£7,500)
-at this basis, £52,500 more than the £30,000 it has (HiGHS's range: the 0.25 spare admin FTE
-could be put there too, so the price in fact holds to £57,500).
+and the 0.25 admin FTE not needed elsewhere (£5,000): £87,500, £57,500 more than the £30,000
+it has (HiGHS's first basis stops at £52,500; the next basis holds the same price).
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def test_hand_worked_shadow_prices(solver: str) -> None:
     )
     assert sentences["source_dsg"] == (
         "Each extra £1,000 of DSG high needs would save the council £1,000 a year (valid "
-        "for up to £52,500 more)."
+        "for up to £57,500 more)."
     )
     assert sentences["available_advisers"] == (
         "One more FTE of Advisers would add £20,000 a year (valid for up to 1.00 FTE): it "

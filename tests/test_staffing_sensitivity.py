@@ -5,8 +5,10 @@ Advisers 3 FTE at £50,000, admin 1 FTE at £20,000, none releasable; traded con
 needs 1 FTE; the DSG (£30,000, ring-fenced) pays only for the statutory duty. The optimum
 deploys 1.5 FTE on traded work (the 50% ceiling), 1.5 on the statutory duty.
 
-* DSG: value £30,000 = limit, binding, dN/d£ = -1; it may rise by £52,500 (the duty's cost is
-  1.5 x 50,000 + 0.375 x 20,000 = £82,500) and fall by all £30,000 with the same price.
+* DSG: value £30,000 = limit, binding, dN/d£ = -1; with the same basis it may rise by
+  £52,500 (the duty's cost at this basis is 1.5 x 50,000 + 0.375 x 20,000 = £82,500) and
+  fall by all £30,000. (The price holds further, to £57,500, once the spare 0.25 admin FTE
+  moves onto the duty: another basis; the binding rule's sentence walks on to it.)
 * Traded ceiling, X_traded - 0.5 T <= 0: binding; one more FTE allowed above it earns
   £60,000 (dN = -60,000 an FTE); it may rise by 0.5 FTE, when traded reaches its 2 FTE cap.
 * Statutory minimum: value 1.5 against 1.0, slack 0.5, not binding, price 0; it may be

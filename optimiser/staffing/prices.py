@@ -39,11 +39,14 @@ from optimiser.staffing.model import StaffingLp
 from optimiser.staffing.schema import StaffingInstance
 from optimiser.staffing.sensitivity import (
     Row,
+    RowState,
     bound_moves,
     highs_model,
     objective_change,
+    ranges_of,
     ranging,
     room,
+    row_room,
     rows,
 )
 from optimiser.staffing.solution import BindingRule
@@ -55,6 +58,7 @@ PROBE = 0.01  # a re-solve moves the limit by 1% of a step
 NIL = 1e-3  # steps: a range shorter than this is re-solved over PROBE steps instead
 WALK_TRIES = 6  # 1, 4, ..., 1,024 steps tried where a basis range is under one step
 WALK_HALVES = 3  # then the gap between the last that holds and the first that fails halved
+WALK_HOPS = 3  # bases past the end of a range of a step or more
 
 
 @dataclass(frozen=True)
@@ -131,48 +135,96 @@ def _spans(moves: list[tuple[Any, float]], ranges: Any) -> tuple[float, float]:
     )
 
 
+class _Walker:
+    """Re-solves of the plan's LP with a rule key's rows moved t steps, from the plan's own
+    basis, put back afterwards."""
+
+    def __init__(self, model: Any, moves: dict[str, tuple[Any, float]], constant: float):
+        self.model, self.constant = model, constant
+        self.rows = [(c.index, m) for c, m in moves.values() if m != 0]
+        data = model.getLp()
+        self.saved = [(float(data.row_lower_[i]), float(data.row_upper_[i])) for i, _ in self.rows]
+        self.basis = model.getBasis()
+        self.before = float(model.getInfo().objective_function_value)
+
+    def holds(self, t: float, price: float) -> bool:
+        """Whether relaxing t steps changes N by exactly price * t (N is convex in the
+        limit, so the price then holds all the way to t)."""
+        for (i, move), (lower, upper) in zip(self.rows, self.saved, strict=True):
+            self.model.changeRowBounds(i, lower + t * move, upper + t * move)
+        self.model.setBasis(self.basis)
+        self.model.run()
+        if self.model.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return False
+        change = float(self.model.getInfo().objective_function_value) - self.before
+        return abs(change + self.constant * t - price * t) <= (0.5 + 1e-6 * abs(price)) * t
+
+    def span_here(self, t: float, price: float) -> float | None:
+        """Steps on from t (just solved) over which the basis there holds, if its price is
+        `price` (the 100% rule over the moved rows); None otherwise."""
+        solution, ranges = self.model.getSolution(), ranges_of(self.model)
+        dual = self.constant + sum(solution.row_dual[i] * m for i, m in self.rows)
+        if ranges is None or abs(dual - price) > 0.5 + 1e-6 * abs(price):
+            return None
+        load = 0.0
+        for (i, move), (lower, upper) in zip(self.rows, self.saved, strict=True):
+            is_lower = math.isinf(upper)
+            bound = (lower if is_lower else upper) + t * move
+            state = RowState(i, bound, float(solution.row_value[i]), is_lower, lower == upper)
+            ahead = row_room(state, ranges, upward=move > 0)
+            load += abs(move) / ahead if ahead > 0 else math.inf
+        return 1.0 / load if load > 0 else math.inf
+
+    def restore(self) -> None:
+        for (i, _), (lower, upper) in zip(self.rows, self.saved, strict=True):
+            self.model.changeRowBounds(i, lower, upper)
+        self.model.setBasis(self.basis)  # the plan's own basis: later ranging reads the same
+        self.model.run()
+
+
 def walk(
     lp: StaffingLp, moves: dict[str, tuple[Any, float]], constant: float, price: float, span: float
 ) -> float:
-    """Steps over which `price` holds when HiGHS's basis range is short (under one step).
+    """Steps over which `price` holds, past the end of HiGHS's basis range.
 
     A degenerate plan changes basis while its price stays, so the basis range understates
-    it. N is convex in the limit: if relaxing t steps changes N by exactly price * t, the
-    price holds all the way to t. So try t = 1, 4, 16, ... steps (re-solved from the plan's
-    basis) and narrow down between the last that holds and the first that does not.
+    it. Under one step: try the chord at t = 1, 4, 16, ... steps and narrow down between the
+    last that holds and the first that does not. Otherwise: re-solve just past the range's
+    end and, while the price there is the same, add that basis's range (a few times).
     """
     model = highs_model(lp)
-    if model is None or span >= 1.0 or math.isinf(span):
+    if model is None or math.isinf(span):
         return span
-    rows = [(c.index, m) for c, m in moves.values() if m != 0]
-    data = model.getLp()
-    saved = [(i, float(data.row_lower_[i]), float(data.row_upper_[i])) for i, _ in rows]
-    basis, before = model.getBasis(), float(model.getInfo().objective_function_value)
+    walker = _Walker(model, moves, constant)
+    good = _chords(walker, price, span) if span < 1.0 else _hops(walker, price, span)
+    walker.restore()
+    return good
 
-    def holds(t: float) -> bool:
-        for (i, move), (_, lower, upper) in zip(rows, saved, strict=True):
-            model.changeRowBounds(i, lower + t * move, upper + t * move)
-        model.setBasis(basis)
-        model.run()
-        if model.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return False
-        change = float(model.getInfo().objective_function_value) - before + constant * t
-        return abs(change - price * t) <= (0.5 + 1e-6 * abs(price)) * t
 
+def _chords(walker: _Walker, price: float, span: float) -> float:
     good, bad, t = span, None, 1.0
     for _ in range(WALK_TRIES):
-        if not holds(t):
+        if not walker.holds(t, price):
             bad = t
             break
         good, t = t, t * 4
     for _ in range(WALK_HALVES if bad is not None else 0):
         middle = (good + (bad or good)) / 2
-        good, bad = (middle, bad) if holds(middle) else (good, middle)
-    for i, lower, upper in saved:
-        model.changeRowBounds(i, lower, upper)
-    model.setBasis(basis)  # back to the plan's own basis, so later ranging reads the same
-    model.run()
+        good, bad = (middle, bad) if walker.holds(middle, price) else (good, middle)
     return math.inf if bad is None else good
+
+
+def _hops(walker: _Walker, price: float, span: float) -> float:
+    good = span
+    for _ in range(WALK_HOPS):
+        t = good + PROBE
+        more = walker.span_here(t, price) if walker.holds(t, price) else None
+        if more is None:
+            break
+        good = t + more
+        if math.isinf(good):
+            break
+    return good
 
 
 def _probe(
