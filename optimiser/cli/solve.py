@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +14,7 @@ from optimiser.core.errors import InstanceError, OptimiserError
 from optimiser.core.options import SolveOptions, Solver
 from optimiser.core.status import SolveStatus
 from optimiser.files.io import load_instance, write_json, write_placements_csv
+from optimiser.files.solver_reports import Report, show_reports
 from optimiser.files.workbook import write_solution_workbook
 from optimiser.placements.report import show_placements
 from optimiser.scenarios.sweep import with_settings
@@ -20,6 +22,14 @@ from optimiser.solve import solve, write_model
 from optimiser.staffing.report import show_staffing
 from optimiser.staffing.schema import StaffingInstance
 from optimiser.staffing.solution import StaffingSolution
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What-if settings (--set) and reports (--report) asked for."""
+
+    settings: list[str]
+    reports: list[Report]
 
 
 @app.command("solve")
@@ -32,6 +42,14 @@ def solve_command(  # noqa: PLR0917 (typer maps each parameter to an option)
             "kind is read from each."
         ),
     ],
+    report: Annotated[
+        list[Report] | None,
+        typer.Option(
+            "--report",
+            help="Staffing: print an Excel Solver-style answer, sensitivity or limits report "
+            "(repeatable); with --xlsx, also written as sheets.",
+        ),
+    ] = None,
     set_: Annotated[
         list[str] | None,
         typer.Option(
@@ -80,11 +98,13 @@ def solve_command(  # noqa: PLR0917 (typer maps each parameter to an option)
     2 some input is invalid; 1 a solver failed or found nothing in time.
     """
     screen = console()
-    options = SolveOptions(solver=solver, time_limit_seconds=time_limit)
+    reports = report or []
+    options = SolveOptions(solver=solver, time_limit_seconds=time_limit, sensitivity=bool(reports))
     worst = Exit.PLAN
     for path in files:
         outs = (json_out, csv_out, xlsx_out, write_lp)
-        code = _solve_one(screen, path, options, outs, set_ or [], many=len(files) > 1)
+        asked = Asked(set_ or [], reports)
+        code = _solve_one(screen, path, options, outs, asked, many=len(files) > 1)
         worst = max(worst, code)
     raise typer.Exit(int(worst))
 
@@ -94,13 +114,13 @@ def _solve_one(
     path: Path,
     options: SolveOptions,
     out: tuple[Path | None, Path | None, Path | None, Path | None],
-    settings: list[str],
+    asked: Asked,
     *,
     many: bool,
 ) -> Exit:
     json_out, csv_out, xlsx_out, lp_out = out
     try:
-        instance = with_settings(load_instance(path), settings)
+        instance = with_settings(load_instance(path), asked.settings)
         if lp_out is not None:
             if many:
                 lp_out.mkdir(parents=True, exist_ok=True)
@@ -116,15 +136,18 @@ def _solve_one(
     if isinstance(solution, StaffingSolution):
         assert isinstance(instance, StaffingInstance)
         show_staffing(screen, instance, solution)
+        show_reports(screen, solution, asked.reports)
     else:
         show_placements(screen, solution)
+        if asked.reports:
+            screen.print("[dim]Answer, sensitivity and limits reports are for staffing plans.[/]")
         if csv_out is not None:
             write_placements_csv(csv_out / path.stem if many else csv_out, solution)
     if json_out is not None:
         write_json(json_out / f"{path.stem}.json" if many else json_out, solution)
     if xlsx_out is not None:
         target = xlsx_out / f"{path.stem}.xlsx" if many else xlsx_out
-        write_solution_workbook(solution, target, instance, path)
+        write_solution_workbook(solution, target, instance, path, asked.reports)
     if solution.status is SolveStatus.INFEASIBLE:
         return Exit.INFEASIBLE
     return Exit.PLAN if solution.status.has_solution else Exit.FAILED

@@ -14,6 +14,7 @@ other sources left over, add up to the net cost.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -40,6 +41,7 @@ from optimiser.files.sheets import (
     run_rows,
     style_header,
 )
+from optimiser.files.solver_reports import Report, report_tables
 from optimiser.staffing.schema import CATEGORY_LABEL, StaffingInstance
 from optimiser.staffing.solution import UNALLOCATED, StaffingSolution
 
@@ -52,9 +54,13 @@ COUNCIL, TRADED = "council", "traded_income"
 
 
 def staffing_book(
-    solution: StaffingSolution, instance: StaffingInstance, source: Path | None
+    solution: StaffingSolution,
+    instance: StaffingInstance,
+    source: Path | None,
+    reports: Sequence[Report] = (),
 ) -> Workbook:
-    """Every sheet of a staffing result, the Summary first (the Diagnosis when infeasible)."""
+    """Every sheet of a staffing result, the Summary first (the Diagnosis when infeasible),
+    then the Answer, Sensitivity or Limits reports asked for."""
     book = new_book()
     if solution.diagnosis is not None:
         _diagnosis(book, solution)
@@ -67,6 +73,9 @@ def staffing_book(
         _groups(book, solution, instance)
         _funding(book, solution, instance, names)
         _binding(book, solution)
+    for report in reports:
+        for t in report_tables(solution, report):
+            add_table(book, t.title, t.cols, t.rows)
     for ws in book.worksheets:
         print_setup(ws, solution.instance)
     book.active = 0

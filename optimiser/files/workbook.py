@@ -8,6 +8,7 @@ instance. Results are written as workbooks a council can file.
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from optimiser.files.notes import add_drop_downs, notes_rows
 from optimiser.files.results_placements import placements_book
 from optimiser.files.results_staffing import staffing_book
+from optimiser.files.solver_reports import Report
 from optimiser.files.tables import (
     TABLES,
     columns,
@@ -97,13 +99,15 @@ def write_solution_workbook(
     path: Path,
     instance: StaffingInstance | PlacementInstance,
     source: Path | None = None,
+    reports: Sequence[Report] = (),
 ) -> None:
     """The result as a workbook a council can file: a Summary first (the Diagnosis when no
     plan meets every rule), names beside ids, plain headers with units, print setup on every
-    sheet. `source`: the input file, named and hashed on the Summary."""
+    sheet. `source`: the input file, named and hashed on the Summary. `reports`: Answer,
+    Sensitivity or Limits sheets (staffing, solved with `SolveOptions(sensitivity=True)`)."""
     if isinstance(solution, StaffingSolution):
         assert isinstance(instance, StaffingInstance)
-        book = staffing_book(solution, instance, source)
+        book = staffing_book(solution, instance, source, reports)
     else:
         assert isinstance(instance, PlacementInstance)
         book = placements_book(solution, instance, source)

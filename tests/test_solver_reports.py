@@ -1,0 +1,78 @@
+"""Answer, Sensitivity and Limits reports (Excel Solver's) as console tables and sheets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from optimiser import SolveOptions, StaffingSolution, load_instance, solve
+from optimiser.cli import app
+from optimiser.files.solver_reports import Report, report_tables
+from optimiser.files.workbook import write_solution_workbook
+from tests.helpers import INSTANCES
+
+SMALL = INSTANCES / "staffing_small.json"
+
+
+def solved() -> StaffingSolution:
+    solution = solve(load_instance(SMALL), SolveOptions(sensitivity=True))
+    assert isinstance(solution, StaffingSolution)
+    return solution
+
+
+def test_answer_report_states_value_limit_slack_and_binds() -> None:
+    """Every rule's slack is its room left (limit - value for <=, value - limit for >=) and
+    it binds exactly where that room is nil; the £30,000 DSG source is spent to the pound."""
+    solution = solved()
+    rules, variables = report_tables(solution, Report.ANSWER)
+    objective, *rows = rules.rows
+    assert objective[:4] == ("Objective", "the council's net cost", "", solution.net_cost_gbp)
+    assert solution.sensitivity is not None
+    assert len(rows) == len(solution.sensitivity.rules)
+    for rule, _, _, value, sense, limit, slack, status in rows:
+        room = limit - value if sense == "<=" else value - limit
+        assert abs(slack - room) < 1e-6, rule
+        assert status == ("Binding" if abs(slack) <= 1e-6 * max(1.0, abs(limit)) else "Not binding")
+    dsg = next(r for r in rows if r[0] == "source_dsg")
+    assert dsg[3:] == (30_000.0, "<=", 30_000.0, 0.0, "Binding")
+    assert {v[0] for v in variables.rows} >= {"x_advisers_traded", "pay_dsg_statutory"}
+
+
+def test_reports_as_sheets_and_on_the_command_line(tmp_path: Path) -> None:
+    target = tmp_path / "small.xlsx"
+    write_solution_workbook(
+        solved(),
+        target,
+        load_instance(SMALL),
+        SMALL,
+        [Report.ANSWER, Report.SENSITIVITY, Report.LIMITS],
+    )
+    book = load_workbook(target)
+    assert book.sheetnames[-5:] == [
+        "Answer report",
+        "Answer variables",
+        "Sensitivity report",
+        "Sensitivity variables",
+        "Limits report",
+    ]
+    headers = [c.value for c in book["Sensitivity report"][1]]
+    assert headers[3:] == [
+        "Shadow price (£ a year per unit of limit)",
+        "Limit",
+        "Allowable increase",
+        "Allowable decrease",
+    ]
+    result = CliRunner().invoke(
+        app, ["solve", str(SMALL), "--report", "answer", "--report", "limits"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Answer report" in result.output
+    assert "Limits report" in result.output
+    assert "Not binding" in result.output
+    placements = CliRunner().invoke(
+        app, ["solve", str(INSTANCES / "dps_small.json"), "--report", "answer"]
+    )
+    assert placements.exit_code == 0
+    assert "reports are for staffing plans" in placements.output
