@@ -15,7 +15,7 @@ from api.main import create_app
 from api.settings import Settings
 from api.store import Job
 from api.web import runs, views_placements
-from optimiser import PlacementSolution, load_instance, solve
+from optimiser import PlacementSolution, examples, load_instance, parse_instance, solve
 from tests.helpers import ROOT
 
 
@@ -111,3 +111,18 @@ def test_a_large_plan_is_shown_in_parts(monkeypatch: pytest.MonkeyPatch) -> None
 
 def _request(query: str) -> Request:
     return Request({"type": "http", "query_string": query.encode(), "headers": []})
+
+
+@pytest.mark.parametrize("kind", ["staffing", "placements"])
+def test_the_blank_workbook_reads_back_as_its_example(
+    local: TestClient, kind: str, tmp_path: Path
+) -> None:
+    """The downloadable template is the command line's (`optimiser template`): it reads back
+    as the bundled example, so an officer who fills it in has a plan the engine accepts."""
+    response = local.get(f"/templates/{kind}.xlsx")
+    assert response.status_code == 200
+    assert response.headers["content-disposition"] == f'attachment; filename="{kind}-template.xlsx"'
+    path = tmp_path / "template.xlsx"
+    path.write_bytes(response.content)
+    example = examples.STAFFING if kind == "staffing" else examples.PLACEMENTS
+    assert load_instance(path) == parse_instance(example)
