@@ -17,6 +17,7 @@ from api.web.session import Owner
 from optimiser import (
     CATEGORY_LABEL,
     PlacementSolution,
+    StaffingInstance,
     StaffingSolution,
     write_solution_workbook,
 )
@@ -117,7 +118,33 @@ def _staffing_rows(first: runs.Scenario, second: runs.Scenario) -> dict[str, lis
             )
         )
         cats.append((f"{label}: net cost (£)", c.net_gbp, other.net_gbp if other else None, "gbp"))
-    return {"Headline": headline, "By category": cats}
+    return {
+        "Headline": headline,
+        "By category": cats,
+        "Functions whose staffing differs": _function_rows(first, second, x, y),
+    }
+
+
+def _function_rows(
+    first: runs.Scenario, second: runs.Scenario, x: StaffingSolution, y: StaffingSolution
+) -> list[Row]:
+    """Specialist FTE of each function that differs between the two plans, by name."""
+    names: dict[str, str] = {}
+    for scenario in (first, second):
+        if isinstance(scenario.instance, StaffingInstance):
+            names.update({f.id: f.name for f in scenario.instance.functions})
+    theirs = {f.function: f.specialist_fte for f in y.functions}
+    functions: list[Row] = [
+        (
+            f"{names.get(f.function, f.function)}: specialist FTE",
+            f.specialist_fte,
+            theirs.get(f.function),
+            "fte",
+        )
+        for f in x.functions
+        if abs(f.specialist_fte - theirs.get(f.function, 0.0)) > 5e-3
+    ]
+    return functions
 
 
 def _placement_rows(first: runs.Scenario, second: runs.Scenario) -> dict[str, list[Row]]:
