@@ -15,6 +15,7 @@ from optimiser.core.status import SolveStatus
 from optimiser.placements import model as placement_model
 from optimiser.placements.backends.highs import write_placement_model
 from optimiser.placements.checks import check_placements
+from optimiser.placements.fallback import unplaced_plan
 from optimiser.placements.schema import PlacementInstance
 from optimiser.placements.solution import PlacementSolution
 from optimiser.placements.solve import solve_placements
@@ -96,7 +97,8 @@ def _no_plan(instance: StaffingInstance, seconds: float) -> StaffingSolution: ..
 @overload
 def _no_plan(instance: PlacementInstance, seconds: float) -> PlacementSolution: ...
 def _no_plan(instance: Instance, seconds: float) -> Solution:
-    """The answer of a run the engine stopped at its time limit before any plan arrived."""
+    """The answer of a run the engine stopped at its time limit before any plan arrived:
+    for placements the plan that always exists (every free referral unplaced), `feasible`."""
     stats = Statistics(
         solver="-",
         solver_version="-",
@@ -112,13 +114,7 @@ def _no_plan(instance: Instance, seconds: float) -> Solution:
         return StaffingSolution(
             instance=instance.name, status=status, objective=instance.objective, statistics=stats
         )
-    return PlacementSolution(
-        instance=instance.name,
-        status=status,
-        backend="-",
-        backend_reason="stopped at the time limit",
-        statistics=stats,
-    )
+    return unplaced_plan(instance, stats)
 
 
 def write_model(instance: Instance, path: Path) -> None:

@@ -30,6 +30,7 @@ from optimiser.core.status import SolveStatus
 log = logging.getLogger(__name__)
 
 GRACE = 1.5  # seconds past 5% over the limit (the promise: back within limit x 1.05 + 2 s)
+MIN_SOLVER_SECONDS = 0.1
 STOPPED_NOTE = "stopped by the engine at the time limit: the best plan received is returned"
 
 I = TypeVar("I")  # noqa: E741
@@ -43,9 +44,16 @@ def _context() -> Any:
     return ctx
 
 
-def _child(conn: Connection, run: Run[Any, Any], instance: Any, options: SolveOptions) -> None:
+def _child(
+    conn: Connection, run: Run[Any, Any], instance: Any, options: SolveOptions, started: float
+) -> None:
     """In the child: solve, sending ("progress", Progress) as it goes and ("done", solution)
-    or ("error", exception) at the end."""
+    or ("error", exception) at the end. The solver gets what is left of the limit once the
+    child is running and the model built is its own business (started: the parent's clock)."""
+    limit = options.time_limit_seconds
+    assert limit is not None
+    left = max(MIN_SOLVER_SECONDS, limit - (time.time() - started))
+    options = options.model_copy(update={"time_limit_seconds": left})
     try:
         solution = run(instance, options, lambda p: conn.send(("progress", p)))
         conn.send(("done", solution))
@@ -107,7 +115,8 @@ def supervised(
     ctx = _context()
     receiver, sender = ctx.Pipe(duplex=False)
     started = time.monotonic()
-    child = ctx.Process(target=_child, args=(sender, run, instance, options), daemon=True)
+    args = (sender, run, instance, options, time.time())
+    child = ctx.Process(target=_child, args=args, daemon=True)
     _start_without_main(child)
     sender.close()
     deadline = started + limit * 1.05 + GRACE

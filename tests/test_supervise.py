@@ -73,9 +73,16 @@ def test_overrun_returns_the_incumbent_as_feasible() -> None:
     assert [p.best_objective for p in heard] == [2000.0]
 
 
-def test_overrun_with_nothing_heard_is_no_solution() -> None:
+def test_overrun_with_nothing_heard_is_the_plan_that_always_exists() -> None:
+    """Nothing heard: the one referral unplaced at its spot cost (£300 x 2 days x 10 weeks =
+    £6,000), verified and feasible: a placement run never ends without a plan."""
     sol = supervised(silent, _tiny(), SolveOptions(time_limit_seconds=0.5), None, _no_plan)
-    assert sol.status is SolveStatus.NO_SOLUTION
+    assert sol.status is SolveStatus.FEASIBLE
+    assert sol.verification is not None
+    assert sol.verification.passed
+    assert sol.totals is not None
+    assert sol.totals.objective_gbp == pytest.approx(6000.0)
+    assert [u.reason for u in sol.unplaced] == ["time_limit"]
     assert STOPPED_NOTE in sol.statistics.notes
 
 

@@ -64,6 +64,12 @@ def _check_offers(
             problems.add(
                 f"offers[{i}].lot", "the provider is not approved for this lot", o.provider, o.lot
             )
+        elif (places := providers[o.provider].places) is not None and o.places_used > places:
+            problems.add(
+                f"offers[{i}].places_used",
+                "uses more places than the provider has",
+                o.provider,
+            )
 
 
 def _duplicate_references(problems: ProblemList, instance: PlacementInstance) -> None:

@@ -236,6 +236,8 @@ def _take(ra: ReferralArrays, idx: np.ndarray) -> ReferralArrays:
         ra.needs[idx],
         ra.need_ids,
         ra.lot_index,
+        position=idx if ra.position is None else ra.position[idx],
+        offered_to=ra.offered_to,
     )
 
 

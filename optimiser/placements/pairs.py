@@ -43,6 +43,8 @@ class ReferralArrays:
     need_ids: tuple[str, ...]
     lot_index: dict[str, int]
     _last: dict[str, Floats] = field(default_factory=dict, compare=False, repr=False)
+    position: Ints | None = None  # each row's referral in the instance (None: row i is i)
+    offered_to: dict[tuple[str, str], Ints] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, inst: PlacementInstance) -> ReferralArrays:
@@ -68,7 +70,13 @@ class ReferralArrays:
             needs=needs,
             need_ids=need_ids,
             lot_index=lot_index,
+            offered_to=_offered_to(inst),
         )
+
+    def with_offer(self, p: Provider, pl: ProviderLot) -> Mask:
+        """Which rows' referrals hold an offer from this provider in this lot."""
+        rows = np.arange(len(self.days)) if self.position is None else self.position
+        return np.isin(rows, self.offered_to.get((p.id, pl.lot), np.zeros(0, np.int64)))
 
     def distance_km(self, p: Provider) -> Floats:
         """The pupils' journeys to one provider: none for online or outreach provision."""
@@ -124,6 +132,23 @@ def _travel(inst: PlacementInstance, ra: ReferralArrays, p: Provider, pl: Provid
     return np.asarray(ra.separation_km(p) <= ra.max_travel_km + 1e-9)
 
 
+def _offer(inst: PlacementInstance, ra: ReferralArrays, p: Provider, pl: ProviderLot) -> Mask:
+    """Under a call-off (policy.offers_only), the provider submitted an offer for the referral."""
+    if not inst.policy.offers_only:
+        return np.ones(len(ra.days), dtype=bool)
+    return ra.with_offer(p, pl)
+
+
+def _offered_to(inst: PlacementInstance) -> dict[tuple[str, str], Ints]:
+    """(provider, lot) -> the positions of the referrals it made an offer for."""
+    position = {r.reference: i for i, r in enumerate(inst.referrals)}
+    out: dict[tuple[str, str], list[int]] = {}
+    for o in inst.offers:
+        if o.reference in position:
+            out.setdefault((o.provider, o.lot), []).append(position[o.reference])
+    return {key: np.array(sorted(v), np.int64) for key, v in out.items()}
+
+
 def _open_days(inst: PlacementInstance, ra: ReferralArrays, p: Provider, pl: ProviderLot) -> Mask:
     """The provider is open on at least as many days as the referral attends."""
     return np.asarray(ra.days <= len(p.open_days))
@@ -147,6 +172,7 @@ RULES: dict[str, RuleMask] = {
     "travel": _travel,
     "open_days": _open_days,
     "registration": _registration,
+    "offer": _offer,
 }
 
 RULE_TEXT = {
@@ -157,6 +183,7 @@ RULE_TEXT = {
     "travel": "beyond the maximum travel distance",
     "open_days": "not open enough days a week",
     "registration": "unregistered: takes no EHCP or looked-after pupil full time",
+    "offer": "made no offer for this referral (call-off)",
 }
 
 

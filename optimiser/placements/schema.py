@@ -184,7 +184,9 @@ class Offer(Strict):
     provider: Id
     lot: Id
     total_cost_gbp: Gbp
-    places_used: int = Field(strict=True, default=1, ge=1, le=100)
+    places_used: int = Field(
+        strict=True, default=1, ge=1, le=1_000_000, description="Up to the provider's places."
+    )
 
 
 class Policy(Strict):
@@ -207,6 +209,12 @@ class Policy(Strict):
         description="Cap on any one provider's share of placements.",
     )
     min_average_quality: float | None = Field(strict=True, default=None, ge=1, le=5)
+    offers_only: bool = Field(
+        strict=True,
+        default=False,
+        description="A call-off: a provider is eligible for a referral only through an offer "
+        "it submitted (otherwise a pair without an offer is eligible at the list price).",
+    )
     full_time_days: int = Field(
         strict=True, default=5, ge=1, le=5, description="Days a week counted full time."
     )

@@ -80,6 +80,10 @@ def _check_placement(
     if pl.lot not in approved:
         return
     offer = offers.get((r.reference, p.id, pl.lot))
+    chk.that(
+        offer is not None or not pol.offers_only or r.lock is not None,
+        f"{who}: a call-off placement without an offer",
+    )
     charge = (
         offer.total_cost_gbp
         if offer
