@@ -86,15 +86,15 @@ def random_instance(rng: np.random.Generator, k: int) -> dict[str, Any]:
     if rng.random() < 0.4:
         for r in referrals:
             for p in providers:
-                lot = p["lots"][0]["lot"]
-                if lot in r["lots"] and rng.random() < 0.5:
+                lot, room = p["lots"][0]["lot"], p["places"]  # an offer fits the places
+                if lot in r["lots"] and rng.random() < 0.5 and room != 0:
                     offers.append(
                         {
                             "reference": r["reference"],
                             "provider": p["id"],
                             "lot": lot,
                             "total_cost_gbp": float(rng.integers(500, 6000)),
-                            "places_used": int(rng.integers(1, 4)),
+                            "places_used": min(int(rng.integers(1, 4)), room or 3),
                         }
                     )
     policy: dict[str, Any] = {"min_quality_rating": 1, "travel_cost_per_km_gbp": 0.45}

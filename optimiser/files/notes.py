@@ -127,6 +127,11 @@ MEANING: dict[str, tuple[str, str]] = {
     "policy.travel_cost_per_km_gbp": ("Travel cost per kilometre.", "£ per km"),
     "policy.max_provider_share": ("Cap on one provider's share of placements.", SHARE),
     "policy.min_average_quality": ("Least average quality rating of placements.", "rating 1-5"),
+    "policy.offers_only": (
+        "true: a call-off, a provider is eligible only through an offer it made; "
+        "false: a pair without an offer is eligible at the list price.",
+        "true or false",
+    ),
     "policy.full_time_days": ("Days a week that count as full time.", "days a week"),
     "policy.unregistered_max_full_time": (
         "Full-time pupils an unregistered provider may take.",
