@@ -84,6 +84,7 @@ def test_hand_worked_ledger_meets_every_pound() -> None:
 def test_whole_posts_make_a_mip_with_the_same_optimum_and_no_duals() -> None:
     data = raw("staffing_small")
     data["fte_step"] = 0.5
+    data["deployment_fte_step"] = 0.5
     sol = solve(parse_staffing(data))
     assert sol.status is SolveStatus.OPTIMAL
     assert sol.statistics.integer_variables > 0

@@ -7,6 +7,7 @@ from typing import Any
 import pulp
 
 from optimiser.staffing.model import StaffingLp
+from optimiser.staffing.model_money import surplus
 from optimiser.staffing.schema import Category
 from optimiser.staffing.solution import (
     CategoryResult,
@@ -15,6 +16,8 @@ from optimiser.staffing.solution import (
     FunctionResult,
     GroupUse,
     LedgerEntry,
+    SourceUse,
+    TradedShare,
 )
 
 EPS = 1e-7
@@ -41,22 +44,31 @@ def deployments(lp: StaffingLp) -> list[Deployment]:
     ]
 
 
-def groups(lp: StaffingLp) -> list[GroupUse]:
+def groups(lp: StaffingLp, before: dict[str, float] | None = None) -> list[GroupUse]:
+    """Each group's establishment, flows and cost; `before` is last year's establishment
+    (None: the instance's, for the first or only year)."""
     out = []
     for g in lp.instance.staff_groups:
+        start = g.fte_available if before is None else before[g.id]
         retained, deployed = val(lp.retained[g.id]), val(lp.deployed(g.id))
-        released = g.fte_available - retained
-        cost = g.cost_per_fte_gbp * retained + (g.release_cost_per_fte_gbp or 0.0) * released
+        released, hired = val(lp.released.get(g.id, 0.0)), val(lp.hired.get(g.id, 0.0))
+        release_cost = (g.release_cost_per_fte_gbp or 0.0) * released
+        hire_cost = (g.hire_cost_per_fte_gbp or 0.0) * hired
+        paid = (1.0 - g.vacancy_share) * retained
         out.append(
             GroupUse(
                 group=g.id,
                 role=g.role.value,
-                available_fte=g.fte_available,
+                available_fte=fte6(start),
                 retained_fte=fte6(retained),
                 released_fte=fte6(released),
                 deployed_fte=fte6(deployed),
-                idle_fte=fte6(retained - deployed),
-                cost_gbp=round(cost, 2),
+                idle_fte=fte6(paid - deployed),
+                cost_gbp=round(g.cost_per_fte_gbp * paid + release_cost + hire_cost, 2),
+                hired_fte=fte6(hired),
+                turnover_fte=fte6(g.turnover_share * start) if lp.year else 0.0,
+                hire_cost_gbp=round(hire_cost, 2),
+                release_cost_gbp=round(release_cost, 2),
             )
         )
     return out
@@ -136,4 +148,27 @@ def council(lp: StaffingLp) -> CouncilPosition:
         net_gbp=round(net, 2),
         cap_gbp=cap,
         headroom_gbp=None if cap is None else round(cap - net, 2),
+    )
+
+
+def sources(lp: StaffingLp) -> list[SourceUse]:
+    """Each source's amount this year and what the functions used of it."""
+    return [
+        SourceUse(
+            source=k.id,
+            available_gbp=round(val(lp.amount.get(k.id, k.amount_gbp)), 2),
+            used_gbp=round(sum(val(v) for (kid, _), v in lp.pay.items() if kid == k.id), 2),
+        )
+        for k in lp.instance.funding_sources
+    ]
+
+
+def traded_share(lp: StaffingLp) -> TradedShare | None:
+    """The traded surplus and its split, where a share agreement is given."""
+    if not lp.instance.traded_surplus_share:
+        return None
+    total, kept = val(surplus(lp)), val(lp.kept)
+    council = max(total, 0.0) - kept
+    return TradedShare(
+        surplus_gbp=round(total, 2), council_gbp=round(council, 2), kept_gbp=round(kept, 2)
     )

@@ -12,6 +12,7 @@ from typing import Annotated, Literal, Self
 from pydantic import Field, model_validator
 
 from optimiser.core.schema import MAX_ITEMS, Fte, Gbp, Id, Share, Strict, Text
+from optimiser.staffing.schema_years import FteCap, ShareTier, Year
 
 RuleName = Annotated[
     str,
@@ -56,6 +57,26 @@ class StaffGroup(Strict):
         default=None,
         description="Cost of releasing one FTE (redundancy, pension strain). "
         "Release is allowed only where this is given.",
+    )
+    hire_cost_per_fte_gbp: Gbp | None = Field(
+        default=None,
+        description="One-off cost of hiring one FTE (recruitment), charged in the year of the "
+        "hire. Hiring is allowed only where this is given (plans with `years`).",
+    )
+    turnover_share: Share = Field(
+        default=0.0, description="Share of last year's establishment that leaves each year."
+    )
+    max_change_fte: Fte | None = Field(
+        default=None, description="At most this many FTE hired plus released in one year."
+    )
+    vacancy_share: float = Field(
+        strict=True,
+        default=0.0,
+        ge=0,
+        le=0.5,
+        allow_inf_nan=False,
+        description="Share of the establishment vacant on average: its cost is not spent and "
+        "its staff cannot be deployed (plans with `years`).",
     )
 
     @property
@@ -207,6 +228,28 @@ class FundingSource(Strict):
     functions: list[Id] = Field(default_factory=list, max_length=10_000)
     categories: list[Category] = Field(default_factory=list, max_length=3)
     ring_fenced: bool = Field(default=True, strict=True)
+    per_unit_gbp: Gbp | None = Field(
+        default=None, description="£ per unit of `driver`, added to `amount_gbp` each year."
+    )
+    driver: Id | None = Field(default=None, description="A driver valued in each year.")
+    service_share: Share = Field(
+        default=1.0, description="Share of the amount that comes to these functions."
+    )
+    years: list[Id] = Field(
+        default_factory=list, max_length=100, description="Only in these years (a pilot)."
+    )
+    total_gbp: Gbp | None = Field(
+        default=None,
+        description="A total to spread over the years; the year's amount is then the most "
+        "that may be used in any one year.",
+    )
+    fte_caps: list[FteCap] = Field(default_factory=list, max_length=10_000)
+
+    @model_validator(mode="after")
+    def _driver_with_rate(self) -> Self:
+        if (self.per_unit_gbp is None) != (self.driver is None):
+            raise ValueError("give both per_unit_gbp and driver, or neither")
+        return self
 
 
 class StaffingInstance(Strict):
@@ -259,8 +302,56 @@ class StaffingInstance(Strict):
         ge=0.01,
         le=10,
         allow_inf_nan=False,
-        description="Deploy and retain FTE in multiples of this (0.1, or 1 for whole posts).",
+        description="Posts change (hires, releases) in multiples of this FTE: 1 for whole "
+        "posts on the establishment of each group.",
     )
+    deployment_fte_step: float | None = Field(
+        strict=True,
+        default=None,
+        ge=0.01,
+        le=10,
+        allow_inf_nan=False,
+        description="Deploy FTE on each function in multiples of this (deployments are "
+        "continuous unless this is given).",
+    )
+    years: list[Year] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Financial years of the horizon, each with what changes in it.",
+    )
+    discount: bool = Field(
+        strict=True, default=False, description="Discount later years' net cost."
+    )
+    discount_rate: float = Field(
+        strict=True,
+        default=0.035,
+        ge=0,
+        le=0.5,
+        allow_inf_nan=False,
+        description="Discount rate a year (HM Treasury Green Book: 3.5%).",
+    )
+    traded_surplus_share: list[ShareTier] = Field(
+        default_factory=list,
+        max_length=20,
+        description="The council's share of the traded net surplus, tier by tier; the rest "
+        "stays with the traded arm. Empty: the council keeps all of it.",
+    )
+    recovery_overhead_per_fte_gbp: Gbp = Field(
+        default=0.0, description="Overheads and central recharges per FTE on a traded function."
+    )
+    recovery_overhead_share: float = Field(
+        strict=True,
+        default=0.0,
+        ge=0,
+        le=2,
+        allow_inf_nan=False,
+        description="Overheads and central recharges as a share of a traded function's cost.",
+    )
+
+    @property
+    def horizon(self) -> bool:
+        """Whether this is a plan over a `years` list (else one year, as always)."""
+        return bool(self.years)
 
     def group(self, group_id: str) -> StaffGroup:
         return next(g for g in self.staff_groups if g.id == group_id)

@@ -29,6 +29,10 @@ class GroupUse(Out):
     deployed_fte: float
     idle_fte: float
     cost_gbp: float = Field(description="Retained cost plus release cost, £ a year.")
+    hired_fte: float = 0.0
+    turnover_fte: float = Field(default=0.0, description="FTE that left by natural turnover.")
+    hire_cost_gbp: float = 0.0
+    release_cost_gbp: float = 0.0
 
 
 class FunctionResult(Out):
@@ -132,6 +136,41 @@ class Diagnosis(Out):
     )
 
 
+class SourceUse(Out):
+    """A funding source in a year: the amount it has (for a total spread over years, the
+    amount drawn into this year) and the amount used on functions."""
+
+    source: str
+    available_gbp: float
+    used_gbp: float
+
+
+class TradedShare(Out):
+    """The traded arm's net surplus (income less cost and overhead recharges), the council's
+    share of it on the agreed sliding scale, and what the traded arm keeps."""
+
+    surplus_gbp: float
+    council_gbp: float
+    kept_gbp: float
+
+
+class YearResult(Out):
+    """One financial year of a plan over years."""
+
+    year: str
+    discount_factor: float
+    net_cost_gbp: float
+    deployments: list[Deployment] = Field(default_factory=list)
+    groups: list[GroupUse] = Field(default_factory=list)
+    functions: list[FunctionResult] = Field(default_factory=list)
+    categories: list[CategoryResult] = Field(default_factory=list)
+    ledger: list[LedgerEntry] = Field(default_factory=list)
+    sources: list[SourceUse] = Field(default_factory=list)
+    traded_share: TradedShare | None = None
+    council: CouncilPosition | None = None
+    binding_rules: list[BindingRule] = Field(default_factory=list)
+
+
 class StaffingSolution(Out):
     kind: str = "staffing"
     instance: str
@@ -149,6 +188,16 @@ class StaffingSolution(Out):
     diagnosis: Diagnosis | None = None
     sensitivity: Sensitivity | None = Field(
         default=None, description="Every rule and variable, when the options ask for it."
+    )
+    traded_share: TradedShare | None = None
+    years: list[YearResult] = Field(
+        default_factory=list,
+        description="A plan over years: each year's plan (the lists above are then empty and "
+        "net_cost_gbp is the total over the years).",
+    )
+    discounted_net_cost_gbp: float | None = None
+    first_infeasible_year: str | None = Field(
+        default=None, description="The first year from which no plan meets every rule."
     )
     statistics: Statistics
     verification: Verification | None = None

@@ -18,6 +18,7 @@ from optimiser.staffing.prices import binding_rules
 from optimiser.staffing.schema import StaffingInstance
 from optimiser.staffing.sensitivity import sensitivity
 from optimiser.staffing.solution import StaffingSolution
+from optimiser.staffing.solve_years import horizon_plan, infeasible_horizon
 from optimiser.staffing.verify import verify_staffing
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ def solve_staffing(
     started = time.perf_counter()
     lp = model.build(instance)
     build_seconds = time.perf_counter() - started
-    status, run = _optimise(lp, options)
+    status, run = optimise(lp, options)
     stats = Statistics(
         solver=run.solver,
         solver_version=run.solver_version,
@@ -63,6 +64,10 @@ def solve_staffing(
         instance=instance.name, status=status, objective=instance.objective, statistics=stats
     )
     if status is SolveStatus.INFEASIBLE:
+        if instance.horizon:
+            return infeasible_horizon(
+                instance, base, options, lambda i: optimise(model.build(i), options)[0].has_solution
+            )
         return base.model_copy(
             update={"diagnosis": diagnose(instance, options) if options.diagnose else None}
         )
@@ -71,7 +76,7 @@ def solve_staffing(
     return _verified(instance, lp, base, status, options)
 
 
-def _optimise(
+def optimise(
     lp: model.StaffingLp, options: SolveOptions
 ) -> tuple[SolveStatus, pulp_backend.RunResult]:
     """min N; or max strategic value, then min N holding that value (two solves)."""
@@ -106,26 +111,29 @@ def _verified(
     status: SolveStatus,
     options: SolveOptions,
 ) -> StaffingSolution:
-    rows = extract.functions(lp)
     with_prices = (
         options.shadow_prices and lp.integer_variables == 0 and status is SolveStatus.OPTIMAL
     )
-    plan = base.model_copy(
-        update={
-            "net_cost_gbp": round(extract.val(lp.net_cost()), 2),
-            "strategic_value": round(extract.val(lp.strategic_value()), 4),
-            "deployments": extract.deployments(lp),
-            "groups": extract.groups(lp),
-            "functions": rows,
-            "categories": extract.categories(lp, rows),
-            "ledger": extract.ledger(lp),
-            "council": extract.council(lp),
-            "binding_rules": binding_rules(lp, with_prices, options)
-            if options.shadow_prices
-            else [],
-            "sensitivity": sensitivity(lp, _priced(instance)) if options.sensitivity else None,
-        }
-    )
+    binding = binding_rules(lp, with_prices, options) if options.shadow_prices else []
+    if instance.horizon:
+        plan = horizon_plan(lp, base, binding)
+    else:
+        rows = extract.functions(lp)
+        plan = base.model_copy(
+            update={
+                "net_cost_gbp": round(extract.val(lp.net_cost()), 2),
+                "strategic_value": round(extract.val(lp.strategic_value()), 4),
+                "deployments": extract.deployments(lp),
+                "groups": extract.groups(lp),
+                "functions": rows,
+                "categories": extract.categories(lp, rows),
+                "ledger": extract.ledger(lp),
+                "council": extract.council(lp),
+                "traded_share": extract.traded_share(lp),
+                "binding_rules": binding,
+                "sensitivity": sensitivity(lp, _priced(instance)) if options.sensitivity else None,
+            }
+        )
     started = time.perf_counter()
     verdict = verify_staffing(instance, plan)
     stats = plan.statistics.model_copy(

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from optimiser.core.checker import Checker
 from optimiser.core.schema import Verification
+from optimiser.staffing import verify_years
+from optimiser.staffing.horizon import year_views
 from optimiser.staffing.schema import Category, Role, StaffingInstance, can_deploy
-from optimiser.staffing.solution import UNALLOCATED, StaffingSolution
+from optimiser.staffing.solution import UNALLOCATED, StaffingSolution, YearResult
 
 
 @dataclass(frozen=True)
@@ -27,23 +29,56 @@ class Figures:
         return sum(self.spec.values())
 
 
+Plan = StaffingSolution | YearResult
+
+
 def verify_staffing(instance: StaffingInstance, plan: StaffingSolution) -> Verification:
-    """Recompute every rule and the council's net cost from the instance and the plan."""
+    """Recompute every rule and the council's net cost from the instance and the plan; a plan
+    over years year by year, with its flows (optimiser.staffing.verify_years)."""
     chk = Checker()
-    fig = _figures(instance, plan, _deployments(chk, instance, plan))
-    _check_staff(chk, instance, fig)
-    _check_functions(chk, instance, fig)
-    _check_bands(chk, instance, fig)
-    _check_recovery(chk, instance, fig)
-    ring_used = _check_ledger(chk, instance, plan, fig)
-    _check_net(chk, instance, plan, fig, ring_used)
-    _check_reported(chk, plan, fig)
+    if instance.horizon:
+        _verify_horizon(chk, instance, plan)
+        return chk.verdict()
+    amounts = {k.id: k.amount_gbp for k in instance.funding_sources}
+    net = check_year(chk, instance, plan, amounts, horizon=False)
+    tol = chk.money(abs(net) + sum(r.cost_gbp for r in plan.functions))
+    chk.close(plan.net_cost_gbp or 0.0, net, tol, "reported net cost differs from recomputed")
     return chk.verdict()
 
 
-def _deployments(
-    chk: Checker, inst: StaffingInstance, plan: StaffingSolution
-) -> dict[tuple[str, str], float]:
+def _verify_horizon(chk: Checker, instance: StaffingInstance, plan: StaffingSolution) -> None:
+    """Each year's rules against that year's figures, then the flows between years and the
+    totals (optimiser.staffing.verify_years)."""
+    views = year_views(instance)
+    chk.that(len(plan.years) == len(views), "the plan does not have one entry per year")
+    nets = []
+    for view, year in zip(views, plan.years, strict=False):
+        chk.that(year.year == view.id, f"year {year.year} out of order")
+        amounts = verify_years.check_amounts(chk, view, year)
+        nets.append(check_year(chk, view.instance, year, amounts, horizon=True))
+        tol = chk.money(abs(nets[-1]) + sum(r.cost_gbp for r in year.functions))
+        chk.close(year.net_cost_gbp, nets[-1], tol, f"{view.id}: reported net cost differs")
+    verify_years.check_flows(chk, instance, views, plan)
+    verify_years.check_totals(chk, instance, views, plan, nets)
+
+
+def check_year(
+    chk: Checker, inst: StaffingInstance, plan: Plan, amounts: dict[str, float], horizon: bool
+) -> float:
+    """Every rule of one year; returns the recomputed council net cost of the year."""
+    fig = _figures(inst, plan, _deployments(chk, inst, plan))
+    _check_staff(chk, inst, plan, fig, horizon)
+    _check_functions(chk, inst, fig)
+    _check_bands(chk, inst, fig)
+    _check_recovery(chk, inst, fig)
+    ring_used = _check_ledger(chk, inst, plan, fig, amounts)
+    _check_grant_conditions(chk, inst, plan, fig)
+    net = _check_net(chk, inst, plan, fig, ring_used, amounts=amounts)
+    _check_reported(chk, plan, fig)
+    return net
+
+
+def _deployments(chk: Checker, inst: StaffingInstance, plan: Plan) -> dict[tuple[str, str], float]:
     """x_sf from the plan: known ids, allowed pairs, non-negative, on the FTE step."""
     groups = {g.id: g for g in inst.staff_groups}
     functions = {f.id: f for f in inst.functions}
@@ -58,15 +93,14 @@ def _deployments(
             f"{d.group} may not work on {d.function}",
         )
         chk.at_least(d.fte, 0.0, 0.0, f"negative FTE for {d.group} on {d.function}")
-        if inst.fte_step is not None:
-            chk.that(_on_step(d.fte, inst.fte_step), f"{d.group} on {d.function} is off the step")
+        step = inst.deployment_fte_step
+        if step is not None:
+            chk.that(_on_step(d.fte, step), f"{d.group} on {d.function} is off the step")
         x[d.group, d.function] += d.fte
     return x
 
 
-def _figures(
-    inst: StaffingInstance, plan: StaffingSolution, x: dict[tuple[str, str], float]
-) -> Figures:
+def _figures(inst: StaffingInstance, plan: Plan, x: dict[tuple[str, str], float]) -> Figures:
     role = {g.id: g.role for g in inst.staff_groups}
     cost_of = {g.id: g.cost_per_fte_gbp for g in inst.staff_groups}
     retained = {u.group: u.retained_fte for u in plan.groups}
@@ -81,9 +115,11 @@ def _figures(
         f.id: sum(cost_of[s] * v for (s, ff), v in x.items() if ff == f.id) + f.non_staff_cost_gbp
         for f in inst.functions
     }
+    use = {u.group: u for u in plan.groups}
     cost[UNALLOCATED] = inst.overhead_cost_gbp + sum(
-        g.cost_per_fte_gbp * (retained.get(g.id, 0.0) - deployed[g.id])
-        + (g.release_cost_per_fte_gbp or 0.0) * (g.fte_available - retained.get(g.id, 0.0))
+        g.cost_per_fte_gbp * ((1.0 - g.vacancy_share) * retained.get(g.id, 0.0) - deployed[g.id])
+        + (g.release_cost_per_fte_gbp or 0.0) * (use[g.id].released_fte if g.id in use else 0.0)
+        + (g.hire_cost_per_fte_gbp or 0.0) * (use[g.id].hired_fte if g.id in use else 0.0)
         for g in inst.staff_groups
     )
     income = {
@@ -96,18 +132,29 @@ def _on_step(value: float, step: float) -> bool:
     return abs(value / step - round(value / step)) < 1e-6
 
 
-def _check_staff(chk: Checker, inst: StaffingInstance, fig: Figures) -> None:
-    """deployed <= retained <= available; retained = available unless release is allowed."""
+def _check_staff(
+    chk: Checker, inst: StaffingInstance, plan: Plan, fig: Figures, horizon: bool
+) -> None:
+    """deployed <= paid establishment; one year: retained <= available, released = available -
+    retained (whole steps), only where release is allowed; over years the flows are checked
+    by optimiser.staffing.verify_years."""
     tol = chk.fte_tol
+    use = {u.group: u for u in plan.groups}
     for g in inst.staff_groups:
         r, d = fig.retained.get(g.id, 0.0), fig.deployed[g.id]
-        chk.at_most(d, r, tol, f"{g.id} deploys more than it retains")
+        chk.that(g.id in use, f"{g.id} missing from the plan's groups")
+        chk.at_most(d, (1.0 - g.vacancy_share) * r, tol, f"{g.id} deploys more than it retains")
+        chk.at_least(d, g.min_deployed_fte, tol, f"{g.id} below its minimum deployment")
+        if horizon or g.id not in use:
+            continue
+        released = use[g.id].released_fte
         chk.at_most(r, g.fte_available, tol, f"{g.id} retains more than is available")
+        chk.close(released, g.fte_available - r, tol, f"{g.id}'s release is not what it left")
+        chk.close(use[g.id].hired_fte, 0.0, tol, f"{g.id} hires in a one-year plan")
         if not g.can_release:
             chk.close(r, g.fte_available, tol, f"{g.id} releases staff without a release cost")
         if inst.fte_step is not None and g.can_release:
-            chk.that(_on_step(r, inst.fte_step), f"{g.id} retains FTE off the step")
-        chk.at_least(d, g.min_deployed_fte, tol, f"{g.id} below its minimum deployment")
+            chk.that(_on_step(released, inst.fte_step), f"{g.id} releases FTE off the step")
 
 
 def _check_functions(chk: Checker, inst: StaffingInstance, fig: Figures) -> None:
@@ -130,21 +177,44 @@ def _check_bands(chk: Checker, inst: StaffingInstance, fig: Figures) -> None:
         chk.at_most(x_c, band.max_share * fig.total, chk.fte_tol, f"{name} above its band")
 
 
+def _recharge(inst: StaffingInstance, fig: Figures, function_id: str) -> float:
+    """OH_f = o_fte (X_f + admin_f) + o_share C_f on a traded function."""
+    if inst.function(function_id).category is not Category.TRADED:
+        return 0.0
+    staff = fig.spec[function_id] + fig.admin[function_id]
+    per_fte, share = inst.recovery_overhead_per_fte_gbp, inst.recovery_overhead_share
+    return per_fte * staff + share * fig.cost[function_id]
+
+
+def _surplus(inst: StaffingInstance, fig: Figures) -> float:
+    traded = [f.id for f in inst.functions if f.category is Category.TRADED]
+    return sum(fig.income[f] - fig.cost[f] - _recharge(inst, fig, f) for f in traded)
+
+
 def _check_recovery(chk: Checker, inst: StaffingInstance, fig: Figures) -> None:
-    """I_f >= C_f where a function must recover its cost; the same for traded work as a whole."""
+    """I_f >= C_f + OH_f where a function must recover its full cost; the same for traded
+    work as a whole."""
     for f in inst.functions:
         if f.traded is not None and f.traded.must_recover_cost:
-            c = fig.cost[f.id]
+            c = fig.cost[f.id] + _recharge(inst, fig, f.id)
             chk.at_least(fig.income[f.id], c, chk.money(c), f"{f.id} does not recover its cost")
     if inst.traded_must_recover_cost:
-        traded = [f.id for f in inst.functions if f.category is Category.TRADED]
-        tc = sum(fig.cost[f] for f in traded)
-        ti = sum(fig.income[f] for f in traded)
-        chk.at_least(ti, tc, chk.money(tc), "traded work does not recover its cost")
+        scale = sum(fig.cost[f.id] for f in inst.functions)
+        chk.at_least(_surplus(inst, fig), 0.0, chk.money(scale), "traded work makes a loss")
+
+
+def kept_surplus(inst: StaffingInstance, surplus: float) -> float:
+    """What the traded arm keeps of a surplus, tier by tier: sum_b (1 - rho_b) s_b."""
+    kept, below = 0.0, 0.0
+    for tier in inst.traded_surplus_share:
+        top = surplus if tier.up_to_gbp is None else min(surplus, tier.up_to_gbp)
+        kept += (1.0 - tier.council_share) * max(0.0, top - below)
+        below = tier.up_to_gbp if tier.up_to_gbp is not None else below
+    return kept
 
 
 def _check_ledger(
-    chk: Checker, inst: StaffingInstance, plan: StaffingSolution, fig: Figures
+    chk: Checker, inst: StaffingInstance, plan: Plan, fig: Figures, amounts: dict[str, float]
 ) -> float:
     """Each centre's cost is met exactly, by eligible sources within their amounts. Returns
     the ring-fenced money used."""
@@ -171,24 +241,66 @@ def _check_ledger(
     for centre, c in fig.cost.items():
         chk.close(paid[centre], c, chk.money(c), f"{centre}'s cost is not met exactly")
     for kid, amount in used.items():
-        limit = sources[kid].amount_gbp
+        limit = amounts.get(kid, 0.0)
         chk.at_most(amount, limit, chk.money(limit), f"{kid} pays more than it has")
     return sum(a for kid, a in used.items() if sources[kid].ring_fenced)
 
 
+def _check_grant_conditions(chk: Checker, inst: StaffingInstance, plan: Plan, fig: Figures) -> None:
+    """A source paying for at most M FTE of a role on f pays no more than f's cost with the
+    role's staff beyond M (the cheapest of them) left out."""
+    paid: dict[tuple[str, str], float] = defaultdict(float)
+    for e in plan.ledger:
+        paid[e.source, e.centre] += e.amount_gbp
+    cost_of = {g.id: g for g in inst.staff_groups}
+    for k in inst.funding_sources:
+        for cap in k.fte_caps:
+            rows = sorted(
+                (
+                    (cost_of[d.group].cost_per_fte_gbp, d.fte)
+                    for d in plan.deployments
+                    if d.function == cap.function
+                    and d.group in cost_of
+                    and (cap.role == "any" or cost_of[d.group].role.value == cap.role)
+                ),
+                reverse=True,
+            )
+            left, covered = cap.max_fte, 0.0
+            for price, fte in rows:
+                covered += price * min(fte, left)
+                left -= min(fte, left)
+            limit = fig.cost.get(cap.function, 0.0) - sum(p * f for p, f in rows) + covered
+            got = paid[k.id, cap.function]
+            chk.at_most(
+                got, limit, chk.money(limit), f"{k.id} pays beyond its FTE cap on {cap.function}"
+            )
+
+
 def _check_net(
-    chk: Checker, inst: StaffingInstance, plan: StaffingSolution, fig: Figures, ring_used: float
-) -> None:
-    """N = sum C - sum I - ring-fenced money used - other sources in full; N <= cap."""
-    other = sum(k.amount_gbp for k in inst.funding_sources if not k.ring_fenced)
-    net = sum(fig.cost.values()) - sum(fig.income.values()) - ring_used - other
+    chk: Checker,
+    inst: StaffingInstance,
+    plan: Plan,
+    fig: Figures,
+    ring_used: float,
+    *,
+    amounts: dict[str, float],
+) -> float:
+    """N = sum C - sum I - ring-fenced money used - other sources in full + surplus kept by
+    the traded arm; N <= cap. Returns N."""
+    other = sum(amounts.get(k.id, 0.0) for k in inst.funding_sources if not k.ring_fenced)
+    kept = kept_surplus(inst, _surplus(inst, fig))
+    net = sum(fig.cost.values()) - sum(fig.income.values()) - ring_used - other + kept
     tol = chk.money(sum(fig.cost.values()))
     if inst.council_budget_cap_gbp is not None:
         chk.at_most(net, inst.council_budget_cap_gbp, tol, "council net above its cap")
-    chk.close(plan.net_cost_gbp or 0.0, net, tol, "reported net cost differs from recomputed")
+    if plan.council is not None:
+        chk.close(plan.council.net_gbp, net, tol, "reported council net differs from recomputed")
+    if plan.traded_share is not None:
+        chk.close(plan.traded_share.kept_gbp, kept, tol, "reported surplus kept differs")
+    return net
 
 
-def _check_reported(chk: Checker, plan: StaffingSolution, fig: Figures) -> None:
+def _check_reported(chk: Checker, plan: Plan, fig: Figures) -> None:
     """The plan's tables say what the deployments imply."""
     for r in plan.functions:
         f = r.function
