@@ -12,7 +12,7 @@ import typer
 from rich.progress import Progress
 
 from optimiser.cli.app import app, console, show_problems
-from optimiser.core.errors import InstanceError
+from optimiser.core.errors import InstanceError, Problem
 from optimiser.core.options import SolveOptions, Solver
 from optimiser.files.io import load_instance
 from optimiser.files.workbook import write_frames_workbook
@@ -73,6 +73,12 @@ def sweep_command(  # noqa: PLR0917 (typer maps each parameter to an option)
     cluster: Annotated[
         str | None, typer.Option(help="A Dask scheduler address (tcp://...).")
     ] = None,
+    cross: Annotated[
+        str,
+        typer.Option(
+            help="The column whose zero is reported (say net_gbp[2020-21]).", show_default=True
+        ),
+    ] = "objective",
 ) -> None:
     """Solve the cartesian product of the values; write the table and a plot."""
     screen = console()
@@ -91,5 +97,11 @@ def sweep_command(  # noqa: PLR0917 (typer maps each parameter to an option)
     names = [a.path for a in axes]
     kind = str(base.get("kind"))
     plot_sweep(df, names, kind, out / "sweep.png")
-    show_sweep(screen, df, names, kind, crossings(df, names[0], by=names[1:]))
+    if cross not in df.columns:
+        show_problems(
+            screen, "invalid sweep", InstanceError([Problem("--cross", "no such column")])
+        )
+        raise typer.Exit(2)
+    found = crossings(df, names[0], y=cross, by=names[1:])
+    show_sweep(screen, df, names, kind, found, crossing=cross)
     screen.print(f"wrote {out / 'sweep.csv'}, {out / 'sweep.xlsx'} and {out / 'sweep.png'}")

@@ -67,8 +67,13 @@ def _tuple(key: Any) -> tuple[Any, ...]:
     return key if isinstance(key, tuple) else (key,)
 
 
-def show_sweep(
-    console: Console, df: pd.DataFrame, axes: Sequence[str], kind: str, found: list[dict[str, Any]]
+def show_sweep(  # noqa: PLR0917 (the table, its axes, its kind and what crossed zero)
+    console: Console,
+    df: pd.DataFrame,
+    axes: Sequence[str],
+    kind: str,
+    found: list[dict[str, Any]],
+    crossing: str = "objective",
 ) -> None:
     figures = [c for c, _ in FIGURES.get(kind, []) if c in df.columns and c != "objective"]
     shown = [*axes, "status", "objective", *figures]
@@ -81,7 +86,7 @@ def show_sweep(
     for point in found:
         where = ", ".join(f"{_short(k)} = {v:g}" for k, v in point.items() if k != axes[0])
         console.print(
-            f"The objective crosses zero at {_short(axes[0])} = {point[axes[0]]:.4g}"
+            f"The {crossing} crosses zero at {_short(axes[0])} = {point[axes[0]]:.4g}"
             + (f" ({where})" if where else "")
         )
 

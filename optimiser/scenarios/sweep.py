@@ -186,6 +186,9 @@ def key_figures(result: Solution | str) -> dict[str, Any]:
         row.update({f"{c.value}_share": shares.get(c) for c in Category})
         row["traded_income_gbp"] = sum(f.income_gbp for f in result.functions)
         row["specialist_fte"] = sum(c.specialist_fte for c in result.categories)
+        for year in result.years:  # a plan over years: each year's net cost and shares
+            row[f"net_gbp[{year.year}]"] = year.net_cost_gbp
+            row.update({f"{c.category.value}_share[{year.year}]": c.share for c in year.categories})
     elif isinstance(result, PlacementSolution) and result.totals is not None:
         t = result.totals
         row.update({"placed": t.placed, "unplaced": t.unplaced, "spend_gbp": t.spend_gbp})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from optimiser.core.errors import ProblemList, duplicate_ids
 from optimiser.staffing import model
+from optimiser.staffing.checks_years import check_years
 from optimiser.staffing.schema import Role, StaffingInstance
 
 
@@ -16,7 +17,9 @@ def check_staffing(instance: StaffingInstance) -> None:
     duplicate_ids(problems, "bands", (b.category.value for b in instance.bands))
     _check_references(problems, instance)
     _check_bands(problems, instance)
-    _check_rule_names(problems, instance)
+    check_years(problems, instance)
+    if not problems.items:  # the model is built only from an instance that is otherwise sound
+        _check_rule_names(problems, instance)
     problems.raise_if_any()
 
 
