@@ -156,7 +156,7 @@ def _read_rows(reader: Reader, table: Table, rows: Rows) -> list[dict[str, Any]]
     header = [str(h).strip() if h is not None else "" for h in rows[0]]
     types = dict(columns(table.model))
     if table.child_of is not None:
-        types = {"provider": str, **types}
+        types = {table.key: str, **types}
     letters = reader.letters.setdefault(table.sheet, {})
     for i, h in enumerate(header):
         letters.setdefault(h, get_column_letter(i + 1))
@@ -180,14 +180,14 @@ def _read_rows(reader: Reader, table: Table, rows: Rows) -> list[dict[str, Any]]
 
 
 def _attach(reader: Reader, table: Table, items: list[dict[str, Any]]) -> None:
-    """Child rows (a provider's lots) into their parents' lists."""
+    """Child rows (a provider's lots, a year's changes) into their parents' lists."""
     assert table.child_of is not None
     parents = {p.get("id"): (i, p) for i, p in enumerate(reader.data.get(table.child_of, []))}
     for k, item in enumerate(items):
         sheet, row = reader.where[f"{table.sheet}#{k}"]
-        owner = item.pop("provider", None)
+        owner = item.pop(table.key, None)
         if owner not in parents:
-            reader.problems.append(Problem(reader.at(sheet, row, "provider"), "no such provider"))
+            reader.problems.append(Problem(reader.at(sheet, row, table.key), f"no such {table.key}"))
             continue
         index, parent = parents[owner]
         parent.setdefault(table.field, []).append(item)

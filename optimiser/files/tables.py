@@ -18,7 +18,16 @@ from typing import Any
 from pydantic import BaseModel
 
 from optimiser.placements.schema import PlacementInstance, Policy, Provider, ProviderLot
-from optimiser.staffing.schema import StaffingInstance
+from optimiser.staffing.schema import FundingSource, StaffingInstance
+from optimiser.staffing.schema_years import (
+    DriverValue,
+    FteCap,
+    FunctionYear,
+    FundingAmount,
+    ShareTier,
+    Year,
+    YearBand,
+)
 
 
 @dataclass(frozen=True)
@@ -27,6 +36,7 @@ class Table:
     field: str  # the instance's list field ("" for settings, "policy" for the policy object)
     model: type[BaseModel]
     child_of: str | None = None  # provider_lots: the parent's list field
+    key: str = "provider"  # a child sheet's column naming its parent (provider, year, source)
 
 
 STAFFING_TABLES = (
@@ -42,11 +52,15 @@ STAFFING_TABLES = (
         typing.get_args(StaffingInstance.model_fields["functions"].annotation)[0],
     ),
     Table("bands", "bands", typing.get_args(StaffingInstance.model_fields["bands"].annotation)[0]),
-    Table(
-        "funding_sources",
-        "funding_sources",
-        typing.get_args(StaffingInstance.model_fields["funding_sources"].annotation)[0],
-    ),
+    Table("funding_sources", "funding_sources", FundingSource),
+    Table("grant_caps", "fte_caps", FteCap, child_of="funding_sources", key="source"),
+    Table("surplus_share", "traded_surplus_share", ShareTier),
+    # a plan over years: one row per year, and each year's changes with a `year` column
+    Table("years", "years", Year),
+    Table("year_drivers", "drivers", DriverValue, child_of="years", key="year"),
+    Table("year_funding", "funding", FundingAmount, child_of="years", key="year"),
+    Table("year_functions", "functions", FunctionYear, child_of="years", key="year"),
+    Table("year_bands", "bands", YearBand, child_of="years", key="year"),
 )
 PLACEMENT_TABLES = (
     Table("settings", "", PlacementInstance),

@@ -51,7 +51,7 @@ def instance_tables(instance: StaffingInstance | PlacementInstance) -> dict[str,
             continue
         cols = columns(table.model)
         if table.child_of is not None:
-            out[table.sheet] = [["provider", *(c for c, _ in cols)]] + [
+            out[table.sheet] = [[table.key, *(c for c, _ in cols)]] + [
                 [parent["id"], *flatten(child, cols).values()]
                 for parent in data[table.child_of]
                 for child in parent[table.field]
