@@ -21,6 +21,7 @@ from optimiser import (
     parse_instance,
     solve,
 )
+from optimiser.files.results_years import YEAR_SHEETS
 from optimiser.files.workbook import write_solution_workbook
 from tests.helpers import INSTANCES, raw
 
@@ -75,7 +76,9 @@ def test_summary_first_and_print_setup(path: Path, tmp_path: Path) -> None:
         assert ws.freeze_panes == "A2", ws.title
         assert ws.print_title_rows == "$1:$1", ws.title
         assert ws["A1"].font.bold, ws.title
-    if isinstance(solution, StaffingSolution):
+    if isinstance(solution, StaffingSolution) and solution.years:
+        year_figures(solution, book)
+    elif isinstance(solution, StaffingSolution):
         staffing_figures(solution, book)
     else:
         placement_figures(solution, instance, book)
@@ -91,6 +94,19 @@ def staffing_figures(solution: StaffingSolution, book: Workbook) -> None:
     assert figures["Headroom under the cap (£ a year)"] == solution.council.headroom_gbp
     assert figures["Objective"] == "The lowest net cost to the council"
     reconciled(solution.council.net_gbp, book)
+
+
+def year_figures(solution: StaffingSolution, book: Workbook) -> None:
+    """A plan over years: its total on the Summary, one row a year whose net costs add up to
+    it, and each group's establishment in every year."""
+    assert book.sheetnames == ["Summary", *YEAR_SHEETS]
+    figures = summary(book)
+    assert figures["Council net cost over the years (£)"] == solution.net_cost_gbp
+    nets = [r[1] for r in rows(book, "Year by year")]
+    assert nets == [y.net_cost_gbp for y in solution.years]
+    assert sum(nets) == pytest.approx(solution.net_cost_gbp, abs=0.02)
+    groups = len(solution.years[0].groups)
+    assert len(rows(book, "Establishment")) == groups * len(solution.years)
 
 
 def reconciled(net: float, book: Workbook) -> None:

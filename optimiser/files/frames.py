@@ -21,6 +21,8 @@ def frames(solution: StaffingSolution | PlacementSolution) -> dict[str, pd.DataF
     shares against bands, the funding ledger and binding rules (or the conflicts of an
     infeasible instance); for placements the placements, unplaced referrals with reasons,
     utilisation and totals."""
+    if isinstance(solution, StaffingSolution) and solution.years:
+        return _year_frames(solution)
     if isinstance(solution, StaffingSolution):
         out = {
             "allocation": _frame(solution.deployments, ["group", "function", "fte"]),
@@ -45,6 +47,31 @@ def frames(solution: StaffingSolution | PlacementSolution) -> dict[str, pd.DataF
         "utilisation": _frame(solution.utilisation),
         "totals": _frame([solution.totals] if solution.totals else []),
     }
+
+
+def _year_frames(solution: StaffingSolution) -> dict[str, pd.DataFrame]:
+    """A plan over years: each table with a `year` column first, plus the year summary."""
+    tables = ("deployments", "groups", "functions", "categories", "ledger", "sources")
+    out: dict[str, pd.DataFrame] = {}
+    for name in tables:
+        rows = [
+            {"year": y.year, **r.model_dump(mode="json")}
+            for y in solution.years
+            for r in getattr(y, name)
+        ]
+        out["allocation" if name == "deployments" else name] = pd.DataFrame(rows)
+    out["years"] = pd.DataFrame(
+        [
+            y.model_dump(
+                mode="json", include={"year", "net_cost_gbp", "discount_factor", "council"}
+            )
+            for y in solution.years
+        ]
+    )
+    out["binding_rules"] = _frame(solution.binding_rules)
+    if solution.diagnosis is not None:
+        out["conflicts"] = _frame(solution.diagnosis.conflicts)
+    return out
 
 
 def objective(solution: StaffingSolution | PlacementSolution) -> float | None:

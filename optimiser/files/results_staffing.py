@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
+from optimiser.files.results_years import money_rows, year_sheets
 from optimiser.files.sheets import (
     BODY_FONT,
     FTE,
@@ -65,7 +66,9 @@ def staffing_book(
     if solution.diagnosis is not None:
         _diagnosis(book, solution)
     _summary(book, solution, instance, source)
-    if solution.council is not None:
+    if solution.years:
+        year_sheets(book, solution, instance)
+    elif solution.council is not None:
         names = _names(instance)
         _position(book, solution, instance, names)
         _deployment(book, solution, instance)
@@ -104,7 +107,7 @@ def _summary(
     rows = [
         ("Status", STATUS_WORDS[sol.status], None),
         ("Objective", OBJECTIVE_WORDS[instance.objective], None),
-        *_money_rows(sol),
+        *(money_rows(sol, instance) if sol.years else _money_rows(sol)),
         *run_rows(sol.statistics, sol.verification, source, instance.model_dump_json().encode()),
     ]
     end = key_values(ws, rows, 4)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 
 from optimiser.core.console import footer, fte, gbp, table
+from optimiser.staffing.report_years import show_years
 from optimiser.staffing.schema import CATEGORY_LABEL, Category, StaffingInstance
 from optimiser.staffing.solution import StaffingSolution
 
@@ -17,7 +18,11 @@ def show_staffing(console: Console, instance: StaffingInstance, sol: StaffingSol
     console.rule(f"[bold]{sol.instance}[/] · staffing · {sol.status.value}")
     if sol.diagnosis is not None:
         _diagnosis(console, sol)
-    if sol.council is not None:
+    if sol.first_infeasible_year is not None:
+        console.print(f"[bold red]The plan fails from {sol.first_infeasible_year}.[/]")
+    if sol.years:
+        show_years(console, instance, sol)
+    elif sol.council is not None:
         cap = "no cap" if sol.council.cap_gbp is None else f"cap {gbp(sol.council.cap_gbp)}"
         console.print(
             f"Council net cost: [bold]{gbp(sol.council.net_gbp)}[/] a year ({cap}, "

@@ -35,7 +35,7 @@ def horizon_plan(
                 sources=extract.sources(block),
                 traded_share=extract.traded_share(block),
                 council=extract.council(block),
-                binding_rules=[b for b in binding if b.ids and b.ids[-1] == block.year],
+                binding_rules=[b for b in binding if block.year in b.ids],
             )
         )
         before = {g.id: extract.val(block.retained[g.id]) for g in block.instance.staff_groups}
