@@ -91,6 +91,7 @@ def test_staffing_mip_bound_includes_the_constant() -> None:
     optimum of £50,000 (it was the constant over the objective before)."""
     data = raw("staffing_small")
     data["fte_step"] = 0.5
+    data["deployment_fte_step"] = 0.5
     sol = solve(parse_staffing(data))
     assert sol.status is SolveStatus.OPTIMAL
     assert sol.statistics.objective_bound is not None
