@@ -187,7 +187,9 @@ def _attach(reader: Reader, table: Table, items: list[dict[str, Any]]) -> None:
         sheet, row = reader.where[f"{table.sheet}#{k}"]
         owner = item.pop(table.key, None)
         if owner not in parents:
-            reader.problems.append(Problem(reader.at(sheet, row, table.key), f"no such {table.key}"))
+            reader.problems.append(
+                Problem(reader.at(sheet, row, table.key), f"no such {table.key}")
+            )
             continue
         index, parent = parents[owner]
         parent.setdefault(table.field, []).append(item)
