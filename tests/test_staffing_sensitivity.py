@@ -26,8 +26,9 @@ from tests.helpers import raw
 
 def _report(solver: str = "highs", fte_step: float | None = None) -> Sensitivity:
     data = raw("staffing_small")
-    if fte_step is not None:
+    if fte_step is not None:  # whole posts and whole deployments: a MIP
         data["fte_step"] = fte_step
+        data["deployment_fte_step"] = fte_step
     sol = solve(parse_staffing(data), SolveOptions(solver=solver, sensitivity=True))
     assert sol.sensitivity is not None
     return sol.sensitivity
