@@ -50,7 +50,7 @@ def template_command(
     file: Annotated[Path, typer.Argument(help="The workbook to write (.xlsx).")],
 ) -> None:
     """A workbook with one sheet per table, headers, an example row, and a notes sheet of units."""
-    example = examples.STAFFING if kind is Kind.STAFFING else examples.PLACEMENTS
+    example = examples.STAFFING_TEMPLATE if kind is Kind.STAFFING else examples.PLACEMENTS
     write_instance_workbook(parse_instance(example), file)
     Console().print(f"wrote {file}: fill in the sheets, then `optimiser solve {file}`")
 

@@ -54,6 +54,57 @@ STAFFING: dict[str, Any] = {
     "admin_per_specialist_fte": 0.25,
 }
 
+# The staffing template: the example over two years, so that every sheet has an example row.
+STAFFING_TEMPLATE: dict[str, Any] = {
+    **STAFFING,
+    "staff_groups": [
+        {
+            **STAFFING["staff_groups"][0],
+            "hire_cost_per_fte_gbp": 5000,
+            "turnover_share": 0.05,
+            "max_change_fte": 2.0,
+        },
+        STAFFING["staff_groups"][1],
+    ],
+    "funding_sources": [
+        {
+            **STAFFING["funding_sources"][0],
+            "fte_caps": [{"function": "statutory", "role": "admin", "max_fte": 0.5}],
+        },
+        {
+            "id": "pupil_grant",
+            "name": "Grant per pupil",
+            "amount_gbp": 0,
+            "per_unit_gbp": 2.0,
+            "driver": "pupils",
+            "ring_fenced": False,
+            "categories": ["core"],
+        },
+    ],
+    "traded_surplus_share": [
+        {"up_to_gbp": 50000, "council_share": 0.5},
+        {"council_share": 0.25},
+    ],
+    "years": [
+        {
+            "id": "2026-27",
+            "drivers": [{"id": "pupils", "value": 20000}],
+            "funding": [{"id": "statutory_grant", "amount_gbp": 20000}],
+            "functions": [{"id": "statutory", "min_fte": 1.0}],
+            "bands": [{"category": "traded", "min_share": 0.0, "max_share": 0.5}],
+        },
+        {
+            "id": "2027-28",
+            "cap_gbp": 150000,
+            "pay_uplift_share": 0.02,
+            "drivers": [{"id": "pupils", "value": 19000}],
+            "funding": [{"id": "statutory_grant", "amount_gbp": 18000}],
+            "functions": [{"id": "traded", "income_per_fte_gbp": 62000}],
+            "bands": [{"category": "traded", "min_share": 0.0, "max_share": 0.5}],
+        },
+    ],
+}
+
 PLACEMENTS: dict[str, Any] = {
     "kind": "placements",
     "name": "example",

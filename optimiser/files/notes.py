@@ -45,9 +45,79 @@ MEANING: dict[str, tuple[str, str]] = {
         "one of the allowed values",
     ),
     "settings.fte_step": (
-        "Deploy and retain FTE in multiples of this (0.1; 1 for whole posts); empty: any.",
+        "Posts are hired and released in multiples of this (1 for whole posts); empty: any.",
         FTE,
     ),
+    "settings.deployment_fte_step": (
+        "Deploy FTE on each function in multiples of this; empty: any.",
+        FTE,
+    ),
+    "settings.discount": ("Discount later years' net cost.", "true or false"),
+    "settings.discount_rate": ("Discount rate a year (Green Book 3.5%).", SHARE),
+    "settings.recovery_overhead_per_fte_gbp": (
+        "Overheads and central recharges per FTE on a traded function (full cost recovery).",
+        "£ a year per FTE",
+    ),
+    "settings.recovery_overhead_share": (
+        "Overheads and central recharges as a share of a traded function's cost.",
+        SHARE,
+    ),
+    "staff_groups.hire_cost_per_fte_gbp": (
+        "One-off cost of hiring one FTE, in the year of the hire; empty: no hiring.",
+        "£ per FTE, once",
+    ),
+    "staff_groups.turnover_share": ("Share of last year's establishment leaving each year.", SHARE),
+    "staff_groups.max_change_fte": ("Most FTE hired plus released in a year; empty: any.", FTE),
+    "staff_groups.vacancy_share": (
+        "Share of the establishment vacant on average (not paid, not deployed).",
+        SHARE,
+    ),
+    "funding_sources.per_unit_gbp": ("Money per unit of the driver, each year.", "£ per unit"),
+    "funding_sources.driver": ("The driver (valued on year_drivers) the money follows.", ID),
+    "funding_sources.service_share": ("Share of the money that comes to these functions.", SHARE),
+    "funding_sources.years": (
+        "Only in these years (a pilot); empty: every year.",
+        "year ids, comma-separated",
+    ),
+    "funding_sources.total_gbp": (
+        "A total to spread over the years (amount_gbp is then the most in one year).",
+        "£",
+    ),
+    "grant_caps.source": ("The funding source whose condition this is.", ID),
+    "grant_caps.function": ("The function the condition applies to.", ID),
+    "grant_caps.role": ("The staff the cap counts: admin, specialist or any.", "a role"),
+    "grant_caps.max_fte": ("Most FTE of that role the source may pay for there.", FTE),
+    "surplus_share.up_to_gbp": (
+        "Upper limit of this tier of traded surplus; empty on the last tier.",
+        "£ a year",
+    ),
+    "surplus_share.council_share": ("The council's share of the surplus in this tier.", SHARE),
+    "years.id": ("The financial year (2026-27).", ID),
+    "years.cap_gbp": ("Cap on the council's net cost this year; empty: as before.", GBP_YEAR),
+    "years.pay_uplift_share": ("Pay award this year (every cost per FTE rises by it).", SHARE),
+    "years.overhead_cost_gbp": ("Non-staff costs tied to no function this year.", GBP_YEAR),
+    "year_drivers.year": ("The year (from the years sheet).", ID),
+    "year_drivers.id": ("The driver (say, maintained_pupils).", ID),
+    "year_drivers.value": ("Its value this year.", "units of the driver"),
+    "year_funding.year": ("The year (from the years sheet).", ID),
+    "year_funding.id": ("The funding source.", ID),
+    "year_funding.amount_gbp": ("Its fixed amount this year (replaces amount_gbp).", GBP_YEAR),
+    "year_functions.year": ("The year (from the years sheet).", ID),
+    "year_functions.id": ("The function.", ID),
+    "year_functions.cases": ("Cases this year.", "cases a year"),
+    "year_functions.min_fte": ("Minimum specialist FTE this year.", FTE),
+    "year_functions.max_fte": ("Maximum specialist FTE this year.", FTE),
+    "year_functions.take_up_share": ("Share of schools expected to buy this year.", SHARE),
+    "year_functions.price_per_school_gbp": (
+        "Price a school pays this year.",
+        "£ a year per school",
+    ),
+    "year_functions.schools_in_scope": ("Schools that could buy this year.", "schools"),
+    "year_functions.income_per_fte_gbp": ("Traded income per FTE this year.", "£ a year per FTE"),
+    "year_bands.year": ("The year (from the years sheet).", ID),
+    "year_bands.category": ("The category the band applies to.", "a category"),
+    "year_bands.min_share": ("Least share of deployed specialist FTE this year.", SHARE),
+    "year_bands.max_share": ("Greatest share of deployed specialist FTE this year.", SHARE),
     "settings.fixed_rules": (
         "Rules a diagnosis may not relax, by rule name (min_fte_<function id>, council_cap) "
         "or family (function_min, band_max); statutory minimums are fixed anyway.",
@@ -219,7 +289,7 @@ def table_columns(table: Table) -> list[tuple[str, Any]]:
     if table.field in ("", "policy"):
         return settings_fields(table.model)
     cols = columns(table.model)
-    return [("provider", str), *cols] if table.child_of is not None else cols
+    return [(table.key, str), *cols] if table.child_of is not None else cols
 
 
 def choices(annotation: Any) -> list[str] | None:
