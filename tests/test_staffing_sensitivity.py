@@ -98,3 +98,19 @@ def test_whole_posts_have_neither_duals_nor_ranges() -> None:
 
 def test_no_report_unless_asked() -> None:
     assert solve(parse_staffing(raw("staffing_small"))).sensitivity is None
+
+
+def test_limits_hold_the_other_variables() -> None:
+    """Excel's Limits report: a variable moved with every other held. Every pound of each
+    function's cost is met by the ledger, so changing an FTE alone would leave a pound unpaid:
+    each variable's limits are its own value, and the objective there is the optimum."""
+    report = _report()
+    assert len(report.limits) == len(report.variables)
+    for limit in report.limits:
+        assert limit.lower_limit is not None
+        assert limit.upper_limit is not None
+        assert limit.lower_limit <= limit.value + 1e-9 <= limit.upper_limit + 2e-9
+    traded = next(v for v in report.limits if v.variable == "x_advisers_traded")
+    assert traded.lower_limit == pytest.approx(1.5)
+    assert traded.upper_limit == pytest.approx(1.5)
+    assert traded.upper_objective == pytest.approx(50_000, abs=0.5)

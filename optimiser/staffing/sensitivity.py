@@ -4,7 +4,8 @@ For each rule (one row of the model, named from domain ids): its value (the left
 the plan), its limit (the right-hand side), the room left, whether it binds, its shadow price
 and the range of its limit over which that price holds. For each variable: its value, its
 reduced cost, its objective coefficient and the range of that coefficient over which the plan
-stays optimal. This is what an Answer, Sensitivity or Limits report shows.
+stays optimal; and its limits, how far it can move with the others held and every rule met,
+with the objective at each end. This is what an Answer, Sensitivity or Limits report shows.
 
 Shadow prices are stated against the council's net cost N (the objective of the last solve;
 under `max_strategic_value` that is N with the strategic value held at its optimum):
@@ -91,6 +92,62 @@ class VariableSensitivity(_Out):
     allowable_decrease: float | None
 
 
+class VariableLimit(_Out):
+    """Excel Solver's Limits report for one variable: how far it can move, every other
+    variable held, with every rule still met, and the objective at each end."""
+
+    variable: str
+    value: float
+    lower_limit: float | None = Field(description="None: no lower limit.")
+    lower_objective: float | None
+    upper_limit: float | None = Field(description="None: no upper limit.")
+    upper_objective: float | None
+
+
+def limits(lp: StaffingLp) -> list[VariableLimit]:
+    """Each variable's range with the others held at the plan (a ratio test on every row it
+    is in: lo <= a x + rest <= hi), and the objective (N, constants included) at its ends."""
+    reach: dict[str, list[float]] = {
+        v.name: [
+            -math.inf if v.lowBound is None else float(v.lowBound),
+            math.inf if v.upBound is None else float(v.upBound),
+        ]
+        for v in lp.problem.variables()
+    }
+    for constraint in lp.problem.constraints():
+        _narrow(constraint, reach)
+    objective = val(lp.problem.objective)
+    out = []
+    for var in lp.problem.variables():
+        x, cost = val(var), float(lp.problem.objective.get(var, 0.0))
+        low, high = min(reach[var.name][0], x) + 0.0, max(reach[var.name][1], x) + 0.0
+        out.append(
+            VariableLimit(
+                variable=var.name,
+                value=x,
+                lower_limit=_finite(low),
+                lower_objective=_finite(objective + cost * (low - x)),
+                upper_limit=_finite(high),
+                upper_objective=_finite(objective + cost * (high - x)),
+            )
+        )
+    return out
+
+
+def _narrow(constraint: Any, reach: dict[str, list[float]]) -> None:
+    """Tighten each variable's reach by one row, the row's other variables held."""
+    activity = val(constraint) - float(constraint.constant)  # sum a x over the row
+    lower = -math.inf if constraint.sense == pulp.LpConstraintLE else -float(constraint.constant)
+    upper = math.inf if constraint.sense == pulp.LpConstraintGE else -float(constraint.constant)
+    for var, a in constraint.items():
+        if a == 0:
+            continue
+        rest = activity - a * val(var)
+        ends = sorted(((lower - rest) / a, (upper - rest) / a))
+        bounds = reach[var.name]
+        bounds[0], bounds[1] = max(bounds[0], ends[0]), min(bounds[1], ends[1])
+
+
 class Sensitivity(_Out):
     """Every rule and every variable of a solved staffing model."""
 
@@ -99,6 +156,9 @@ class Sensitivity(_Out):
     ranging: bool = Field(description="Whether allowable ranges were computed (HiGHS, an LP).")
     rules: list[RuleSensitivity]
     variables: list[VariableSensitivity]
+    limits: list[VariableLimit] = Field(
+        default_factory=list, description="Each variable's range with the others held."
+    )
 
 
 @dataclass(frozen=True)
@@ -177,6 +237,7 @@ def sensitivity(lp: StaffingLp, objective: str = "the council's net cost") -> Se
         ranging=ranges is not None,
         rules=[_rule(lp, row, duals, ranges) for row in rows(lp)],
         variables=[_variable(lp, v, duals, ranges) for v in lp.problem.variables()],
+        limits=limits(lp),
     )
 
 
@@ -330,9 +391,11 @@ __all__ = [
     "Ranges",
     "RuleSensitivity",
     "Sensitivity",
+    "VariableLimit",
     "VariableSensitivity",
     "bound_moves",
     "dual_price",
+    "limits",
     "objective_change",
     "ranges_of",
     "row_room",
