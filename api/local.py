@@ -1,4 +1,4 @@
-"""A server on loopback for scripts, benchmarks and tests: start `optimiser serve` in its own
+"""A server on loopback for scripts, benchmarks and tests: start `python -m api` in its own
 process group, wait until it is ready, call it with the standard library, stop it."""
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ def free_port() -> int:
 
 
 def start_server(port: int, env: dict[str, str], timeout: float = 30.0) -> subprocess.Popen[bytes]:
-    """`optimiser serve` on 127.0.0.1:port with OPTIMISER_* settings from `env`; returns once
+    """`python -m api` on 127.0.0.1:port with OPTIMISER_* settings from `env`; returns once
     /readyz answers."""
     server = subprocess.Popen(
-        [sys.executable, "-m", "optimiser.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "api", "--port", str(port)],
         cwd=ROOT,
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,

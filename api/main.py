@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
-from fastapi.middleware.cors import CORSMiddleware
 
 from api import problems
+from api.cors import ProblemCORS
 from api.limits import BodyLimit
 from api.routes import health, instances, jobs, solve
 from api.runner import Runner
@@ -54,25 +54,30 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Fa
     app.middleware("http")(_log_requests)
     if settings.cors_origins:
         app.add_middleware(
-            CORSMiddleware,
+            ProblemCORS,
             allow_origins=list(settings.cors_origins),
             allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["X-API-Key", "Content-Type", "Idempotency-Key"],
         )
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        sync_max_bytes=settings.sync_max_body_bytes,
+    )
     return app
 
 
 async def _log_requests(
     request: Request, call_next: Callable[[Request], Awaitable[Response]]
 ) -> Response:
-    """Method, path, status and time: never bodies, queries or headers."""
+    """Method, route template, status and time: never bodies, queries, headers or ids."""
     started = time.perf_counter()
     response = await call_next(request)
+    route = request.scope.get("route")
     log.info(
         "%s %s %d %.1fms",
         request.method,
-        request.url.path,
+        getattr(route, "path", "(no route)"),
         response.status_code,
         (time.perf_counter() - started) * 1000,
     )

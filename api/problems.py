@@ -20,6 +20,7 @@ from optimiser import BackendError, InstanceError, OptimiserError, OptionError, 
 log = logging.getLogger("api")
 
 MEDIA = "application/problem+json"
+MIN_ECHO = 3  # a sent string this long found in a message means the message would repeat it
 
 TITLES = {
     400: "Bad request",
@@ -140,6 +141,8 @@ def _strip(error: Any) -> tuple[int | str, ...]:
 
 
 def _message(error: Any) -> str:
+    """pydantic's message, unless it could repeat what was sent (a discriminator's tag, or any
+    message that contains the submitted string)."""
     kind = error.get("type", "")
     if kind == "extra_forbidden":
         return "has an unknown field (its name is not repeated)"
@@ -147,4 +150,11 @@ def _message(error: Any) -> str:
         return "required field is missing"
     if kind == "json_invalid":
         return "the body is not valid JSON"
-    return str(error.get("msg", "invalid")).removeprefix("Value error, ")
+    if kind in {"union_tag_invalid", "union_tag_not_found"}:
+        expected = error.get("ctx", {}).get("expected_tags", "")
+        return f"`kind` must be one of {expected} (the value sent is not repeated)"
+    message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+    sent = error.get("input")
+    if isinstance(sent, str) and len(sent) >= MIN_ECHO and sent in message:
+        return f"is not valid ({kind}; the value sent is not repeated)"
+    return message

@@ -1,60 +1,53 @@
-"""Runs queued jobs, each in its own process group, in a pool bounded by configuration.
+"""Runs queued jobs, each in its own process group, in two pools bounded by configuration: one
+for /v1/jobs, one for synchronous solves. The API process never solves.
 
-A dispatcher thread starts workers, reaps them, and is the watchdog: a solve that overruns its
-time limit by more than the grace period has its whole process group killed (CBC runs as a
-child of the worker). On start, jobs left `running` by a crash are re-queued once, then failed.
+A dispatcher thread starts workers, reaps them, and is the watchdog. A worker is spawned
+first and then recorded (job running, its pid, its process group) in one store transaction;
+it starts work only once it sees that record, and dies with the server (see api.worker), so
+no worker runs unrecorded. A job's limit is the whole job: it is stopped at dispatch + its
+measured start-up + limit × 1.05 + grace, and then ends `feasible` with the best plan the
+worker stored, or `failed` when it had none. On start, every process group recorded and not
+yet seen gone is killed (after checking each process is ours), and jobs left running are
+re-queued up to the configured attempts, each attempt's reason kept with the job.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
-import signal
 import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
+from api.groups import group_alive, kill_group, kill_ours
 from api.settings import Settings
-from api.store import JobStore
+from api.store import Job, JobState, JobStore, Origin
+from api.worker import MARK
+from optimiser import SolveStatus
 
 log = logging.getLogger("api.runner")
 
-MAX_ATTEMPTS = 2
-TICK_SECONDS = 0.05
+TICK_SECONDS = 0.02
 PURGE_EVERY_SECONDS = 3600.0
+OVERRUN_SHARE = 1.05
+ROOT = Path(__file__).resolve().parent.parent
 
 
-def kill_group(pid: int, sig: int = signal.SIGKILL) -> None:
-    """Signal a worker's whole process group (its pid is its group id)."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, sig)
-
-
-def group_alive(pgid: int) -> bool:
-    """Whether any process of the group is still running (zombies, dead but not yet reaped
-    by their parent, do not count)."""
-    try:
-        os.killpg(pgid, 0)
-    except (ProcessLookupError, PermissionError):
-        return False
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[2]) == pgid and fields[0] != "Z":  # fields: state, ppid, pgrp, ...
-            return True
-    return False
+@dataclass
+class Child:
+    process: subprocess.Popen[bytes]
+    origin: Origin
 
 
 class Runner:
     def __init__(self, settings: Settings, store: JobStore) -> None:
         self.settings = settings
         self.store = store
-        self.children: dict[str, subprocess.Popen[bytes]] = {}
+        self.children: dict[str, Child] = {}
+        self.pools = {Origin.JOB: settings.workers, Origin.SYNC: settings.sync_workers}
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="job-runner", daemon=True)
@@ -69,46 +62,46 @@ class Runner:
         self._thread.start()
 
     def stop(self) -> None:
-        """Stop dispatching; running solves are killed and re-queued for the next start."""
+        """Stop dispatching; running jobs are killed and re-queued for the next start
+        (synchronous solves fail: their callers are gone)."""
         self._stop.set()
         self._thread.join(timeout=5)
         with self._lock:
             for job_id, child in list(self.children.items()):
-                kill_group(child.pid)
-                child.wait(timeout=5)
-                self.store.requeue(job_id, "the server stopped while it ran")
+                self._kill(child)
+                if child.origin is Origin.SYNC:
+                    self.store.finish(job_id, JobState.FAILED, error_code="interrupted")
+                else:
+                    self.store.requeue(job_id, "the server stopped while it ran")
             self.children.clear()
 
     def recover(self) -> None:
-        """Jobs left running by a crash: kill any survivor, then re-queue once or fail."""
+        """After a crash: kill every recorded worker group still alive, then re-queue the jobs
+        left running (or fail them once their attempts are spent)."""
+        for pgid, job_id in self.store.worker_groups():
+            killed = kill_ours(pgid, job_id)
+            if killed:
+                log.warning("killed %d leftover process(es) of job %s", killed, job_id)
+            self.store.forget_worker(pgid)
+        dropped = self.store.drop_sync()  # their callers went with the old server
+        if dropped:
+            log.warning("dropped %d synchronous solves of the previous server", dropped)
         for job in self.store.running():
-            if job.pid is not None and _is_our_worker(job.pid, job.id):
-                kill_group(job.pid)
-            if job.attempts < MAX_ATTEMPTS:
-                self.store.requeue(job.id, "re-queued after a server restart")
-                log.info("job %s re-queued after restart", job.id)
-            else:
-                self.store.finish(
-                    job.id,
-                    "failed",
-                    error_code="interrupted",
-                    error="the server restarted while it ran, twice",
-                )
+            self._retry_or_fail(job, "interrupted", "the server restarted while it ran")
 
     def cancel(self, job_id: str) -> bool:
         """Cancel a queued or running job; a running solve is stopped. False if already done."""
         with self._lock:
             done = self.store.finish(
                 job_id,
-                "cancelled",
+                JobState.CANCELLED,
                 error_code="cancelled",
                 error="cancelled by the caller",
-                only_from=("queued", "running"),
+                only_from=(JobState.QUEUED.value, JobState.RUNNING.value),
             )
             child = self.children.pop(job_id, None)
-        if child is not None:
-            kill_group(child.pid)
-            child.wait(timeout=10)
+            if child is not None:
+                self._kill(child)
         return done
 
     def _loop(self) -> None:
@@ -123,66 +116,119 @@ class Runner:
         with self._lock:
             self._reap()
             self._watchdog()
-            while len(self.children) < self.settings.workers:
-                job = self.store.claim_next()
-                if job is None:
-                    break
-                self._spawn(job.id)
+            for origin, size in self.pools.items():
+                while sum(c.origin is origin for c in self.children.values()) < size:
+                    job_id = self.store.next_queued(origin)
+                    if job_id is None or not self._spawn(job_id, origin):
+                        break
         if time.time() - self._last_purge > PURGE_EVERY_SECONDS:
             self._last_purge = time.time()
             purged = self.store.purge(self.settings.retention_days)
             if purged:
                 log.info("purged %d jobs past retention", purged)
 
-    def _spawn(self, job_id: str) -> None:
-        child = subprocess.Popen(
-            [sys.executable, "-m", "api.worker", str(self.store.path), job_id],
+    def _spawn(self, job_id: str, origin: Origin) -> bool:
+        """Start a worker, then record it with the job in one transaction."""
+        process = subprocess.Popen(
+            [sys.executable, "-m", "api.worker", str(self.store.path), job_id, str(os.getpid())],
             start_new_session=True,  # its own process group, killed whole by the watchdog
             stdin=subprocess.DEVNULL,
-            cwd=str(Path(__file__).resolve().parent.parent),
+            cwd=str(ROOT),
+            env={**os.environ, MARK: job_id},
         )
+        child = Child(process, origin)
+        if not self.store.dispatch(job_id, process.pid):  # cancelled meanwhile
+            self._kill(child)
+            return False
         self.children[job_id] = child
-        self.store.set_pid(job_id, child.pid)
-        log.info("job %s started in process %d", job_id, child.pid)
+        log.info("job %s dispatched to process %d", job_id, process.pid)
+        return True
+
+    def _kill(self, child: Child) -> None:
+        """Kill the worker's group, wait for it, and forget the group once it is gone."""
+        kill_group(child.process.pid)
+        child.process.wait(timeout=10)
+        if not group_alive(child.process.pid):
+            self.store.forget_worker(child.process.pid)
 
     def _reap(self) -> None:
         for job_id, child in list(self.children.items()):
-            code = child.poll()
+            code = child.process.poll()
             if code is None:
                 continue
             del self.children[job_id]
-            kill_group(child.pid)  # anything it left behind
-            if self.store.finish(
-                job_id,
-                "failed",
-                error_code="worker_died",
-                error=f"the solver process ended unexpectedly (exit code {code})",
-            ):
-                log.warning("job %s: worker ended with exit code %d", job_id, code)
+            self._kill(child)  # anything it left behind
+            job = self.store.get(job_id)
+            if job is not None and job.status == JobState.RUNNING:
+                reason = f"the solver process ended unexpectedly (exit code {code})"
+                self._retry_or_fail(job, "worker_died", reason)
+            elif job is not None:
+                _log_end(job)
+
+    def _retry_or_fail(self, job: Job, code: str, reason: str) -> None:
+        if job.attempts < self.settings.max_attempts and job.origin == Origin.JOB:
+            if self.store.requeue(job.id, f"{code}: {reason}"):
+                log.warning("job %s re-queued (%s)", job.id, code)
+        elif self.store.finish(job.id, JobState.FAILED, error_code=code, error=reason):
+            log.warning("job %s failed (%s)", job.id, code)
 
     def _watchdog(self) -> None:
         now = time.time()
-        grace = self.settings.watchdog_grace_seconds
-        for job in self.store.running():
-            child = self.children.get(job.id)
-            if child is None or job.started is None or now - job.started <= job.time_limit + grace:
+        for job_id, child in list(self.children.items()):
+            job = self.store.get(job_id)
+            if job is None or job.status != JobState.RUNNING or job.started is None:
                 continue
-            kill_group(child.pid)
-            child.wait(timeout=10)
-            del self.children[job.id]
+            if job.ready is None:
+                if now - job.started > self.settings.start_timeout_seconds:
+                    del self.children[job_id]
+                    self._kill(child)
+                    self._retry_or_fail(job, "worker_start", "the worker did not start in time")
+                continue
+            if now <= self.deadline(job):
+                continue
+            del self.children[job_id]
+            self._kill(child)
+            self._stop_at_limit(job)
+
+    def deadline(self, job: Job) -> float:
+        """When the watchdog stops a running job (its worker is up: `ready` is set)."""
+        assert job.started is not None
+        assert job.ready is not None
+        grace = self.settings.watchdog_grace_seconds
+        return job.ready + job.time_limit * OVERRUN_SHARE + grace
+
+    def _stop_at_limit(self, job: Job) -> None:
+        """A job past its limit ends `feasible` with its best stored plan, else `failed`."""
+        incumbent = self.store.incumbent(job.id) if job.has_incumbent else None
+        if incumbent is not None:
             self.store.finish(
-                job.id,
-                "failed",
-                error_code="watchdog",
-                error=f"stopped: ran more than {grace:g} s past its time limit",
+                job.id, SolveStatus.FEASIBLE, result=incumbent, note="stopped at its limit"
             )
-            log.warning("job %s stopped by the watchdog", job.id)
+            log.warning("job %s stopped at its limit with its best plan", job.id)
+            return
+        self.store.finish(
+            job.id,
+            JobState.FAILED,
+            error_code="watchdog",
+            error="stopped at its time limit before any plan was found",
+        )
+        log.warning("job %s stopped by the watchdog with no plan", job.id)
 
 
-def _is_our_worker(pid: int, job_id: str) -> bool:
-    """Whether `pid` is still a worker of this job (a recycled pid must not be killed)."""
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except OSError:
-        return False
-    return b"api.worker" in cmdline and job_id.encode() in cmdline
+def _log_end(job: Job) -> None:
+    """A job's end: id, kind, size, status and timings (queued, start-up, running)."""
+    if job.started is None or job.finished is None:
+        return
+    startup = (job.ready or job.finished) - job.started
+    log.info(
+        "job %s ended %s: kind %s, size %d, queued %.2f s, start-up %.2f s, ran %.2f s "
+        "of a %g s limit",
+        job.id,
+        job.status,
+        job.kind,
+        job.size,
+        job.started - job.created,
+        startup,
+        job.finished - job.started - startup,
+        job.time_limit,
+    )

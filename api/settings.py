@@ -32,8 +32,36 @@ class Settings(BaseSettings):
     workers: int = Field(default_factory=lambda: os.cpu_count() or 2, ge=1, le=256)
     max_queued: int = Field(default=100, ge=1, description="Queued jobs beyond which: 429.")
     sync_time_limit_seconds: float = Field(default=10.0, gt=0, description="Cap for /solve.")
+    sync_workers: int = Field(
+        default=1, ge=1, le=64, description="Worker processes kept for synchronous solves."
+    )
+    sync_max_queued: int = Field(
+        default=4, ge=1, description="Synchronous solves waiting beyond which: 429."
+    )
+    sync_max_size: int = Field(
+        default=5000,
+        ge=1,
+        description="Referrals (placements) or functions (staffing) beyond which a synchronous "
+        "solve is refused with 413 pointing to /v1/jobs.",
+    )
+    sync_max_body_bytes: int = Field(
+        default=4 * 1024 * 1024, ge=1024, description="Body limit of the synchronous routes."
+    )
     job_time_limit_seconds: float = Field(default=600.0, gt=0, description="Cap for a job.")
-    watchdog_grace_seconds: float = Field(default=10.0, ge=0)
+    watchdog_grace_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        description="A job is stopped this long past its limit (plus its measured start-up).",
+    )
+    start_timeout_seconds: float = Field(
+        default=60.0, gt=0, description="A worker that is not up by then is stopped."
+    )
+    max_attempts: int = Field(
+        default=2,
+        ge=1,
+        le=10,
+        description="Attempts of a job whose worker died or whose server restarted.",
+    )
     max_body_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     retention_days: float = Field(default=7.0, gt=0)
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()

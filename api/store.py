@@ -1,8 +1,11 @@
 """The durable job store: SQLite in the data folder (no server to install).
 
-Rows hold ids, kinds, statuses, sizes and timings; the instance (`payload`) and the solution
-(`result`) are the only columns that may hold pupil references, and both are deleted after
-the retention period. Each call opens its own connection, so threads and processes share it.
+Rows hold ids, kinds, statuses, sizes and timings; the instance (`payload`), the solution
+(`result`) and the best plan so far (`incumbent`) are the only columns that may hold pupil
+references, and all are deleted after the retention period. Each call opens its own
+connection, so threads and processes share the file. Every decision that two callers could
+race on (admission under the queue limit, an idempotency key, dispatching a job to a worker)
+is one `BEGIN IMMEDIATE` write transaction.
 """
 
 from __future__ import annotations
@@ -14,70 +17,31 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-TERMINAL = ("optimal", "feasible", "infeasible", "unbounded", "no_solution", "cancelled", "failed")
+from api.records import COLUMNS, TERMINAL, Job, JobState, Origin, job_of, migrate
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS jobs (
-    id TEXT PRIMARY KEY,
-    owner TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    status TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    created REAL NOT NULL,
-    started REAL,
-    finished REAL,
-    time_limit REAL NOT NULL,
-    payload TEXT,
-    result TEXT,
-    error_code TEXT,
-    error TEXT,
-    progress TEXT,
-    idempotency_key TEXT,
-    pid INTEGER,
-    attempts INTEGER NOT NULL DEFAULT 0
-);
-CREATE UNIQUE INDEX IF NOT EXISTS jobs_idempotency ON jobs(owner, idempotency_key)
-    WHERE idempotency_key IS NOT NULL;
-CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status, created);
-CREATE INDEX IF NOT EXISTS jobs_owner ON jobs(owner, created);
-"""
+__all__ = ["TERMINAL", "Admission", "Job", "JobState", "JobStore", "KeyState", "Origin"]
+
+RESERVATION_SECONDS = 120.0  # an idempotency key left reserved by a crashed request is reused
+
+
+class KeyState(StrEnum):
+    """An idempotency key when a request arrives with it."""
+
+    RESERVED = "reserved"  # new: this request holds it until its job is admitted or refused
+    ACCEPTING = "accepting"  # another request with this key is still being accepted
+    USED = "used"  # a job was admitted with it
 
 
 @dataclass(frozen=True)
-class Job:
-    id: str
-    owner: str
-    kind: str
-    status: str
-    size: int
-    created: float
-    started: float | None
-    finished: float | None
-    time_limit: float
-    error_code: str | None
-    error: str | None
-    progress: dict[str, Any] | None
-    pid: int | None
-    attempts: int
+class Admission:
+    """The outcome of a submission: the job, or None when the queue is full."""
 
-    @property
-    def terminal(self) -> bool:
-        return self.status in TERMINAL
-
-
-_COLUMNS = (
-    "id, owner, kind, status, size, created, started, finished, time_limit, error_code, "
-    "error, progress, pid, attempts"
-)
-
-
-def _job(row: sqlite3.Row) -> Job:
-    values = dict(row)
-    values["progress"] = json.loads(values["progress"]) if values["progress"] else None
-    return Job(**values)
+    job: Job | None
+    created: bool
 
 
 class JobStore:
@@ -86,7 +50,7 @@ class JobStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._db() as db:
             db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
+            migrate(db)
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
@@ -96,6 +60,19 @@ class JobStore:
             yield db
         finally:
             db.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken before anything is read (`BEGIN IMMEDIATE`)."""
+        with self._db() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
 
     def migrate_scenarios(self) -> None:
         """The planner's scenario columns (a name; the run it was re-planned from), added to a
@@ -122,6 +99,84 @@ class JobStore:
         with self._db() as db:
             return bool(db.execute("SELECT 1").fetchone()[0] == 1)
 
+    # --- admission -------------------------------------------------------------------------
+
+    def reserve_key(self, owner: str, key: str) -> tuple[KeyState, str | None, str | None]:
+        """Hold an idempotency key for this request: (state, job id, body hash of that job)."""
+        now = time.time()
+        with self._write() as db:
+            row = db.execute(
+                "SELECT job_id, body_hash, reserved FROM idempotency WHERE owner=? AND key=?",
+                (owner, key),
+            ).fetchone()
+            if row is not None and row["job_id"] is not None:
+                return KeyState.USED, row["job_id"], row["body_hash"]
+            if row is not None and now - row["reserved"] < RESERVATION_SECONDS:
+                return KeyState.ACCEPTING, None, None
+            db.execute(
+                "INSERT OR REPLACE INTO idempotency (owner, key, reserved) VALUES (?, ?, ?)",
+                (owner, key, now),
+            )
+        return KeyState.RESERVED, None, None
+
+    def release_key(self, owner: str, key: str) -> None:
+        with self._db() as db:
+            db.execute(
+                "DELETE FROM idempotency WHERE owner=? AND key=? AND job_id IS NULL", (owner, key)
+            )
+
+    def admit(
+        self,
+        owner: str,
+        kind: str,
+        size: int,
+        time_limit: float,
+        *,
+        payload: str,
+        max_queued: int | None = None,
+        origin: Origin = Origin.JOB,
+        key: str | None = None,
+        body_hash: str | None = None,
+    ) -> Admission:
+        """Count the queued jobs of this origin and insert one more, in one transaction: the
+        limit holds under any burst. A reserved idempotency key is bound to the new job."""
+        job_id = uuid.uuid4().hex
+        with self._write() as db:
+            queued = db.execute(
+                "SELECT COUNT(*) FROM jobs WHERE status=? AND origin=?",
+                (JobState.QUEUED.value, origin.value),
+            ).fetchone()[0]
+            if max_queued is not None and queued >= max_queued:
+                if key is not None:
+                    db.execute(
+                        "DELETE FROM idempotency WHERE owner=? AND key=? AND job_id IS NULL",
+                        (owner, key),
+                    )
+                return Admission(None, False)
+            db.execute(
+                "INSERT INTO jobs (id, owner, kind, status, size, created, time_limit, payload, "
+                "idempotency_key, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    job_id,
+                    owner,
+                    kind,
+                    JobState.QUEUED.value,
+                    size,
+                    time.time(),
+                    time_limit,
+                    payload,
+                    key,
+                    origin.value,
+                ),
+            )
+            if key is not None:
+                db.execute(
+                    "UPDATE idempotency SET job_id=?, body_hash=? WHERE owner=? AND key=?",
+                    (job_id, body_hash, owner, key),
+                )
+            row = db.execute(f"SELECT {COLUMNS} FROM jobs WHERE id=?", (job_id,)).fetchone()
+        return Admission(job_of(row), True)
+
     def create(
         self,
         owner: str,
@@ -132,94 +187,150 @@ class JobStore:
         payload: str,
         idempotency_key: str | None,
     ) -> tuple[Job, bool]:
-        """Insert a queued job; with an idempotency key already used by this owner, return the
-        existing job instead (and False)."""
-        with self._db() as db:
-            if idempotency_key is not None:
-                row = db.execute(
-                    f"SELECT {_COLUMNS} FROM jobs WHERE owner=? AND idempotency_key=?",
-                    (owner, idempotency_key),
-                ).fetchone()
-                if row is not None:
-                    return _job(row), False
-            job_id = uuid.uuid4().hex
-            db.execute(
-                "INSERT INTO jobs (id, owner, kind, status, size, created, time_limit, payload, "
-                "idempotency_key) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?)",
-                (job_id, owner, kind, size, time.time(), time_limit, payload, idempotency_key),
-            )
-            row = db.execute(f"SELECT {_COLUMNS} FROM jobs WHERE id=?", (job_id,)).fetchone()
-            return _job(row), True
+        """Insert a queued job with no queue limit; with an idempotency key this owner already
+        used, the existing job instead (and False)."""
+        if idempotency_key is not None:
+            _, job_id, _ = self.reserve_key(owner, idempotency_key)
+            existing = self.get(job_id) if job_id else None
+            if existing is not None:
+                return existing, False
+        admitted = self.admit(owner, kind, size, time_limit, payload=payload, key=idempotency_key)
+        assert admitted.job is not None  # no limit was given
+        return admitted.job, True
+
+    # --- reading ---------------------------------------------------------------------------
 
     def get(self, job_id: str, owner: str | None = None) -> Job | None:
+        """A job by id; with an owner, only that owner's jobs from /v1/jobs."""
         with self._db() as db:
             if owner is None:
-                row = db.execute(f"SELECT {_COLUMNS} FROM jobs WHERE id=?", (job_id,)).fetchone()
+                row = db.execute(f"SELECT {COLUMNS} FROM jobs WHERE id=?", (job_id,)).fetchone()
             else:
                 row = db.execute(
-                    f"SELECT {_COLUMNS} FROM jobs WHERE id=? AND owner=?", (job_id, owner)
+                    f"SELECT {COLUMNS} FROM jobs WHERE id=? AND owner=? AND origin=?",
+                    (job_id, owner, Origin.JOB.value),
                 ).fetchone()
-        return _job(row) if row else None
+        return job_of(row) if row else None
 
     def page(self, owner: str, limit: int, offset: int) -> tuple[list[Job], int]:
+        where = "WHERE owner=? AND origin=?"
         with self._db() as db:
             rows = db.execute(
-                f"SELECT {_COLUMNS} FROM jobs WHERE owner=? "
-                "ORDER BY created DESC, id LIMIT ? OFFSET ?",
-                (owner, limit, offset),
+                f"SELECT {COLUMNS} FROM jobs {where} ORDER BY created DESC, id LIMIT ? OFFSET ?",
+                (owner, Origin.JOB.value, limit, offset),
             ).fetchall()
-            total = db.execute("SELECT COUNT(*) FROM jobs WHERE owner=?", (owner,)).fetchone()[0]
-        return [_job(r) for r in rows], int(total)
+            total = db.execute(
+                f"SELECT COUNT(*) FROM jobs {where}", (owner, Origin.JOB.value)
+            ).fetchone()[0]
+        return [job_of(r) for r in rows], int(total)
 
-    def count(self, status: str) -> int:
+    def count(self, status: str, origin: Origin | None = None) -> int:
+        sql, args = "SELECT COUNT(*) FROM jobs WHERE status=?", [status]
+        if origin is not None:
+            sql, args = sql + " AND origin=?", [*args, origin.value]
         with self._db() as db:
-            return int(
-                db.execute("SELECT COUNT(*) FROM jobs WHERE status=?", (status,)).fetchone()[0]
-            )
+            return int(db.execute(sql, args).fetchone()[0])
 
     def running(self) -> list[Job]:
         with self._db() as db:
-            rows = db.execute(f"SELECT {_COLUMNS} FROM jobs WHERE status='running'").fetchall()
-        return [_job(r) for r in rows]
+            rows = db.execute(
+                f"SELECT {COLUMNS} FROM jobs WHERE status=?", (JobState.RUNNING.value,)
+            ).fetchall()
+        return [job_of(r) for r in rows]
 
-    def claim_next(self) -> Job | None:
-        """Move the oldest queued job to running (atomically) and return it."""
+    def _column(self, job_id: str, column: str) -> str | None:
         with self._db() as db:
-            db.execute("BEGIN IMMEDIATE")
-            row = db.execute(
-                "SELECT id FROM jobs WHERE status='queued' ORDER BY created, id LIMIT 1"
-            ).fetchone()
-            if row is None:
-                db.execute("COMMIT")
-                return None
-            db.execute(
-                "UPDATE jobs SET status='running', started=?, attempts=attempts+1, "
-                "progress=? WHERE id=?",
-                (time.time(), json.dumps({"phase": "starting"}), row["id"]),
-            )
-            db.execute("COMMIT")
-        return self.get(row["id"])
-
-    def set_pid(self, job_id: str, pid: int) -> None:
-        with self._db() as db:
-            db.execute("UPDATE jobs SET pid=? WHERE id=?", (pid, job_id))
+            row = db.execute(f"SELECT {column} FROM jobs WHERE id=?", (job_id,)).fetchone()
+        return row[column] if row else None
 
     def payload(self, job_id: str) -> str | None:
-        with self._db() as db:
-            row = db.execute("SELECT payload FROM jobs WHERE id=?", (job_id,)).fetchone()
-        return row["payload"] if row else None
+        return self._column(job_id, "payload")
 
     def result(self, job_id: str) -> str | None:
-        with self._db() as db:
-            row = db.execute("SELECT result FROM jobs WHERE id=?", (job_id,)).fetchone()
-        return row["result"] if row else None
+        return self._column(job_id, "result")
 
-    def progress(self, job_id: str, progress: dict[str, Any]) -> None:
+    def incumbent(self, job_id: str) -> str | None:
+        return self._column(job_id, "incumbent")
+
+    # --- dispatch and workers --------------------------------------------------------------
+
+    def next_queued(self, origin: Origin) -> str | None:
         with self._db() as db:
+            row = db.execute(
+                "SELECT id FROM jobs WHERE status=? AND origin=? ORDER BY created, id LIMIT 1",
+                (JobState.QUEUED.value, origin.value),
+            ).fetchone()
+        return str(row["id"]) if row else None
+
+    def claim_next(self, origin: Origin = Origin.JOB) -> Job | None:
+        """Move the oldest queued job to running without a worker (for tools and tests; the
+        runner uses `dispatch`)."""
+        job_id = self.next_queued(origin)
+        with self._write() as db:
+            done = db.execute(
+                "UPDATE jobs SET status=?, started=?, attempts=attempts+1 WHERE id=? AND status=?",
+                (JobState.RUNNING.value, time.time(), job_id, JobState.QUEUED.value),
+            ).rowcount
+        return self.get(job_id) if done and job_id else None
+
+    def dispatch(self, job_id: str, pid: int) -> bool:
+        """Mark a queued job running under the worker already spawned as `pid`, and record
+        that process group, in one transaction. False if the job left the queue meanwhile."""
+        now = time.time()
+        with self._write() as db:
             db.execute(
-                "UPDATE jobs SET progress=? WHERE id=? AND status='running'",
-                (json.dumps(progress), job_id),
+                "INSERT OR REPLACE INTO workers (pgid, job_id, spawned) VALUES (?, ?, ?)",
+                (pid, job_id, now),
             )
+            done = db.execute(
+                "UPDATE jobs SET status=?, started=?, ready=NULL, pid=?, attempts=attempts+1, "
+                "progress=? WHERE id=? AND status=?",
+                (
+                    JobState.RUNNING.value,
+                    now,
+                    pid,
+                    json.dumps({"phase": "starting"}),
+                    job_id,
+                    JobState.QUEUED.value,
+                ),
+            ).rowcount
+        return done == 1
+
+    def mark_ready(self, job_id: str, pid: int) -> bool:
+        """The worker `pid` is up and the job is still its own: record when (start-up ends)."""
+        with self._db() as db:
+            done = db.execute(
+                "UPDATE jobs SET ready=?, progress=? WHERE id=? AND pid=? AND status=?",
+                (
+                    time.time(),
+                    json.dumps({"phase": "solving"}),
+                    job_id,
+                    pid,
+                    JobState.RUNNING.value,
+                ),
+            ).rowcount
+        return done == 1
+
+    def worker_groups(self) -> list[tuple[int, str]]:
+        """Every process group the runner started and has not yet seen gone: (pgid, job id)."""
+        with self._db() as db:
+            rows = db.execute("SELECT pgid, job_id FROM workers").fetchall()
+        return [(int(r["pgid"]), str(r["job_id"])) for r in rows]
+
+    def forget_worker(self, pgid: int) -> None:
+        with self._db() as db:
+            db.execute("DELETE FROM workers WHERE pgid=?", (pgid,))
+
+    # --- progress and endings ---------------------------------------------------------------
+
+    def progress(self, job_id: str, progress: dict[str, Any], incumbent: str | None = None) -> None:
+        """The latest progress, and the best plan so far when there is one."""
+        sql = "UPDATE jobs SET progress=?" + (", incumbent=?" if incumbent is not None else "")
+        args: list[Any] = [json.dumps(progress)]
+        if incumbent is not None:
+            args.append(incumbent)
+        with self._db() as db:
+            db.execute(f"{sql} WHERE id=? AND status=?", (*args, job_id, JobState.RUNNING.value))
 
     def finish(
         self,
@@ -229,30 +340,75 @@ class JobStore:
         result: str | None = None,
         error_code: str | None = None,
         error: str | None = None,
-        only_from: tuple[str, ...] = ("running",),
+        problems: list[dict[str, Any]] | None = None,
+        only_from: tuple[str, ...] = (JobState.RUNNING.value,),
+        note: str | None = None,
     ) -> bool:
-        """Set a terminal status unless the job already left `only_from` (say, cancelled)."""
+        """Set a terminal status unless the job already left `only_from` (say, cancelled).
+        A failure ends the attempt, whose reason is logged with the job."""
         marks = ",".join("?" * len(only_from))
-        with self._db() as db:
+        with self._write() as db:
             done = db.execute(
-                f"UPDATE jobs SET status=?, result=?, error_code=?, error=?, finished=?, pid=NULL "
-                f"WHERE id=? AND status IN ({marks})",
-                (status, result, error_code, error, time.time(), job_id, *only_from),
-            )
-            return done.rowcount == 1
+                "UPDATE jobs SET status=?, result=?, error_code=?, error=?, problems=?, "
+                f"finished=?, pid=NULL, incumbent=NULL WHERE id=? AND status IN ({marks})",
+                (
+                    status,
+                    result,
+                    error_code,
+                    error,
+                    json.dumps(problems) if problems else None,
+                    time.time(),
+                    job_id,
+                    *only_from,
+                ),
+            ).rowcount
+            if done and (note or error_code):
+                _log_attempt(db, job_id, note or error_code or "")
+        return done == 1
 
-    def requeue(self, job_id: str, note: str) -> None:
+    def requeue(self, job_id: str, note: str) -> bool:
+        """Back to the queue for another attempt; `note` (the reason) is logged with the job."""
+        with self._write() as db:
+            done = db.execute(
+                "UPDATE jobs SET status=?, started=NULL, ready=NULL, pid=NULL, incumbent=NULL, "
+                "progress=? WHERE id=? AND status=?",
+                (
+                    JobState.QUEUED.value,
+                    json.dumps({"phase": "queued", "note": note}),
+                    job_id,
+                    JobState.RUNNING.value,
+                ),
+            ).rowcount
+            if done:
+                _log_attempt(db, job_id, note)
+        return done == 1
+
+    def drop_sync(self) -> int:
+        """Delete every synchronous solve (on start: nobody waits for them any more)."""
         with self._db() as db:
-            db.execute(
-                "UPDATE jobs SET status='queued', started=NULL, pid=NULL, progress=? "
-                "WHERE id=? AND status='running'",
-                (json.dumps({"phase": "queued", "note": note}), job_id),
-            )
+            return int(db.execute("DELETE FROM jobs WHERE origin=?", (Origin.SYNC.value,)).rowcount)
+
+    def delete(self, job_id: str) -> None:
+        """Remove a job and everything it holds (a synchronous solve, once answered)."""
+        with self._db() as db:
+            db.execute("DELETE FROM jobs WHERE id=?", (job_id,))
 
     def purge(self, older_than_days: float) -> int:
         """Delete finished jobs (their payloads and results with them) past retention."""
         cutoff = time.time() - older_than_days * 86400
-        with self._db() as db:
-            return db.execute(
+        with self._write() as db:
+            purged = db.execute(
                 "DELETE FROM jobs WHERE finished IS NOT NULL AND finished < ?", (cutoff,)
             ).rowcount
+            db.execute(
+                "DELETE FROM idempotency WHERE job_id IS NOT NULL "
+                "AND job_id NOT IN (SELECT id FROM jobs)"
+            )
+        return int(purged)
+
+
+def _log_attempt(db: sqlite3.Connection, job_id: str, reason: str) -> None:
+    row = db.execute("SELECT attempts, attempt_log FROM jobs WHERE id=?", (job_id,)).fetchone()
+    log = json.loads(row["attempt_log"]) if row["attempt_log"] else []
+    log.append({"attempt": int(row["attempts"]), "ended": reason, "at": time.time()})
+    db.execute("UPDATE jobs SET attempt_log=? WHERE id=?", (json.dumps(log), job_id))

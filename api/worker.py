@@ -1,83 +1,38 @@
-"""One solve job in its own process (and process group): `python -m api.worker DB JOB_ID`.
+"""One job in its own process (and process group): `python -m api.worker DB JOB_ID PARENT`.
 
-It reads the job's payload from the store, solves it with optimiser, and writes the result.
-A job that was cancelled meanwhile keeps its `cancelled` status. Logs hold ids and counts only.
+Before anything else the worker ties its life to the server's (Linux parent-death signal; if
+the server is already gone, it stops at once), so no worker outlives the server that started
+it. Then it loads the engine and runs the job (`api.jobrun`): it starts work only once the
+store shows the job dispatched to this very process, so a worker the server could not record
+never solves. Only the standard library is imported before the tie is made.
 """
 
 from __future__ import annotations
 
-import json
-import logging
+import ctypes
+import os
+import signal
 import sys
-import time
-from pathlib import Path
 
-from api.store import JobStore
-from optimiser import (
-    InstanceError,
-    OptimiserError,
-    Progress,
-    ProgressCallback,
-    SolveOptions,
-    parse_instance,
-    solve,
-)
-
-log = logging.getLogger("api.worker")
-PROGRESS_EVERY_SECONDS = 0.5
+PR_SET_PDEATHSIG = 1
+MARK = "OPTIMISER_WORKER_JOB"  # in every worker's environment (and its children's): the job id
 
 
-def run(store: JobStore, job_id: str) -> None:
-    payload = store.payload(job_id)
-    if payload is None:
-        return
-    data = json.loads(payload)
-    store.progress(job_id, {"phase": "solving"})
-    try:
-        instance = parse_instance(data["instance"])
-        solution = solve(instance, SolveOptions(**data["options"]), _reporter(store, job_id))
-    except InstanceError as exc:
-        store.finish(
-            job_id, "failed", error_code=exc.code, error=f"{len(exc.problems)} input problem(s)"
-        )
-        return
-    except OptimiserError as exc:
-        store.finish(job_id, "failed", error_code=exc.code, error=str(exc))
-        return
-    except Exception as exc:  # a bug: the job fails with its type, never its data
-        log.exception("job %s failed with %s", job_id, type(exc).__name__)
-        store.finish(job_id, "failed", error_code="internal_error", error=type(exc).__name__)
-        return
-    store.finish(job_id, solution.status.value, result=solution.model_dump_json())
-    log.info("job %s finished: %s", job_id, solution.status.value)
-
-
-def _reporter(store: JobStore, job_id: str) -> ProgressCallback:
-    """Write the solver's best objective and bound to the job, at most twice a second."""
-    last = [0.0]
-
-    def report(p: Progress) -> None:
-        now = time.monotonic()
-        if now - last[0] >= PROGRESS_EVERY_SECONDS:
-            last[0] = now
-            store.progress(
-                job_id,
-                {
-                    "phase": "solving",
-                    "best_objective": p.best_objective,
-                    "bound": p.bound,
-                    "gap": p.gap,
-                },
-            )
-
-    return report
+def tie_to_parent(parent: int) -> None:
+    """Die with the server: SIGKILL when the thread that started this process ends."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the server died before the tie was made
+        os._exit(0)
 
 
 def main() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    run(JobStore(Path(sys.argv[1])), sys.argv[2])
+    db, job_id, parent = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    tie_to_parent(parent)
+    from api.jobrun import start  # noqa: PLC0415 (the engine loads only once tied)
+
+    start(db, job_id, parent)
 
 
 if __name__ == "__main__":

@@ -5,34 +5,39 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import time
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Body, Depends, Header, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api import examples
+from api.jobviews import JobStatus, status_of
 from api.problems import responses
 from api.runner import Runner
 from api.security import Caller, SettingsDep, caller
-from api.store import Job, JobStore
+from api.settings import Settings
+from api.store import Job, JobStore, KeyState
+from api.sync import size_of
 from optimiser import (
     PlacementInstance,
     PlacementSolution,
     SolveOptions,
+    Solver,
     StaffingInstance,
     StaffingSolution,
-    check_instance,
 )
+
+__all__ = ["JobList", "JobOptions", "JobRequest", "JobStatus", "router", "status_of", "submit_job"]
 
 log = logging.getLogger("api.jobs")
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"], dependencies=[Depends(caller)])
+RETRY_AFTER_SECONDS = "5"
 
 
 class JobOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    solver: Literal["highs", "cbc", "flow", "lagrange", "cpsat"] | None = None
+    solver: Solver | None = None
     time_limit_seconds: float | None = Field(default=None, strict=True, gt=0, le=86_400)
     mip_gap: float = Field(default=1e-4, strict=True, ge=0, le=1)
 
@@ -42,29 +47,6 @@ class JobRequest(BaseModel):
     kind: Literal["staffing", "placements"]
     instance: Annotated[StaffingInstance | PlacementInstance, Field(discriminator="kind")]
     options: JobOptions = Field(default_factory=JobOptions)
-
-
-class JobError(BaseModel):
-    code: str
-    message: str
-
-
-class JobStatus(BaseModel):
-    id: str
-    kind: str
-    status: str = Field(description="queued, running, a solution status, cancelled or failed")
-    size: int = Field(description="Referrals or functions in the instance.")
-    created: float
-    started: float | None
-    finished: float | None
-    elapsed_seconds: float | None
-    time_limit_seconds: float
-    progress: dict[str, Any] | None = Field(
-        description="While running: the phase; best objective and bound where the solver "
-        "gives them."
-    )
-    error: JobError | None
-    result: str | None = Field(description="Where the result is, once there is one.")
 
 
 class JobList(BaseModel):
@@ -88,33 +70,6 @@ StoreDep = Annotated[JobStore, Depends(_store)]
 RunnerDep = Annotated[Runner, Depends(_runner)]
 
 
-def status_of(job: Job) -> JobStatus:
-    end = job.finished or time.time()
-    has_result = job.status in ("optimal", "feasible", "infeasible", "unbounded", "no_solution")
-    return JobStatus(
-        id=job.id,
-        kind=job.kind,
-        status=job.status,
-        size=job.size,
-        created=job.created,
-        started=job.started,
-        finished=job.finished,
-        elapsed_seconds=None if job.started is None else round(end - job.started, 3),
-        time_limit_seconds=job.time_limit,
-        progress=job.progress if job.status == "running" else None,
-        error=JobError(code=job.error_code, message=job.error or "") if job.error_code else None,
-        result=f"/v1/jobs/{job.id}/result" if has_result else None,
-    )
-
-
-def _size(instance: StaffingInstance | PlacementInstance) -> int:
-    return (
-        len(instance.functions)
-        if isinstance(instance, StaffingInstance)
-        else len(instance.referrals)
-    )
-
-
 JOB_EXAMPLE = examples.examples(
     {"kind": "placements", "instance": examples.PLACEMENTS, "options": {"time_limit_seconds": 60}},
     "A placement job",
@@ -122,7 +77,7 @@ JOB_EXAMPLE = examples.examples(
 
 
 @router.post(
-    "", status_code=202, response_model=JobStatus, responses=responses(400, 401, 413, 422, 429)
+    "", status_code=202, response_model=JobStatus, responses=responses(400, 401, 409, 413, 422, 429)
 )
 def submit_job(  # noqa: PLR0917 (FastAPI injects each parameter)
     body: Annotated[JobRequest, Body(openapi_examples=JOB_EXAMPLE)],
@@ -132,34 +87,78 @@ def submit_job(  # noqa: PLR0917 (FastAPI injects each parameter)
     store: StoreDep,
     idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
 ) -> JobStatus:
-    """Queue a solve; answers 202 with the job's id and a Location header. With an
-    Idempotency-Key, a retry returns the same job."""
+    """Queue a solve; answers 202 with the job's id and a Location header. The queue limit is
+    checked and the job inserted in one transaction (429 with Retry-After when full). With an
+    Idempotency-Key, a retry with the same body returns the same job; the same key with another
+    body is refused (422), and while the first request is still being accepted, 409."""
     if body.kind != body.instance.kind:
         raise HTTPException(422, "kind_mismatch")
-    check_instance(body.instance)
-    if store.count("queued") >= settings.max_queued:
-        raise HTTPException(429, "queue_full", headers={"Retry-After": "5"})
+    key = hashlib.sha256(idempotency_key.encode()).hexdigest() if idempotency_key else None
+    state, used_by, used_hash = (
+        store.reserve_key(owner, key) if key else (KeyState.RESERVED, None, None)
+    )
+    if state is KeyState.ACCEPTING:
+        raise HTTPException(409, "idempotency_key_in_use")
+    try:
+        payload = _payload(body, settings)
+        digest = hashlib.sha256(payload.encode()).hexdigest()
+        job = _repeat(store, used_by, used_hash, digest) if state is KeyState.USED else None
+        if job is None:
+            job = _admit(store, owner, body, payload, settings, key, digest)
+    except BaseException:
+        if key and state is KeyState.RESERVED:
+            store.release_key(owner, key)
+        raise
+    response.headers["Location"] = f"/v1/jobs/{job.id}"
+    return status_of(job)
+
+
+def _payload(body: JobRequest, settings: Settings) -> str:
     options = settings.capped(SolveOptions(**body.options.model_dump()), sync=False)
-    payload = json.dumps(
+    return json.dumps(
         {
             "instance": body.instance.model_dump(mode="json"),
             "options": options.model_dump(mode="json"),
         }
     )
-    key = hashlib.sha256(idempotency_key.encode()).hexdigest() if idempotency_key else None
-    limit = options.time_limit_seconds or settings.job_time_limit_seconds
-    job, created = store.create(
-        owner, body.kind, _size(body.instance), limit, payload=payload, idempotency_key=key
+
+
+def _repeat(store: JobStore, job_id: str | None, seen: str | None, digest: str) -> Job:
+    """The job an idempotency key was first used for, if this body is the same."""
+    if seen != digest:
+        raise HTTPException(422, "idempotency_key_reused")
+    job = store.get(job_id) if job_id else None
+    if job is None:
+        raise HTTPException(422, "idempotency_key_reused")
+    log.info("job %s repeated", job.id)
+    return job
+
+
+def _admit(  # noqa: PLR0917
+    store: JobStore,
+    owner: str,
+    body: JobRequest,
+    payload: str,
+    settings: Settings,
+    key: str | None,
+    digest: str,
+) -> Job:
+    limit = json.loads(payload)["options"]["time_limit_seconds"]
+    admitted = store.admit(
+        owner,
+        body.kind,
+        size_of(body.instance),
+        limit,
+        payload=payload,
+        max_queued=settings.max_queued,
+        key=key,
+        body_hash=digest,
     )
-    log.info(
-        "job %s %s: kind %s, size %d",
-        job.id,
-        "queued" if created else "repeated",
-        job.kind,
-        job.size,
-    )
-    response.headers["Location"] = f"/v1/jobs/{job.id}"
-    return status_of(job)
+    if admitted.job is None:
+        raise HTTPException(429, "queue_full", headers={"Retry-After": RETRY_AFTER_SECONDS})
+    job = admitted.job
+    log.info("job %s queued: kind %s, size %d, limit %g s", job.id, job.kind, job.size, limit)
+    return job
 
 
 @router.get("", response_model=JobList, responses=responses(401, 422))
@@ -185,7 +184,7 @@ def _mine(store: JobStore, job_id: str, owner: str) -> Job:
 
 @router.get("/{job_id}", response_model=JobStatus, responses=responses(401, 404))
 def get_job(job_id: str, owner: Caller, store: StoreDep) -> JobStatus:
-    """Status, progress while running, timings."""
+    """Status, progress while running, timings, earlier attempts."""
     return status_of(_mine(store, job_id, owner))
 
 
@@ -194,15 +193,15 @@ def get_job(job_id: str, owner: Caller, store: StoreDep) -> JobStatus:
     response_model=StaffingSolution | PlacementSolution,
     responses=responses(401, 404, 409),
 )
-def get_result(job_id: str, owner: Caller, store: StoreDep) -> JSONResponse:
+def get_result(job_id: str, owner: Caller, store: StoreDep) -> Response:
     """The solution, once the job has one (409 while it runs, or if it failed or was cancelled)."""
     job = _mine(store, job_id, owner)
     if not job.terminal:
         raise HTTPException(409, "job_not_finished")
-    result = store.result(job.id)
+    result = store.result(job.id) if job.has_result else None
     if result is None:
         raise HTTPException(409, "job_has_no_result")
-    return JSONResponse(json.loads(result))
+    return Response(result, media_type=JSONResponse.media_type)
 
 
 @router.delete("/{job_id}", response_model=JobStatus, responses=responses(401, 404, 409))

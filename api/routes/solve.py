@@ -1,29 +1,29 @@
-"""Synchronous solves and validation (small instances; time limit capped by configuration)."""
+"""Synchronous solves (run by the synchronous worker pool, capped in size and time) and
+validation (the engine's checks, no solve)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from pydantic import BaseModel, ConfigDict
 
 from api import examples
 from api.problems import responses
-from api.security import SettingsDep, caller
+from api.security import Caller, caller
+from api.sync import solve_now
 from optimiser import (
     PlacementInstance,
     PlacementSolution,
     SolveOptions,
+    Solver,
     StaffingInstance,
     StaffingSolution,
     check_instance,
-    solve,
 )
 
 router = APIRouter(prefix="/v1", tags=["solve"], dependencies=[Depends(caller)])
-LpSolverName = Literal["highs", "cbc"]
-PlacementSolverName = Literal["flow", "lagrange", "highs", "cpsat"]
-ERRORS = responses(400, 401, 413, 422, 500)
+ERRORS = responses(400, 401, 413, 422, 429, 500, 503)
 
 StaffingBody = Annotated[
     StaffingInstance, Body(openapi_examples=examples.examples(examples.STAFFING, "Two functions"))
@@ -32,6 +32,8 @@ PlacementBody = Annotated[
     PlacementInstance,
     Body(openapi_examples=examples.examples(examples.PLACEMENTS, "One place, two referrals")),
 ]
+SolverQuery = Annotated[Solver | None, Query()]
+LimitQuery = Annotated[float | None, Query(gt=0, le=86_400)]
 
 
 class Validity(BaseModel):
@@ -41,32 +43,30 @@ class Validity(BaseModel):
     counts: dict[str, int]
 
 
-def _options(solver: str | None, time_limit: float | None, settings: SettingsDep) -> SolveOptions:
-    return settings.capped(SolveOptions(solver=solver, time_limit_seconds=time_limit), sync=True)
-
-
 @router.post("/staffing/solve", response_model=StaffingSolution, responses=ERRORS)
-def solve_staffing_route(
+async def solve_staffing_route(
     instance: StaffingBody,
-    settings: SettingsDep,
-    solver: Annotated[LpSolverName | None, Query()] = None,
-    time_limit_seconds: Annotated[float | None, Query(gt=0, le=86_400)] = None,
-) -> StaffingSolution:
-    """Plan the staffing mix now; plain `def`, so the solve never blocks the event loop."""
-    check_instance(instance)
-    return solve(instance, _options(solver, time_limit_seconds, settings))
+    request: Request,
+    owner: Caller,
+    solver: SolverQuery = None,
+    time_limit_seconds: LimitQuery = None,
+) -> Response:
+    """Plan the staffing mix now, in a supervised worker process."""
+    options = SolveOptions(solver=solver, time_limit_seconds=time_limit_seconds)
+    return await solve_now(request, owner, instance, options)
 
 
 @router.post("/placements/solve", response_model=PlacementSolution, responses=ERRORS)
-def solve_placements_route(
+async def solve_placements_route(
     instance: PlacementBody,
-    settings: SettingsDep,
-    solver: Annotated[PlacementSolverName | None, Query()] = None,
-    time_limit_seconds: Annotated[float | None, Query(gt=0, le=86_400)] = None,
-) -> PlacementSolution:
+    request: Request,
+    owner: Caller,
+    solver: SolverQuery = None,
+    time_limit_seconds: LimitQuery = None,
+) -> Response:
     """Place the referrals now; every unplaced referral comes with its reason."""
-    check_instance(instance)
-    return solve(instance, _options(solver, time_limit_seconds, settings))
+    options = SolveOptions(solver=solver, time_limit_seconds=time_limit_seconds)
+    return await solve_now(request, owner, instance, options)
 
 
 @router.post("/staffing/validate", response_model=Validity, responses=responses(400, 401, 413, 422))

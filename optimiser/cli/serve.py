@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from optimiser.cli.app import app
 
@@ -21,18 +20,13 @@ def serve_command(
     data_dir: Annotated[Path | None, typer.Option(help="Folder of the job store.")] = None,
     workers: Annotated[int | None, typer.Option(min=1, help="Solves at once.")] = None,
 ) -> None:
-    """Run the HTTP API (uvicorn). Settings also come from OPTIMISER_* environment variables."""
+    """Run the HTTP API (uvicorn), logging requests and jobs at INFO. Settings also come from
+    OPTIMISER_* environment variables."""
     # The engine never imports the web stack; only this command does, when it runs.
-    from api.server import ServeError, serve  # noqa: PLC0415
-    from api.settings import Settings  # noqa: PLC0415
+    from api.server import main as serve_main  # noqa: PLC0415
 
-    overrides: dict[str, object] = {"local_only": True} if local_only else {}
-    if data_dir is not None:
-        overrides["data_dir"] = data_dir
-    if workers is not None:
-        overrides["workers"] = workers
-    try:
-        serve(Settings(**overrides), host, port)  # type: ignore[arg-type]
-    except ServeError as exc:
-        Console().print(f"[bold red]cannot serve:[/] {exc}")
-        raise typer.Exit(2) from None
+    argv = ["--host", host, "--port", str(port)]
+    argv += ["--local-only"] if local_only else []
+    argv += ["--data-dir", str(data_dir)] if data_dir is not None else []
+    argv += ["--workers", str(workers)] if workers is not None else []
+    raise typer.Exit(serve_main(argv))
