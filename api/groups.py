@@ -40,21 +40,21 @@ def group_alive(pgid: int) -> bool:
     return bool(members(pgid))
 
 
-def is_ours(proc: psutil.Process, job_id: str) -> bool:
-    """Whether `proc` is a worker of this job, or a process a worker started (a recycled pid
-    or group id must never be killed)."""
+def is_ours(proc: psutil.Process, token: str) -> bool:
+    """Whether `proc` is the worker started with this token, or a process it started (a
+    recycled pid or group id must never be killed)."""
     try:
         cmdline = proc.cmdline()
-        if "api.worker" in cmdline and job_id in cmdline:
+        if "api.worker" in cmdline and token in cmdline:
             return True
-        return bool(proc.environ().get(MARK) == job_id)
+        return bool(proc.environ().get(MARK) == token)
     except psutil.Error:
         return False
 
 
-def kill_ours(pgid: int, job_id: str) -> int:
-    """Kill the processes of the group that belong to this job; how many there were."""
-    ours = [p for p in members(pgid) if is_ours(p, job_id)]
+def kill_ours(pgid: int, token: str) -> int:
+    """Kill the processes of the group that belong to this worker; how many there were."""
+    ours = [p for p in members(pgid) if is_ours(p, token)]
     for proc in ours:
         with contextlib.suppress(psutil.Error):
             proc.kill()

@@ -11,7 +11,7 @@ import logging
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from pydantic import BaseModel
 
@@ -29,7 +29,6 @@ from optimiser import (
 
 log = logging.getLogger("api.worker")
 PROGRESS_EVERY_SECONDS = 0.5
-RECORD_WAIT_SECONDS = 30.0
 # The engine's time limit bounds its solver; the job's limit also covers reading the payload,
 # building the model, extracting and verifying the plan. The solver gets this share of what is
 # left once the instance is read, less a fixed reserve.
@@ -38,26 +37,20 @@ RESERVE_SECONDS = 0.25
 MIN_SOLVER_SECONDS = 0.1
 
 
-def start(db: str, job_id: str, parent: int) -> None:
+def serve_one(db: str, orders: TextIO) -> None:
+    """Wait for one job id on `orders`, check the store gives that job to this process, run
+    it. End of input (the server stopped or chose another worker) ends the worker."""
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     store = JobStore(Path(db))
-    if not _await_record(store, job_id, os.getpid()):
+    job_id = orders.readline().strip()
+    if not job_id:
+        return
+    if not store.mark_ready(job_id, os.getpid()):
         log.warning("job %s: not dispatched to process %d; exiting", job_id, os.getpid())
         return
     run(store, job_id)
-
-
-def _await_record(store: JobStore, job_id: str, pid: int) -> bool:
-    """Whether the runner recorded this process as the job's worker (it does so right after
-    spawning it, in the transaction that marks the job running)."""
-    deadline = time.monotonic() + RECORD_WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if store.mark_ready(job_id, pid):
-            return True
-        time.sleep(0.01)
-    return False
 
 
 def solver_limit(job_limit: float | None, spent: float) -> float | None:

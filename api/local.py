@@ -23,17 +23,20 @@ def free_port() -> int:
         return port
 
 
-def start_server(port: int, env: dict[str, str], timeout: float = 30.0) -> subprocess.Popen[bytes]:
+def start_server(
+    port: int, env: dict[str, str], timeout: float = 60.0, log_path: Path | None = None
+) -> subprocess.Popen[bytes]:
     """`python -m api` on 127.0.0.1:port with OPTIMISER_* settings from `env`; returns once
-    /readyz answers."""
-    server = subprocess.Popen(
-        [sys.executable, "-m", "api", "--port", str(port)],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    /readyz answers. Its log is appended to `log_path`, if given."""
+    with open(log_path or os.devnull, "ab") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "api", "--port", str(port)],
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:

@@ -72,7 +72,8 @@ CREATE TABLE IF NOT EXISTS idempotency (
 );
 CREATE TABLE IF NOT EXISTS workers (
     pgid INTEGER PRIMARY KEY,
-    job_id TEXT NOT NULL,
+    token TEXT NOT NULL,
+    job_id TEXT,
     spawned REAL NOT NULL
 );
 """

@@ -1,24 +1,28 @@
-"""Runs queued jobs, each in its own process group, in two pools bounded by configuration: one
-for /v1/jobs, one for synchronous solves. The API process never solves.
+"""Runs queued jobs in two pools of worker processes bounded by configuration: one for
+/v1/jobs, one for synchronous solves. The API process never solves.
 
-A dispatcher thread starts workers, reaps them, and is the watchdog. A worker is spawned
-first and then recorded (job running, its pid, its process group) in one store transaction;
-it starts work only once it sees that record, and dies with the server (see api.worker), so
-no worker runs unrecorded. A job's limit is the whole job: it is stopped at dispatch + its
-measured start-up + limit × 1.05 + grace, and then ends `feasible` with the best plan the
-worker stored, or `failed` when it had none. On start, every process group recorded and not
-yet seen gone is killed (after checking each process is ours), and jobs left running are
-re-queued up to the configured attempts, each attempt's reason kept with the job.
+A dispatcher thread keeps each pool's worker processes started (each in its own process group,
+recorded in the store as it starts, the engine loaded while it waits), dispatches queued jobs
+to idle workers, reaps them, and is the watchdog. Dispatching marks the job running under the
+worker's pid in one store transaction, and only then sends the worker the job id; a worker
+runs one job and exits, and dies with the server (see api.worker), so no worker runs a job
+the store does not show. A job's limit is the whole job: it is stopped at the worker's start
++ limit × 1.05 + grace, and then ends `feasible` with the best plan the worker stored, or
+`failed` when it had none. On start, every recorded process group still alive is killed
+(each process checked to be ours), and jobs left running are re-queued up to the configured
+attempts, each attempt's reason kept with the job.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import subprocess
 import sys
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,15 +42,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass
 class Child:
-    process: subprocess.Popen[bytes]
+    """A worker process: idle (no job yet) or running one job."""
+
+    process: subprocess.Popen[str]
     origin: Origin
+    job_id: str | None = None
 
 
 class Runner:
     def __init__(self, settings: Settings, store: JobStore) -> None:
         self.settings = settings
         self.store = store
-        self.children: dict[str, Child] = {}
+        self.children: list[Child] = []
         self.pools = {Origin.JOB: settings.workers, Origin.SYNC: settings.sync_workers}
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -67,21 +74,23 @@ class Runner:
         self._stop.set()
         self._thread.join(timeout=5)
         with self._lock:
-            for job_id, child in list(self.children.items()):
+            for child in self.children:
                 self._kill(child)
+                if child.job_id is None:
+                    continue
                 if child.origin is Origin.SYNC:
-                    self.store.finish(job_id, JobState.FAILED, error_code="interrupted")
+                    self.store.finish(child.job_id, JobState.FAILED, error_code="interrupted")
                 else:
-                    self.store.requeue(job_id, "the server stopped while it ran")
+                    self.store.requeue(child.job_id, "the server stopped while it ran")
             self.children.clear()
 
     def recover(self) -> None:
         """After a crash: kill every recorded worker group still alive, then re-queue the jobs
         left running (or fail them once their attempts are spent)."""
-        for pgid, job_id in self.store.worker_groups():
-            killed = kill_ours(pgid, job_id)
+        for pgid, token in self.store.worker_groups():
+            killed = kill_ours(pgid, token)
             if killed:
-                log.warning("killed %d leftover process(es) of job %s", killed, job_id)
+                log.warning("killed %d leftover process(es) of process group %d", killed, pgid)
             self.store.forget_worker(pgid)
         dropped = self.store.drop_sync()  # their callers went with the old server
         if dropped:
@@ -99,8 +108,8 @@ class Runner:
                 error="cancelled by the caller",
                 only_from=(JobState.QUEUED.value, JobState.RUNNING.value),
             )
-            child = self.children.pop(job_id, None)
-            if child is not None:
+            for child in [c for c in self.children if c.job_id == job_id]:
+                self.children.remove(child)
                 self._kill(child)
         return done
 
@@ -117,49 +126,69 @@ class Runner:
             self._reap()
             self._watchdog()
             for origin, size in self.pools.items():
-                while sum(c.origin is origin for c in self.children.values()) < size:
-                    job_id = self.store.next_queued(origin)
-                    if job_id is None or not self._spawn(job_id, origin):
-                        break
+                self._dispatch(origin, size)
         if time.time() - self._last_purge > PURGE_EVERY_SECONDS:
             self._last_purge = time.time()
             purged = self.store.purge(self.settings.retention_days)
             if purged:
                 log.info("purged %d jobs past retention", purged)
 
-    def _spawn(self, job_id: str, origin: Origin) -> bool:
-        """Start a worker, then record it with the job in one transaction."""
+    def _dispatch(self, origin: Origin, size: int) -> None:
+        """Give queued jobs to idle workers, starting workers up to the pool's size (all of
+        them at once when standby workers are configured, else as jobs arrive)."""
+        while True:
+            pool = [c for c in self.children if c.origin is origin]
+            idle = next((c for c in pool if c.job_id is None), None)
+            job_id = self.store.next_queued(origin)
+            if idle is None and len(pool) < size and (job_id or self.settings.standby_workers):
+                idle = self._spawn(origin)
+            if idle is None or job_id is None:
+                return
+            if self.store.dispatch(job_id, idle.process.pid):
+                idle.job_id = job_id
+                self._order(idle, job_id)
+
+    def _spawn(self, origin: Origin) -> Child:
+        """Start an idle worker and record its process group."""
+        token = uuid.uuid4().hex
         process = subprocess.Popen(
-            [sys.executable, "-m", "api.worker", str(self.store.path), job_id, str(os.getpid())],
+            [sys.executable, "-m", "api.worker", str(self.store.path), str(os.getpid()), token],
             start_new_session=True,  # its own process group, killed whole by the watchdog
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.PIPE,
+            text=True,
             cwd=str(ROOT),
-            env={**os.environ, MARK: job_id},
+            env={**os.environ, MARK: token},
         )
+        self.store.record_worker(process.pid, token)
         child = Child(process, origin)
-        if not self.store.dispatch(job_id, process.pid):  # cancelled meanwhile
-            self._kill(child)
-            return False
-        self.children[job_id] = child
-        log.info("job %s dispatched to process %d", job_id, process.pid)
-        return True
+        self.children.append(child)
+        return child
+
+    def _order(self, child: Child, job_id: str) -> None:
+        """Send the worker its job (after the store recorded the dispatch)."""
+        assert child.process.stdin is not None
+        with contextlib.suppress(OSError):  # a dead worker is reaped on the next tick
+            child.process.stdin.write(job_id + "\n")
+            child.process.stdin.close()
+        log.info("job %s dispatched to process %d", job_id, child.process.pid)
 
     def _kill(self, child: Child) -> None:
         """Kill the worker's group, wait for it, and forget the group once it is gone."""
         kill_group(child.process.pid)
         child.process.wait(timeout=10)
+        if child.process.stdin is not None:
+            with contextlib.suppress(OSError):
+                child.process.stdin.close()
         if not group_alive(child.process.pid):
             self.store.forget_worker(child.process.pid)
 
     def _reap(self) -> None:
-        for job_id, child in list(self.children.items()):
-            code = child.process.poll()
-            if code is None:
-                continue
-            del self.children[job_id]
+        for child in [c for c in self.children if c.process.poll() is not None]:
+            self.children.remove(child)
             self._kill(child)  # anything it left behind
-            job = self.store.get(job_id)
+            job = self.store.get(child.job_id) if child.job_id else None
             if job is not None and job.status == JobState.RUNNING:
+                code = child.process.returncode
                 reason = f"the solver process ended unexpectedly (exit code {code})"
                 self._retry_or_fail(job, "worker_died", reason)
             elif job is not None:
@@ -174,25 +203,24 @@ class Runner:
 
     def _watchdog(self) -> None:
         now = time.time()
-        for job_id, child in list(self.children.items()):
-            job = self.store.get(job_id)
+        for child in [c for c in self.children if c.job_id is not None]:
+            job = self.store.get(child.job_id or "")
             if job is None or job.status != JobState.RUNNING or job.started is None:
                 continue
             if job.ready is None:
                 if now - job.started > self.settings.start_timeout_seconds:
-                    del self.children[job_id]
+                    self.children.remove(child)
                     self._kill(child)
                     self._retry_or_fail(job, "worker_start", "the worker did not start in time")
                 continue
             if now <= self.deadline(job):
                 continue
-            del self.children[job_id]
+            self.children.remove(child)
             self._kill(child)
             self._stop_at_limit(job)
 
     def deadline(self, job: Job) -> float:
         """When the watchdog stops a running job (its worker is up: `ready` is set)."""
-        assert job.started is not None
         assert job.ready is not None
         grace = self.settings.watchdog_grace_seconds
         return job.ready + job.time_limit * OVERRUN_SHARE + grace

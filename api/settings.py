@@ -53,6 +53,11 @@ class Settings(BaseSettings):
         ge=0,
         description="A job is stopped this long past its limit (plus its measured start-up).",
     )
+    standby_workers: bool = Field(
+        default=True,
+        description="Keep every worker process started, the engine loaded, so that a job "
+        "starts at once (else workers start as jobs arrive).",
+    )
     start_timeout_seconds: float = Field(
         default=60.0, gt=0, description="A worker that is not up by then is stopped."
     )

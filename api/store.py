@@ -273,15 +273,19 @@ class JobStore:
             ).rowcount
         return self.get(job_id) if done and job_id else None
 
+    def record_worker(self, pgid: int, token: str) -> None:
+        """A worker process group just started (idle until a job is dispatched to it)."""
+        with self._db() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO workers (pgid, token, spawned) VALUES (?, ?, ?)",
+                (pgid, token, time.time()),
+            )
+
     def dispatch(self, job_id: str, pid: int) -> bool:
-        """Mark a queued job running under the worker already spawned as `pid`, and record
-        that process group, in one transaction. False if the job left the queue meanwhile."""
+        """Mark a queued job running under the recorded worker `pid`, in one transaction with
+        the worker's record. False if the job left the queue meanwhile."""
         now = time.time()
         with self._write() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO workers (pgid, job_id, spawned) VALUES (?, ?, ?)",
-                (pid, job_id, now),
-            )
             done = db.execute(
                 "UPDATE jobs SET status=?, started=?, ready=NULL, pid=?, attempts=attempts+1, "
                 "progress=? WHERE id=? AND status=?",
@@ -294,10 +298,12 @@ class JobStore:
                     JobState.QUEUED.value,
                 ),
             ).rowcount
+            if done:
+                db.execute("UPDATE workers SET job_id=? WHERE pgid=?", (job_id, pid))
         return done == 1
 
     def mark_ready(self, job_id: str, pid: int) -> bool:
-        """The worker `pid` is up and the job is still its own: record when (start-up ends)."""
+        """The worker `pid` took the job, which is still its own: record when."""
         with self._db() as db:
             done = db.execute(
                 "UPDATE jobs SET ready=?, progress=? WHERE id=? AND pid=? AND status=?",
@@ -312,10 +318,10 @@ class JobStore:
         return done == 1
 
     def worker_groups(self) -> list[tuple[int, str]]:
-        """Every process group the runner started and has not yet seen gone: (pgid, job id)."""
+        """Every process group the runner started and has not yet seen gone: (pgid, token)."""
         with self._db() as db:
-            rows = db.execute("SELECT pgid, job_id FROM workers").fetchall()
-        return [(int(r["pgid"]), str(r["job_id"])) for r in rows]
+            rows = db.execute("SELECT pgid, token FROM workers").fetchall()
+        return [(int(r["pgid"]), str(r["token"])) for r in rows]
 
     def forget_worker(self, pgid: int) -> None:
         with self._db() as db:

@@ -1,10 +1,12 @@
-"""One job in its own process (and process group): `python -m api.worker DB JOB_ID PARENT`.
+"""A worker process of the job runner: `python -m api.worker DB PARENT TOKEN`, in its own
+process group.
 
-Before anything else the worker ties its life to the server's (Linux parent-death signal; if
-the server is already gone, it stops at once), so no worker outlives the server that started
-it. Then it loads the engine and runs the job (`api.jobrun`): it starts work only once the
-store shows the job dispatched to this very process, so a worker the server could not record
-never solves. Only the standard library is imported before the tie is made.
+First it ties its life to the server's (Linux parent-death signal; if the server is already
+gone, it stops at once), so no worker outlives the server that started it. Then it loads the
+engine and waits, idle, for one job id on its standard input (the runner writes it after
+recording the dispatch in the store); it runs that one job (`api.jobrun`) and exits. A worker
+whose input closes first exits without work. Only the standard library is imported before the
+tie is made.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import signal
 import sys
 
 PR_SET_PDEATHSIG = 1
-MARK = "OPTIMISER_WORKER_JOB"  # in every worker's environment (and its children's): the job id
+MARK = "OPTIMISER_WORKER"  # in every worker's environment (and its children's): its token
 
 
 def tie_to_parent(parent: int) -> None:
@@ -28,11 +30,11 @@ def tie_to_parent(parent: int) -> None:
 
 
 def main() -> None:
-    db, job_id, parent = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    db, parent = sys.argv[1], int(sys.argv[2])
     tie_to_parent(parent)
-    from api.jobrun import start  # noqa: PLC0415 (the engine loads only once tied)
+    from api.jobrun import serve_one  # noqa: PLC0415 (the engine loads only once tied)
 
-    start(db, job_id, parent)
+    serve_one(db, sys.stdin)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ class FuzzReport:
 
 def echoed(path: str, reply: Reply) -> bool:
     """Whether a response repeats a canary: any response but the caller's own plan."""
-    own_plan = reply.status == 200 and path.split("?")[0] in RESULT_ROUTES
+    own_plan = reply.status == 200 and path.split("?", maxsplit=1)[0] in RESULT_ROUTES
     return CANARY in reply.text and not own_plan
 
 
@@ -133,10 +133,7 @@ def _case(rng: random.Random, n: int, job_ids: list[str]) -> tuple[str, str, byt
 def fuzz(server: Server, requests: int, seed: int = 0, threads: int = 4) -> FuzzReport:
     """`requests` random requests, `threads` at a time; 5xx and canary echoes recorded."""
     rng = random.Random(seed)
-    cases = []
-    job_ids: list[str] = ["0" * 32]
-    for n in range(requests):
-        cases.append((n, *_case(rng, n, job_ids)))
+    cases = [(n, *_case(rng, n, ["0" * 32])) for n in range(requests)]
     report = FuzzReport()
 
     def one(case: tuple[int, str, str, bytes | None]) -> tuple[str, str, Reply]:
@@ -183,8 +180,9 @@ def canary_probes(per_route: int | None = None) -> list[tuple[str, str, Any, dic
         for where in [*fields, (f"{CANARY}key",)]:
             n += 1
             body = _set(copy.deepcopy(instance), where, f"{CANARY}{n}")
-            for route in (f"/v1/{kind}/validate", f"/v1/{kind}/solve"):
-                probes.append(("POST", route, body, {}))
+            probes.extend(
+                ("POST", route, body, {}) for route in (f"/v1/{kind}/validate", f"/v1/{kind}/solve")
+            )
             probes.append(("POST", "/v1/jobs", {"kind": kind, "instance": body}, {}))
         probes.append(("POST", "/v1/jobs", {"kind": f"{CANARY}k", "instance": instance}, {}))
     job = {"kind": "staffing", "instance": bundled("staffing_small")}
@@ -256,7 +254,9 @@ def authorisation(server: Server) -> tuple[int, list[str]]:
         ("GET", f"/v1/jobs/{mine}/result"),
         ("DELETE", f"/v1/jobs/{mine}"),
     ):
-        expect(f"{method} {path} with another key", server.request(method, path, key=OTHER_KEY), 404)
+        expect(
+            f"{method} {path} with another key", server.request(method, path, key=OTHER_KEY), 404
+        )
     listed = server.request("GET", "/v1/jobs?limit=1000", key=OTHER_KEY).json()["items"]
     checks += 1
     if any(item["id"] == mine for item in listed):

@@ -16,7 +16,6 @@ import sqlite3
 import subprocess
 import threading
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
