@@ -32,10 +32,28 @@ class FuzzReport:
     echoes: list[str] = field(default_factory=list)
 
 
-def echoed(path: str, reply: Reply) -> bool:
-    """Whether a response repeats a canary: any response but the caller's own plan."""
+def echoed(path: str, reply: Reply, ids_named: bool = True) -> bool:
+    """Whether a response repeats a canary: any response but the caller's own plan. Input
+    problems name the ids of entities on purpose (`errors[].ids`: a provider, a function);
+    with `ids_named` False (the canary was a pupil reference, a header...) not even there."""
     own_plan = reply.status == 200 and path.split("?", maxsplit=1)[0] in RESULT_ROUTES
-    return CANARY in reply.text and not own_plan
+    if own_plan or CANARY not in reply.text:
+        return False
+    if not ids_named:
+        return True
+    try:
+        return CANARY in json.dumps(_without_ids(json.loads(reply.text)))
+    except ValueError:
+        return True
+
+
+def _without_ids(doc: Any) -> Any:
+    """The document less every `ids` list of a problem."""
+    if isinstance(doc, dict):
+        return {k: _without_ids(v) for k, v in doc.items() if k != "ids"}
+    if isinstance(doc, list):
+        return [_without_ids(v) for v in doc]
+    return doc
 
 
 # --- fuzzing -------------------------------------------------------------------------------
@@ -165,11 +183,14 @@ def _get(doc: Any, path: tuple[Any, ...]) -> Any:
     return doc
 
 
-def canary_probes(per_route: int | None = None) -> list[tuple[str, str, Any, dict[str, str]]]:
+Probe = tuple[str, str, Any, dict[str, str], bool]
+
+
+def canary_probes(per_route: int | None = None) -> list[Probe]:
     """(method, path, body, headers): a canary in each string field (including `kind`) of each
     instance, on every route taking one; unknown keys; headers, queries and path segments.
     `per_route` keeps every n-th string field only (bounded runs)."""
-    probes: list[tuple[str, str, Any, dict[str, str]]] = []
+    probes: list[Probe] = []
     n = 0
     for name in ("staffing_small", "dps_small"):
         instance = bundled(name)
@@ -180,21 +201,27 @@ def canary_probes(per_route: int | None = None) -> list[tuple[str, str, Any, dic
         for where in [*fields, (f"{CANARY}key",)]:
             n += 1
             body = _set(copy.deepcopy(instance), where, f"{CANARY}{n}")
+            named = "reference" not in where
             probes.extend(
-                ("POST", route, body, {}) for route in (f"/v1/{kind}/validate", f"/v1/{kind}/solve")
+                ("POST", route, body, {}, named)
+                for route in (f"/v1/{kind}/validate", f"/v1/{kind}/solve")
             )
-            probes.append(("POST", "/v1/jobs", {"kind": kind, "instance": body}, {}))
-        probes.append(("POST", "/v1/jobs", {"kind": f"{CANARY}k", "instance": instance}, {}))
+            probes.append(("POST", "/v1/jobs", {"kind": kind, "instance": body}, {}, named))
+        wrong_kind = {**instance, "kind": f"{CANARY}k"}
+        probes.append(("POST", "/v1/jobs", {"kind": kind, "instance": wrong_kind}, {}, False))
+        probes.append(("POST", f"/v1/{kind}/validate", wrong_kind, {}, False))
+        probes.append(("POST", "/v1/jobs", {"kind": f"{CANARY}k", "instance": instance}, {}, False))
     job = {"kind": "staffing", "instance": bundled("staffing_small")}
-    probes += [
+    staffing = bundled("staffing_small")
+    others: list[tuple[str, str, Any, dict[str, str]]] = [
         ("POST", "/v1/jobs", job, {"Idempotency-Key": f"{CANARY}idem"}),
         ("POST", "/v1/jobs", job, {"Idempotency-Key": f"{CANARY}" * 40}),
         ("POST", "/v1/jobs", job, {"Content-Type": f"{CANARY}/type"}),
         ("POST", "/v1/jobs", job, {"X-API-Key": f"{CANARY}key"}),
         ("GET", "/v1/jobs", None, {"Accept": f"{CANARY}/x", f"X-{CANARY}": CANARY}),
         ("OPTIONS", "/v1/jobs", None, {"Origin": f"https://{CANARY}.example"}),
-        ("POST", f"/v1/staffing/solve?solver={CANARY}", bundled("staffing_small"), {}),
-        ("POST", f"/v1/staffing/solve?time_limit_seconds={CANARY}", bundled("staffing_small"), {}),
+        ("POST", f"/v1/staffing/solve?solver={CANARY}", staffing, {}),
+        ("POST", f"/v1/staffing/solve?time_limit_seconds={CANARY}", staffing, {}),
         ("GET", f"/v1/jobs?limit={CANARY}&offset={CANARY}", None, {}),
         ("GET", f"/v1/jobs/{CANARY}", None, {}),
         ("GET", f"/v1/jobs/{CANARY}/result", None, {}),
@@ -202,6 +229,7 @@ def canary_probes(per_route: int | None = None) -> list[tuple[str, str, Any, dic
         ("GET", f"/v1/instances/{CANARY}", None, {}),
         ("GET", f"/{CANARY}", None, {}),
     ]
+    probes += [(*probe, True) for probe in others]  # a job list names earlier ids
     return probes
 
 
@@ -211,19 +239,21 @@ def canaries(server: Server, per_route: int | None = None) -> tuple[int, list[st
     leaks: list[str] = []
     replies = 0
     job_ids = []
-    for method, path, body, headers in canary_probes(per_route):
+    named: dict[str, bool] = {}
+    for method, path, body, headers, ids_named in canary_probes(per_route):
         key = headers.pop("X-API-Key", KEY)
         reply = server.request(method, path, body, headers, key=key)
         replies += 1
-        if echoed(path, reply):
+        if echoed(path, reply, ids_named):
             leaks.append(f"{method} {path.split('?')[0]} {reply.status}")
         if path == "/v1/jobs" and reply.status == 202:
             job_ids.append(reply.json()["id"])
+            named[job_ids[-1]] = ids_named
     server.wait_all(job_ids, timeout=300)
     for job_id in job_ids:
         reply = server.request("GET", f"/v1/jobs/{job_id}")
         replies += 1
-        if CANARY in reply.text:
+        if echoed(f"/v1/jobs/{job_id}", reply, named[job_id]):
             leaks.append(f"GET /v1/jobs/{{id}} of a canary job ({reply.json()['status']})")
     return replies, leaks
 

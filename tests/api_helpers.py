@@ -25,6 +25,7 @@ def settings(tmp: Path, **overrides: Any) -> Settings:
         "workers": 2,
         "watchdog_grace_seconds": 2.0,
         "sync_time_limit_seconds": 5.0,
+        "standby_workers": False,  # workers start as jobs arrive: less CPU across many apps
     }
     values.update(overrides)
     return Settings(**values)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -247,3 +249,74 @@ def test_results_and_payloads_are_deleted_after_retention(tmp_path: Path) -> Non
     assert store.purge(older_than_days=7) == 1
     assert store.get(old.id) is None
     assert store.get(new.id) is not None
+
+
+def test_an_idempotency_key_reused_with_another_body_is_refused(client: TestClient) -> None:
+    first_body = {"kind": "staffing", "instance": bundled("staffing_small")}
+    other_body = {"kind": "placements", "instance": bundled("dps_small")}
+    headers = {**AUTH, "Idempotency-Key": "retry-9"}
+    first = client.post("/v1/jobs", json=first_body, headers=headers)
+    assert first.status_code == 202
+    reused = client.post("/v1/jobs", json=other_body, headers=headers)
+    assert reused.status_code == 422
+    assert reused.headers["content-type"] == PROBLEM
+    assert reused.json()["code"] == "idempotency_key_reused"
+    assert client.get("/v1/jobs", headers=AUTH).json()["total"] == 1
+
+
+def test_an_idempotency_key_still_being_accepted_is_409(tmp_path: Path) -> None:
+    """The first request holds the key from its arrival until its job is admitted; a second
+    request with the key in that window is told so (the hold is made here through the store,
+    as the first request makes it)."""
+    from api.settings import hash_key
+
+    app = create_app(settings(tmp_path), run_jobs=False)
+    with TestClient(app) as client:
+        owner = hash_key(AUTH["X-API-Key"])[:16]
+        key = hashlib.sha256(b"retry-10").hexdigest()
+        app.state.store.reserve_key(owner, key)
+        body = {"kind": "staffing", "instance": bundled("staffing_small")}
+        busy = client.post("/v1/jobs", json=body, headers={**AUTH, "Idempotency-Key": "retry-10"})
+        assert busy.status_code == 409
+        assert busy.json()["code"] == "idempotency_key_in_use"
+        app.state.store.release_key(owner, key)
+        accepted = client.post(
+            "/v1/jobs", json=body, headers={**AUTH, "Idempotency-Key": "retry-10"}
+        )
+        assert accepted.status_code == 202
+
+
+def test_sync_solves_refuse_instances_above_the_sync_size(tmp_path: Path) -> None:
+    with TestClient(create_app(settings(tmp_path, sync_max_size=10), run_jobs=False)) as small:
+        response = small.post("/v1/placements/solve", json=bundled("dps_small"), headers=AUTH)
+        assert response.status_code == 413
+        assert response.headers["content-type"] == PROBLEM
+        assert response.json()["code"] == "too_large_for_sync"
+        assert "/v1/jobs" in response.json()["detail"]
+    limited = settings(tmp_path / "bytes", sync_max_body_bytes=4096)
+    with TestClient(create_app(limited, run_jobs=False)) as small:
+        response = small.post("/v1/placements/solve", json=bundled("dps_small"), headers=AUTH)
+        assert response.status_code == 413
+        assert response.json()["code"] == "too_large_for_sync"
+        job = {"kind": "placements", "instance": bundled("dps_small")}
+        assert small.post("/v1/jobs", json=job, headers=AUTH).status_code == 202
+
+
+def test_a_refused_cors_preflight_is_a_problem(tmp_path: Path) -> None:
+    preflight = {"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "POST"}
+    open_app = create_app(settings(tmp_path, cors_origins="https://council.example"))
+    with TestClient(open_app) as opened:
+        response = opened.options("/v1/jobs", headers=preflight)
+        assert response.status_code == 400
+        assert response.headers["content-type"] == PROBLEM
+        assert response.json()["code"] == "cors_refused"
+        assert "elsewhere" not in response.text
+
+
+def test_job_timestamps_are_iso_8601(client: TestClient) -> None:
+    body = {"kind": "staffing", "instance": bundled("staffing_small")}
+    job = client.post("/v1/jobs", json=body, headers=AUTH).json()
+    done = wait(client, job["id"], AUTH, ("optimal", "failed"))
+    for name in ("created", "started", "finished"):
+        assert datetime.fromisoformat(done[name]).tzinfo is not None, done
+    assert done["startup_seconds"] >= 0
