@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo planner test lint bench serve sweeps vendor browser-deps clean
+.PHONY: demo planner test lint bench soak serve sweeps vendor browser-deps clean
 
 $(VENV)/.installed-run: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.batch $(ARGS)
 	$(BIN)/python -m bench.api_load $(ARGS)
 	$(BIN)/python -m bench.pages $(ARGS)
+
+# The job server's full reliability run (about a quarter of an hour): fuzz, canaries, kills
+# aimed at dispatch, bursts, job overrun and status latency, with the figures printed.
+soak: $(VENV)/.installed-dev
+	$(BIN)/python -m bench.soak $(ARGS)
 
 sweeps: $(VENV)/.installed-run
 	$(BIN)/optimiser sweep instances/oakfield_traded_offer.json \

@@ -15,6 +15,7 @@ import signal
 import statistics
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,10 @@ from api.local import call, free_port, start_server
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "bench-key"
 MAX_SECONDS = 300.0
+
+
+def _stamp(value: str) -> float:
+    return datetime.fromisoformat(value).timestamp()
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -76,8 +81,8 @@ def _report(
     results: dict[str, Any],
 ) -> None:
     ms = [x * 1000 for x in latencies]
-    turnaround = [done[j]["finished"] - submitted[j] for j in done]
-    running = [done[j]["finished"] - done[j]["started"] for j in done]
+    turnaround = [_stamp(done[j]["finished"]) - submitted[j] for j in done]
+    running = [_stamp(done[j]["finished"]) - _stamp(done[j]["started"]) for j in done]
     solve_alone = [
         results[j]["statistics"]["solve_seconds"]
         + results[j]["statistics"]["build_seconds"]
