@@ -1,7 +1,7 @@
-"""The body of a worker process: wait until the store shows the job dispatched to this process,
-solve it within the job's whole time limit, keep the best plan so far in the store as the
-engine reports it, and write the result. A job cancelled meanwhile keeps its `cancelled`
-status. Logs hold ids, counts and timings only.
+"""The body of a worker process: for each job id it is sent, check that the store shows the job
+dispatched to this process, solve it within the job's whole time limit, keep the best plan so far in
+the store as the engine reports it, and write the result. A job cancelled meanwhile keeps its
+`cancelled` status. Logs hold ids, counts and timings only.
 """
 
 from __future__ import annotations
@@ -37,20 +37,21 @@ RESERVE_SECONDS = 0.25
 MIN_SOLVER_SECONDS = 0.1
 
 
-def serve_one(db: str, orders: TextIO) -> None:
-    """Wait for one job id on `orders`, check the store gives that job to this process, run
-    it. End of input (the server stopped or chose another worker) ends the worker."""
+def serve(db: str, orders: TextIO) -> None:
+    """Run the jobs whose ids arrive on `orders`, one after another, each only once the store
+    shows it dispatched to this process. End of input ends the worker."""
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     store = JobStore(Path(db))
-    job_id = orders.readline().strip()
-    if not job_id:
-        return
-    if not store.mark_ready(job_id, os.getpid()):
-        log.warning("job %s: not dispatched to process %d; exiting", job_id, os.getpid())
-        return
-    run(store, job_id)
+    for line in orders:
+        job_id = line.strip()
+        if not job_id:
+            continue
+        if not store.mark_ready(job_id, os.getpid()):
+            log.warning("job %s: not dispatched to process %d", job_id, os.getpid())
+            continue
+        run(store, job_id)
 
 
 def solver_limit(job_limit: float | None, spent: float) -> float | None:

@@ -1,14 +1,14 @@
-"""Runs queued jobs in two pools of worker processes bounded by configuration: one for
-/v1/jobs, one for synchronous solves. The API process never solves.
+"""Runs queued jobs in two pools of worker processes bounded by configuration: one for /v1/jobs, one
+for synchronous solves. The API process never solves.
 
 A dispatcher thread keeps each pool's worker processes started (each in its own process group,
-recorded in the store as it starts, the engine loaded while it waits), dispatches queued jobs
-to idle workers, reaps them, and is the watchdog. Dispatching marks the job running under the
-worker's pid in one store transaction, and only then sends the worker the job id; a worker
-runs one job and exits, and dies with the server (see api.worker), so no worker runs a job
-the store does not show. A job's limit is the whole job: it is stopped at the worker's start
-+ limit × 1.05 + grace, and then ends `feasible` with the best plan the worker stored, or
-`failed` when it had none. On start, every recorded process group still alive is killed
+recorded in the store as it starts, the engine loaded while it waits), dispatches queued jobs to
+idle workers, reaps them, and is the watchdog. Dispatching marks the job running under the worker's
+pid in one store transaction, and only then sends the worker the job id; a worker runs one job at a
+time (and is replaced after a configured number), and dies with the server (see api.worker), so no
+worker runs a job the store does not show. A job's limit is the whole job: it is stopped at the
+worker's start + limit × 1.05 + grace, and then ends `feasible` with the best plan the worker
+stored, or `failed` when it had none. On start, every recorded process group still alive is killed
 (each process checked to be ours), and jobs left running are re-queued up to the configured
 attempts, each attempt's reason kept with the job.
 """
@@ -47,6 +47,7 @@ class Child:
     process: subprocess.Popen[str]
     origin: Origin
     job_id: str | None = None
+    jobs: int = 0
 
 
 class Runner:
@@ -108,7 +109,7 @@ class Runner:
                 error="cancelled by the caller",
                 only_from=(JobState.QUEUED.value, JobState.RUNNING.value),
             )
-            for child in [c for c in self.children if c.job_id == job_id]:
+            for child in [c for c in self.children if c.job_id == job_id and done]:
                 self.children.remove(child)
                 self._kill(child)
         return done
@@ -146,6 +147,7 @@ class Runner:
                 return
             if self.store.dispatch(job_id, idle.process.pid):
                 idle.job_id = job_id
+                idle.jobs += 1
                 self._order(idle, job_id)
 
     def _spawn(self, origin: Origin) -> Child:
@@ -169,8 +171,17 @@ class Runner:
         assert child.process.stdin is not None
         with contextlib.suppress(OSError):  # a dead worker is reaped on the next tick
             child.process.stdin.write(job_id + "\n")
-            child.process.stdin.close()
+            child.process.stdin.flush()
         log.info("job %s dispatched to process %d", job_id, child.process.pid)
+
+    def _release(self, child: Child, job: Job | None) -> None:
+        """The worker finished its job: idle again, or told to exit once it ran its share."""
+        if job is not None:
+            _log_end(job)
+        child.job_id = None
+        if child.jobs >= self.settings.jobs_per_worker and child.process.stdin is not None:
+            with contextlib.suppress(OSError):
+                child.process.stdin.close()  # it exits; the next tick reaps it
 
     def _kill(self, child: Child) -> None:
         """Kill the worker's group, wait for it, and forget the group once it is gone."""
@@ -191,8 +202,6 @@ class Runner:
                 code = child.process.returncode
                 reason = f"the solver process ended unexpectedly (exit code {code})"
                 self._retry_or_fail(job, "worker_died", reason)
-            elif job is not None:
-                _log_end(job)
 
     def _retry_or_fail(self, job: Job, code: str, reason: str) -> None:
         if job.attempts < self.settings.max_attempts and job.origin == Origin.JOB:
@@ -205,7 +214,10 @@ class Runner:
         now = time.time()
         for child in [c for c in self.children if c.job_id is not None]:
             job = self.store.get(child.job_id or "")
-            if job is None or job.status != JobState.RUNNING or job.started is None:
+            if job is None or job.terminal or job.pid != child.process.pid:
+                self._release(child, job)
+                continue
+            if job.status != JobState.RUNNING or job.started is None:
                 continue
             if job.ready is None:
                 if now - job.started > self.settings.start_timeout_seconds:

@@ -58,6 +58,9 @@ class Settings(BaseSettings):
         description="Keep every worker process started, the engine loaded, so that a job "
         "starts at once (else workers start as jobs arrive).",
     )
+    jobs_per_worker: int = Field(
+        default=50, ge=1, description="Jobs a worker process runs before it is replaced."
+    )
     start_timeout_seconds: float = Field(
         default=60.0, gt=0, description="A worker that is not up by then is stopped."
     )

@@ -1,12 +1,12 @@
-"""A worker process of the job runner: `python -m api.worker DB PARENT TOKEN`, in its own
-process group.
+"""A worker process of the job runner: `python -m api.worker DB PARENT TOKEN`, in its own process
+group.
 
-First it ties its life to the server's (Linux parent-death signal; if the server is already
-gone, it stops at once), so no worker outlives the server that started it. Then it loads the
-engine and waits, idle, for one job id on its standard input (the runner writes it after
-recording the dispatch in the store); it runs that one job (`api.jobrun`) and exits. A worker
-whose input closes first exits without work. Only the standard library is imported before the
-tie is made.
+First it ties its life to the server's (Linux parent-death signal; if the server is already gone, it
+stops at once), so no worker outlives the server that started it. Then it loads the engine and
+waits, idle, for job ids on its standard input (the runner writes each after recording the dispatch
+in the store) and runs them one at a time (`api.jobrun`); it exits when its input closes (after a
+configured number of jobs, or when the server goes). Only the standard library is imported before
+the tie is made.
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ def tie_to_parent(parent: int) -> None:
 def main() -> None:
     db, parent = sys.argv[1], int(sys.argv[2])
     tie_to_parent(parent)
-    from api.jobrun import serve_one  # noqa: PLC0415 (the engine loads only once tied)
+    from api.jobrun import serve  # noqa: PLC0415 (the engine loads only once tied)
 
-    serve_one(db, sys.stdin)
+    serve(db, sys.stdin)
 
 
 if __name__ == "__main__":
