@@ -48,6 +48,7 @@ class Child:
     origin: Origin
     job_id: str | None = None
     jobs: int = 0
+    retiring: bool = False  # its input is closed: it exits, and is replaced once reaped
 
 
 class Runner:
@@ -139,7 +140,7 @@ class Runner:
         them at once when standby workers are configured, else as jobs arrive)."""
         while True:
             pool = [c for c in self.children if c.origin is origin]
-            idle = next((c for c in pool if c.job_id is None), None)
+            idle = next((c for c in pool if c.job_id is None and not c.retiring), None)
             job_id = self.store.next_queued(origin)
             if idle is None and len(pool) < size and (job_id or self.settings.standby_workers):
                 idle = self._spawn(origin)
@@ -169,7 +170,7 @@ class Runner:
     def _order(self, child: Child, job_id: str) -> None:
         """Send the worker its job (after the store recorded the dispatch)."""
         assert child.process.stdin is not None
-        with contextlib.suppress(OSError):  # a dead worker is reaped on the next tick
+        with contextlib.suppress(OSError, ValueError):  # a dead worker is reaped next tick
             child.process.stdin.write(job_id + "\n")
             child.process.stdin.flush()
         log.info("job %s dispatched to process %d", job_id, child.process.pid)
@@ -180,8 +181,9 @@ class Runner:
             _log_end(job)
         child.job_id = None
         if child.jobs >= self.settings.jobs_per_worker and child.process.stdin is not None:
+            child.retiring = True
             with contextlib.suppress(OSError):
-                child.process.stdin.close()  # it exits; the next tick reaps it
+                child.process.stdin.close()  # it exits; a later tick reaps it
 
     def _kill(self, child: Child) -> None:
         """Kill the worker's group, wait for it, and forget the group once it is gone."""

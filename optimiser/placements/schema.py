@@ -151,7 +151,7 @@ class Referral(Strict):
     northing_m: Metres = 0.0
     max_travel_km: float = Field(strict=True, default=20.0, ge=0, le=1000, allow_inf_nan=False)
     ehcp: bool = Field(default=False, strict=True)
-    looked_after: bool = False
+    looked_after: bool = Field(default=False, strict=True)
     needs: list[Id] = Field(default_factory=list, max_length=20)
     current_provider: Id | None = None
     lock: Lock | None = Field(
