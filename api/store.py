@@ -73,7 +73,6 @@ class JobStore:
                 raise
             db.execute("COMMIT")
 
-
     def migrate_scenarios(self) -> None:
         """The planner's scenario columns (a name; the run it was re-planned from), added to a
         store made before them. Typed by a person, so deleted with the row like a payload."""
