@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing as mp
 import os
 import time
 from pathlib import Path
@@ -43,6 +44,11 @@ def serve(db: str, orders: TextIO) -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # This process is already the supervised child of a solve: the runner's watchdog holds the
+    # job's whole limit and the incumbents are stored as they arrive. Marked daemonic, it
+    # solves in-process (the engine starts no supervisor child of its own inside a daemon),
+    # so nothing it starts can outlive it.
+    mp.current_process().daemon = True
     store = JobStore(Path(db))
     for line in orders:
         job_id = line.strip()
@@ -114,7 +120,7 @@ def _reporter(store: JobStore, job_id: str) -> ProgressCallback:
 
     def report(p: Progress) -> None:
         now = time.monotonic()
-        plan = getattr(p, "incumbent", None)
+        plan = p.incumbent  # a whole verified plan (status feasible), when the engine has one
         incumbent = plan.model_dump_json() if isinstance(plan, BaseModel) else None
         if incumbent is None and now - last[0] < PROGRESS_EVERY_SECONDS:
             return

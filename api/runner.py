@@ -29,7 +29,7 @@ from pathlib import Path
 from api.groups import group_alive, kill_group, kill_ours
 from api.settings import Settings
 from api.store import Job, JobState, JobStore, Origin
-from api.worker import MARK
+from api.worker import MARK, STORE_MARK
 from optimiser import SolveStatus
 
 log = logging.getLogger("api.runner")
@@ -160,7 +160,7 @@ class Runner:
             stdin=subprocess.PIPE,
             text=True,
             cwd=str(ROOT),
-            env={**os.environ, MARK: token},
+            env={**os.environ, MARK: token, STORE_MARK: str(self.store.path)},
         )
         self.store.record_worker(process.pid, token)
         child = Child(process, origin)

@@ -46,11 +46,12 @@ def _aim(server: Server, job_id: str, aim: str, rng: random.Random) -> None:
 
 
 def _orphans(server: Server) -> int:
-    """Workers still alive a moment after their server died (each is then killed)."""
+    """Workers, or processes they started, still alive a moment after their server died (each
+    is then killed)."""
     deadline = time.time() + ORPHAN_WAIT_SECONDS
-    while time.time() < deadline and server.workers():
+    while time.time() < deadline and server.descendants():
         time.sleep(0.05)
-    left = server.workers()
+    left = server.descendants()
     for proc in left:
         proc.kill()
     return len(left)

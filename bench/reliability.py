@@ -24,6 +24,7 @@ import psutil
 
 from api.local import free_port, start_server
 from api.records import TERMINAL
+from api.worker import STORE_MARK
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "reliability-key-1"
@@ -119,6 +120,17 @@ class Server:
         with contextlib.closing(sqlite3.connect(self.db, timeout=30)) as db:
             row = db.execute("SELECT status FROM jobs WHERE id=?", (job_id,)).fetchone()
         return None if row is None else str(row[0])
+
+    def descendants(self) -> list[psutil.Process]:
+        """Every live process a worker of this server's store started, or the worker itself
+        (by the store named in its environment)."""
+        found = []
+        for proc in psutil.process_iter(["status"]):
+            with contextlib.suppress(psutil.Error):
+                ours = proc.environ().get(STORE_MARK) == str(self.db)
+                if ours and proc.info["status"] != psutil.STATUS_ZOMBIE:
+                    found.append(proc)
+        return found
 
     def workers(self) -> list[psutil.Process]:
         """Live worker processes of this server's data folder."""

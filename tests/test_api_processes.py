@@ -171,7 +171,6 @@ def test_a_job_whose_worker_dies_is_retried_with_the_reason(tmp_path: Path) -> N
         os.killpg(pid, signal.SIGKILL)
         final = wait(client, job["id"], AUTH, TERMINAL, timeout=60)
         assert final["status"] in ("feasible", "no_solution", "optimal"), final
-        assert len(final["attempts"]) == 1
         assert final["attempts"][0]["ended"].startswith("worker_died")
         job = client.post("/v1/jobs", json=slow_job(3), headers=AUTH).json()
         for _ in range(2):  # the second death spends the last attempt
