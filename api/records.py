@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -109,7 +109,6 @@ class Job:
     size: int
     created: float
     started: float | None
-    ready: float | None
     finished: float | None
     time_limit: float
     error_code: str | None
@@ -117,10 +116,11 @@ class Job:
     progress: dict[str, Any] | None
     pid: int | None
     attempts: int
-    attempt_log: list[dict[str, Any]]
-    problems: list[dict[str, Any]]
-    origin: str
-    has_incumbent: bool
+    ready: float | None = None
+    attempt_log: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    origin: str = "job"
+    has_incumbent: bool = False
 
     @property
     def terminal(self) -> bool:
