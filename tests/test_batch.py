@@ -56,6 +56,10 @@ def test_batch_goes_on_after_a_failure(tmp_path: Path) -> None:
     assert [r.status for r in rows] == ["optimal", "invalid", "optimal"]
     assert rows[1].error is not None
     assert "required field is missing" in rows[1].error
+    assert rows[1].error.startswith("2 input problem(s): staff_groups: required field is missing; ")
+    assert rows[1].error.endswith("functions: required field is missing")
+    assert rows[1].instance == "broken"  # unreadable: named by its file
+    assert rows[0].instance == load_instance(BUNDLED[0]).name
     assert (tmp_path / "out" / f"{Path(BUNDLED[0]).stem}.json").is_file()
 
 
@@ -72,6 +76,7 @@ def test_batch_command(tmp_path: Path) -> None:
         "solve_seconds",
         "seconds",
         "error",
+        "file",
     ]
     assert set(summary["status"]) == {"optimal"}
     assert len(summary) == len(BUNDLED)

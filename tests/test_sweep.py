@@ -70,6 +70,9 @@ def test_infeasible_points_stay_in_the_table() -> None:
     df = run_sweep(raw("oakfield_traded_offer"), axes, [], SolveOptions())
     assert list(df["status"]) == ["infeasible", "optimal"]
     assert pd.isna(df["objective"][0])
+    assert pd.isna(df["traded_income_gbp"][0])  # blank where there is no plan, not 0
+    assert pd.isna(df["specialist_fte"][0])
+    assert df["traded_income_gbp"][1] > 0
 
 
 def test_sweep_command_writes_table_and_plot(tmp_path: Path) -> None:
@@ -93,7 +96,7 @@ def test_sweep_command_writes_table_and_plot(tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "crosses zero at take_up_share" in result.output
+    assert f"The council net cost crosses zero at {TAKE_UP} =" in " ".join(result.output.split())
     table = pd.read_csv(tmp_path / "sweep.csv")
     assert len(table) == 11 * 2
     assert (tmp_path / "sweep.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

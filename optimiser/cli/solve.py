@@ -56,7 +56,7 @@ def solve_command(  # noqa: PLR0917 (typer maps each parameter to an option)
             "--set",
             help="What-if: FIELD=VALUE applied before solving (repeatable), with the sweep's "
             "field paths, for example policy.budget_cap_gbp=500000 or "
-            "functions[outreach].traded.take_up_share=0.6.",
+            "functions\\[outreach].traded.take_up_share=0.6.",
         ),
     ] = None,
     json_out: Annotated[

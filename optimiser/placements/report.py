@@ -71,10 +71,16 @@ def _unplaced(console: Console, sol: PlacementSolution) -> None:
 
 
 def _utilisation(console: Console, sol: PlacementSolution) -> None:
-    rows = [u for u in sol.utilisation if u.lot is None and u.weekday is None and u.peak > 0]
+    rows = [u for u in sol.utilisation if u.lot is None and u.weekday is None]  # all providers
     rows.sort(key=lambda u: -(u.peak / u.capacity) if u.capacity else 0.0)
     t = table("Provider utilisation (pupils at any one time)", "Provider", "Peak", "Places", "Use")
     for u in rows[:SHOWN]:
         use = f"{u.peak / u.capacity:.0%}" if u.capacity else "-"
         t.add_row(u.provider, str(u.peak), "-" if u.capacity is None else str(u.capacity), use)
     console.print(t)
+    idle = sum(1 for u in rows if u.peak == 0)
+    if len(rows) > SHOWN:
+        console.print(
+            f"[dim]… and {len(rows) - SHOWN} more providers ({idle} with no pupils in all); "
+            "every provider is in --csv and --xlsx[/]"
+        )

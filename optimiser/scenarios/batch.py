@@ -78,49 +78,42 @@ class BatchRow:
     solve_seconds: float | None
     seconds: float
     error: str | None = None
+    file: str = ""
 
 
 def solve_file(path: str, options: SolveOptions, out: str | None) -> BatchRow:
-    """Load, solve and (with `out`) write one instance's result; failures become a row."""
+    """Load, solve and (with `out`) write one instance's result; failures become a row with
+    every input problem. A row names the instance by its own name, and the file it came from."""
     started = time.perf_counter()
     name = Path(path).stem
     try:
         instance = load_instance(path)
         solution = solve(instance, options)
     except InstanceError as exc:
-        return BatchRow(
-            name,
-            "?",
-            "invalid",
-            None,
-            None,
-            None,
-            time.perf_counter() - started,
-            f"{len(exc.problems)} input problem(s): {exc.problems[0]}",
-        )
+        problems = "; ".join(str(p) for p in exc.problems)
+        error = f"{len(exc.problems)} input problem(s): {problems}"
+        return _failed(name, "invalid", time.perf_counter() - started, error, path)
     except OptimiserError as exc:
-        return BatchRow(
-            name,
-            "?",
-            "failed",
-            None,
-            None,
-            None,
-            time.perf_counter() - started,
-            f"{exc.code}: {exc}",
-        )
+        error = f"{exc.code}: {exc}"
+        return _failed(name, "failed", time.perf_counter() - started, error, path)
     if out is not None:
         write_json(Path(out) / f"{name}.json", solution)
     stats = solution.statistics
     return BatchRow(
-        name,
+        instance.name,
         instance.kind,
         solution.status.value,
         objective(solution),
         stats.build_seconds,
         stats.solve_seconds,
         time.perf_counter() - started,
+        file=path,
     )
+
+
+def _failed(name: str, status: str, seconds: float, error: str, path: str) -> BatchRow:
+    """A row for a file with no result: named by the file (its instance may not be read)."""
+    return BatchRow(name, "?", status, None, None, None, seconds, error, file=path)
 
 
 def run_batch(

@@ -13,7 +13,9 @@ matplotlib.use("Agg")  # files only: no screen needed
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.ticker import FuncFormatter
 from rich.console import Console
+from rich.markup import escape
 
 from optimiser.core.console import gbp, table
 from optimiser.scenarios.batch import BatchRow
@@ -25,11 +27,14 @@ FIGURES = {
         ("specialist_fte", "Specialist FTE deployed"),
     ],
     "placements": [
-        ("objective", "Objective (£)"),
+        ("objective", "Placement cost (£)"),
         ("placed", "Referrals placed"),
         ("spend_gbp", "Spend (£)"),
     ],
 }
+
+
+OBJECTIVE = {"staffing": "council net cost", "placements": "placement cost"}
 
 
 def plot_sweep(df: pd.DataFrame, axes: Sequence[str], kind: str, path: Path) -> None:
@@ -41,18 +46,22 @@ def plot_sweep(df: pd.DataFrame, axes: Sequence[str], kind: str, path: Path) -> 
     )
     groups = df.groupby(others) if others else [((), df)]
     for key, group in groups:
-        label = ", ".join(f"{_short(o)} = {v:g}" for o, v in zip(others, _tuple(key), strict=True))
+        label = ", ".join(f"{o} = {v:g}" for o, v in zip(others, _tuple(key), strict=True))
         g = group.sort_values(x)
         for (column, _), panel in zip(figures, panels[:, 0], strict=True):
             panel.plot(g[x], g[column], marker=".", label=label or None)
     for (column, title), panel in zip(figures, panels[:, 0], strict=True):
         panel.set_ylabel(title)
         panel.grid(alpha=0.3)
+        panel.ticklabel_format(axis="both", style="plain", useOffset=False)
+        panel.yaxis.set_major_formatter(
+            FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 1000 else f"{v:g}")
+        )
         if column == "objective":
             panel.axhline(0, color="grey", linewidth=0.8)
     if others:
         panels[0, 0].legend()
-    panels[-1, 0].set_xlabel(_short(x))
+    panels[-1, 0].set_xlabel(x)  # the whole field path: which band, which function
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=120)
@@ -77,16 +86,18 @@ def show_sweep(  # noqa: PLR0917 (the table, its axes, its kind and what crossed
 ) -> None:
     figures = [c for c, _ in FIGURES.get(kind, []) if c in df.columns and c != "objective"]
     shown = [*axes, "status", "objective", *figures]
-    t = table(f"Sweep: {len(df)} points (all columns in sweep.csv)", *map(_short, shown), text=0)
+    headers = [OBJECTIVE.get(kind, c) if c == "objective" else _short(c) for c in shown]
+    t = table(f"Sweep: {len(df)} points (all columns in sweep.csv)", *headers, text=0)
     for _, row in df.head(60).iterrows():
         t.add_row(*(_cell(row[c]) for c in shown))
     console.print(t)
     if len(df) > 60:
         console.print(f"[dim]… {len(df) - 60} more rows in sweep.csv[/]")
+    named = OBJECTIVE.get(kind, crossing) if crossing == "objective" else crossing
     for point in found:
-        where = ", ".join(f"{_short(k)} = {v:g}" for k, v in point.items() if k != axes[0])
+        where = ", ".join(f"{escape(k)} = {v:g}" for k, v in point.items() if k != axes[0])
         console.print(
-            f"The {crossing} crosses zero at {_short(axes[0])} = {point[axes[0]]:.4g}"
+            f"The {named} crosses zero at {escape(axes[0])} = {point[axes[0]]:.4g}"
             + (f" ({where})" if where else "")
         )
 

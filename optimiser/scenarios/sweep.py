@@ -153,7 +153,7 @@ def _solve_point(data: dict[str, Any], options: SolveOptions) -> Solution | str:
     try:
         return solve(parse_instance(data), options)
     except InstanceError as exc:
-        return f"invalid: {exc.problems[0]}"
+        return "invalid: " + "; ".join(str(p) for p in exc.problems)
     except OptimiserError as exc:
         return f"{exc.code}: {exc}"
 
@@ -181,6 +181,8 @@ def key_figures(result: Solution | str) -> dict[str, Any]:
     if isinstance(result, str):
         return {"status": "error", "objective": None, "error": result}
     row: dict[str, Any] = {"status": result.status.value, "objective": objective(result)}
+    if not result.status.has_solution:  # no plan: its figures are blank, not 0
+        return row
     if isinstance(result, StaffingSolution):
         shares = {c.category: c.share for c in result.categories}
         row.update({f"{c.value}_share": shares.get(c) for c in Category})
