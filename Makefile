@@ -42,6 +42,10 @@ browser-deps:
 vendor:
 	bash scripts/vendor.sh
 
+# after a deliberate change to a bundled optimum: rewrite the golden files (tests/__snapshots__)
+golden: $(VENV)/.installed-dev
+	$(BIN)/pytest tests/test_staffing_bundled.py tests/test_placements_bundled.py -k golden --snapshot-update
+
 # make bench (full: tens of minutes) or make bench ARGS=--quick (a couple of minutes)
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench $(ARGS)
