@@ -54,6 +54,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench.batch $(ARGS)
 	$(BIN)/python -m bench.api_load $(ARGS)
 	$(BIN)/python -m bench.pages $(ARGS)
+	$(BIN)/python -m bench.limits $(ARGS)
 
 # The job server's full reliability run (about a quarter of an hour): fuzz, canaries, kills
 # aimed at dispatch, bursts, job overrun and status latency, with the figures printed.

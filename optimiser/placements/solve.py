@@ -20,7 +20,7 @@ from optimiser.placements.backends.highs import solve_highs
 from optimiser.placements.backends.lagrange import solve_lagrange
 from optimiser.placements.explain import explain_unplaced
 from optimiser.placements.incumbent import Plan, greedy_plan
-from optimiser.placements.linear import linear_form
+from optimiser.placements.linear import LinearForm, linear_form
 from optimiser.placements.schema import PlacementInstance
 from optimiser.placements.side import SideRule, relaxable
 from optimiser.placements.solution import PlacementSolution
@@ -65,11 +65,14 @@ def _texts(blockers: list[model.Blocker], sep: str) -> str:
 
 
 def _start(
-    instance: PlacementInstance, built: model.PlacementModel, progress: ProgressCallback | None
+    instance: PlacementInstance,
+    built: model.PlacementModel,
+    form: LinearForm,
+    progress: ProgressCallback | None,
 ) -> Plan:
     """The greedy feasible plan the MIP starts from; reported as a whole verified incumbent
     when someone listens (placements.incumbent)."""
-    start = greedy_plan(built, linear_form(built))
+    start = greedy_plan(built, form)
     if progress is not None:
         plan = model.Assignment(
             choice=start[0], days=start[1], status=SolveStatus.FEASIBLE, solver="greedy"
@@ -108,10 +111,11 @@ def solve_placements(
         plan = solve_flow(built)
     elif backend == "lagrange":
         plan = solve_lagrange(built, options, progress)
-    elif backend == "highs":
-        plan = solve_highs(built, options, progress, start=_start(instance, built, progress))
     else:
-        plan = solve_cpsat(built, options, progress, start=_start(instance, built, progress))
+        form = linear_form(built)
+        start = _start(instance, built, form, progress)
+        mip = solve_highs if backend == "highs" else solve_cpsat
+        plan = mip(built, options, progress, start=start, form=form)
     value = model.objective(built, plan.choice)
     status, bound, gap = honest(plan.status, value, plan.bound, options.mip_gap, plan.resolution)
     plan = replace(plan, status=status, bound=bound, gap=gap)

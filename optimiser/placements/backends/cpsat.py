@@ -88,10 +88,11 @@ def solve_cpsat(
     progress: ProgressCallback | None = None,
     *,
     start: Plan | None = None,
+    form: LinearForm | None = None,
 ) -> Assignment:
     """The MIP on CP-SAT, hinted with `start` (by default the greedy plan), which is returned
     as a `feasible` plan when CP-SAT stops with nothing."""
-    form = linear_form(model)
+    form = form or linear_form(model)
     m = cp_model.CpModel()
     cols = _columns(m, form)
     _rows(m, form, cols)

@@ -60,12 +60,13 @@ def solve_highs(
     *,
     allowed: NDArray[np.bool_] | None = None,
     start: Plan | None = None,
+    form: LinearForm | None = None,
 ) -> Assignment:
     """The MIP on HiGHS. `allowed` (one flag per pair) restricts it to those pairs. `start` (a
     feasible plan: a pair or -1 per referral, and weekdays; by default the greedy plan of
     placements.incumbent) is handed to HiGHS as its first incumbent, and returned as a
     `feasible` plan when HiGHS stops with nothing better."""
-    form = linear_form(model)
+    form = form or linear_form(model)
     if start is None:
         start = greedy_plan(model, form)
     h = highspy.Highs()
@@ -84,7 +85,7 @@ def solve_highs(
     h.passModel(lp)
     _start(h, form, start)
     if progress is not None:
-        h.cbMipImprovingSolution.subscribe(lambda event: progress(_progress(event.data_out)))
+        _report(h, progress)
     started = time.perf_counter()
     if options.time_limit_seconds is not None:
         _enforce(h, started + options.time_limit_seconds)
@@ -122,6 +123,24 @@ def _start(h: Any, form: LinearForm, start: Plan) -> None:
     solution.col_value = start_vector(form, *start).tolist()
     solution.value_valid = True
     h.setSolution(solution)
+
+
+BOUND_EVERY = 1.0  # seconds between reports of the proven bound while HiGHS searches
+
+
+def _report(h: Any, progress: ProgressCallback) -> None:
+    """Every improving solution, and the proven bound at most once a BOUND_EVERY seconds
+    (so that a run stopped from outside still knows the best bound)."""
+    h.cbMipImprovingSolution.subscribe(lambda event: progress(_progress(event.data_out)))
+    last = [time.perf_counter()]
+
+    def bound(event: Any) -> None:
+        now = time.perf_counter()
+        if now - last[0] >= BOUND_EVERY and finite(event.data_out.mip_dual_bound) is not None:
+            last[0] = now
+            progress(_progress(event.data_out))
+
+    h.cbMipInterrupt.subscribe(bound)
 
 
 def _enforce(h: Any, deadline: float) -> None:
