@@ -12,7 +12,7 @@ from fastapi import FastAPI, Request, Response
 from api import problems
 from api.cors import ProblemCORS
 from api.limits import BodyLimit
-from api.routes import health, instances, jobs, solve
+from api.routes import commissioning, health, instances, jobs, solve
 from api.runner import Runner
 from api.settings import Settings
 from api.store import JobStore
@@ -48,7 +48,13 @@ def create_app(settings: Settings | None = None, *, run_jobs: bool = True) -> Fa
     app.state.store = store
     app.state.runner = runner
     problems.install(app)
-    for router in (health.router, solve.router, jobs.router, instances.router):
+    for router in (
+        health.router,
+        solve.router,
+        commissioning.router,
+        jobs.router,
+        instances.router,
+    ):
         app.include_router(router)
     install_planner(app, settings, store)
     app.middleware("http")(_log_requests)

@@ -4,6 +4,7 @@ The public surface: read or validate an instance, check it, solve it (one or man
 solution as tables. Everything else is reached through these names.
 """
 
+from optimiser.commissioning import diff, move_penalty_sweep, replan, shortlist
 from optimiser.core.errors import (
     BackendError,
     InstanceError,
@@ -21,7 +22,9 @@ from optimiser.files.frames import frames
 from optimiser.files.io import load_instance
 from optimiser.files.parse import parse_instance, parse_placements, parse_staffing
 from optimiser.files.workbook import write_instance_workbook, write_solution_workbook
+from optimiser.placements.diff import PlanDiff
 from optimiser.placements.schema import PlacementInstance
+from optimiser.placements.shortlist import Shortlist
 from optimiser.placements.solution import PlacementSolution
 from optimiser.scenarios.batch import solve_many
 from optimiser.solve import Instance, Solution, check_instance, solve, write_model
@@ -39,10 +42,12 @@ __all__ = [
     "OptionError",
     "PlacementInstance",
     "PlacementSolution",
+    "PlanDiff",
     "Problem",
     "Progress",
     "ProgressCallback",
     "Relaxation",
+    "Shortlist",
     "Solution",
     "SolveOptions",
     "SolveStatus",
@@ -51,15 +56,19 @@ __all__ = [
     "StaffingSolution",
     "VerificationError",
     "check_instance",
+    "diff",
     "examples",
     "format_path",
     "frames",
     "load_instance",
+    "move_penalty_sweep",
     "parse_instance",
     "parse_placements",
     "parse_staffing",
     "relax",
     "relaxable",
+    "replan",
+    "shortlist",
     "solve",
     "solve_many",
     "write_instance_workbook",

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from optimiser.core.errors import OptionError
 from optimiser.core.options import SolveOptions
+from optimiser.placements.diff import PlanDiff, diff_plans
+from optimiser.placements.replan import SweepRow, move_sweep, replan_instance
 from optimiser.placements.schema import PlacementInstance
 from optimiser.placements.shortlist import Shortlist
 from optimiser.placements.shortlist import shortlist as _shortlist
@@ -29,3 +31,33 @@ def shortlist(
         raise OptionError("no referral has this reference")
     plan = solution if solution is not None else solve(instance, options)
     return _shortlist(instance, plan, reference, k=k, options=options)
+
+
+def replan(
+    register: PlacementInstance,
+    previous: PlacementSolution,
+    *,
+    lock: bool = True,
+    options: SolveOptions | None = None,
+) -> tuple[PlacementInstance, PlacementSolution]:
+    """This week's plan: the register's referrals, those placed in the previous plan locked
+    there (or, with lock=False, starting from it with the move penalty); returns the instance
+    solved and its solution."""
+    instance = check_instance(replan_instance(check_instance(register), previous, lock=lock))
+    return instance, solve(instance, options)
+
+
+def diff(a: PlacementSolution, b: PlacementSolution) -> PlanDiff:
+    """What changed from plan a to plan b; empty for a plan and itself."""
+    return diff_plans(a, b)
+
+
+def move_penalty_sweep(
+    register: PlacementInstance,
+    previous: PlacementSolution,
+    penalties: list[float],
+    options: SolveOptions | None = None,
+) -> list[SweepRow]:
+    """Pupils moved against pounds saved, for each move penalty (against every placement
+    locked)."""
+    return move_sweep(check_instance(register), previous, penalties, options)

@@ -1,10 +1,10 @@
 """The command line: decides what a person sees and the exit status; every rule lives
 elsewhere in optimiser/. One module per group of commands, registered on one typer app."""
 
-from optimiser.cli import files, scenarios, serve, solve
+from optimiser.cli import commissioning, files, scenarios, serve, solve
 from optimiser.cli.app import app
 
-__all__ = ["app", "files", "main", "scenarios", "serve", "solve"]
+__all__ = ["app", "commissioning", "files", "main", "scenarios", "serve", "solve"]
 
 
 def main() -> None:

@@ -13,7 +13,18 @@ from typer.core import TyperGroup
 from optimiser.core.errors import InstanceError
 
 # The order of `optimiser --help`: the everyday commands first; any others after, by name.
-ORDER = ("solve", "batch", "sweep", "template", "export", "generate", "serve")
+ORDER = (
+    "solve",
+    "shortlist",
+    "replan",
+    "diff",
+    "batch",
+    "sweep",
+    "template",
+    "export",
+    "generate",
+    "serve",
+)
 
 
 class _InOrder(TyperGroup):

@@ -1,0 +1,82 @@
+"""Commissioning week by week over HTTP: a shortlist for one referral, a re-plan with last
+week's placements locked, and the difference between two plans. Thin: the public surface
+does the work."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.problems import responses
+from api.security import SettingsDep, caller
+from optimiser import (
+    PlacementInstance,
+    PlacementSolution,
+    PlanDiff,
+    Shortlist,
+    SolveOptions,
+    diff,
+    replan,
+    shortlist,
+)
+
+router = APIRouter(prefix="/v1/placements", tags=["commissioning"], dependencies=[Depends(caller)])
+ERRORS = responses(400, 401, 413, 422, 500)
+
+
+class ShortlistRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    instance: PlacementInstance
+    reference: str = Field(max_length=64, description="The referral's reference.")
+    solution: PlacementSolution | None = Field(
+        default=None, description="The plan; solved first when absent."
+    )
+    k: int = Field(default=5, ge=1, le=100)
+
+
+class ReplanRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    instance: PlacementInstance = Field(description="This week's instance, new referrals too.")
+    previous: PlacementSolution = Field(description="Last week's plan.")
+    lock: bool = Field(default=True, description="Keep last week's placements as they are.")
+
+
+class DiffRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    a: PlacementSolution
+    b: PlacementSolution
+
+
+def _options(time_limit: float | None, settings: SettingsDep) -> SolveOptions:
+    return settings.capped(SolveOptions(time_limit_seconds=time_limit), sync=True)
+
+
+@router.post("/shortlist", response_model=Shortlist, responses=ERRORS)
+def shortlist_route(
+    body: ShortlistRequest,
+    settings: SettingsDep,
+    time_limit_seconds: Annotated[float | None, Query(gt=0, le=86_400)] = None,
+) -> Shortlist:
+    """The best eligible providers for one referral, with the extra cost of each to the plan,
+    and every other provider of its lots with the rules that exclude it."""
+    options = _options(time_limit_seconds, settings)
+    return shortlist(body.instance, body.reference, body.solution, k=body.k, options=options)
+
+
+@router.post("/replan", response_model=PlacementSolution, responses=ERRORS)
+def replan_route(
+    body: ReplanRequest,
+    settings: SettingsDep,
+    time_limit_seconds: Annotated[float | None, Query(gt=0, le=86_400)] = None,
+) -> PlacementSolution:
+    """This week's plan: last week's placements locked (or moved at the move penalty)."""
+    options = _options(time_limit_seconds, settings)
+    return replan(body.instance, body.previous, lock=body.lock, options=options)[1]
+
+
+@router.post("/diff", response_model=PlanDiff, responses=responses(400, 401, 413, 422))
+def diff_route(body: DiffRequest) -> PlanDiff:
+    """What changed from plan a to plan b."""
+    return diff(body.a, body.b)
