@@ -4,10 +4,11 @@ does the work."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import json
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from api.problems import responses
 from api.security import SettingsDep, caller
@@ -26,11 +27,28 @@ router = APIRouter(prefix="/v1/placements", tags=["commissioning"], dependencies
 ERRORS = responses(400, 401, 413, 422, 500)
 
 
+def _strict_plan(value: Any) -> Any:
+    """A plan read as strictly as an instance (no bool for an int, no number for a string);
+    the message names the field, never the value."""
+    if value is None or isinstance(value, PlacementSolution):
+        return value
+    try:
+        return PlacementSolution.model_validate_json(json.dumps(value), strict=True)
+    except (TypeError, ValidationError) as exc:
+        errors = exc.errors() if isinstance(exc, ValidationError) else []
+        where = ".".join(str(x) for x in errors[0]["loc"]) if errors else "(body)"
+        reason = errors[0]["msg"] if errors else "not JSON"
+        raise ValueError(f"not a placement plan at {where}: {reason}") from None
+
+
+Plan = Annotated[PlacementSolution, BeforeValidator(_strict_plan)]
+
+
 class ShortlistRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     instance: PlacementInstance
     reference: str = Field(max_length=64, description="The referral's reference.")
-    solution: PlacementSolution | None = Field(
+    solution: Plan | None = Field(
         default=None, description="The plan; solved first when absent."
     )
     k: int = Field(default=5, ge=1, le=100)
@@ -39,14 +57,14 @@ class ShortlistRequest(BaseModel):
 class ReplanRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     instance: PlacementInstance = Field(description="This week's instance, new referrals too.")
-    previous: PlacementSolution = Field(description="Last week's plan.")
+    previous: Plan = Field(description="Last week's plan.")
     lock: bool = Field(default=True, description="Keep last week's placements as they are.")
 
 
 class DiffRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    a: PlacementSolution
-    b: PlacementSolution
+    a: Plan
+    b: Plan
 
 
 def _options(time_limit: float | None, settings: SettingsDep) -> SolveOptions:
