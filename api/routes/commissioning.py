@@ -48,9 +48,7 @@ class ShortlistRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     instance: PlacementInstance
     reference: str = Field(max_length=64, description="The referral's reference.")
-    solution: Plan | None = Field(
-        default=None, description="The plan; solved first when absent."
-    )
+    solution: Plan | None = Field(default=None, description="The plan; solved first when absent.")
     k: int = Field(default=5, ge=1, le=100)
 
 
