@@ -176,7 +176,8 @@ def _diff_text(d: PlanDiff) -> str:
     )
     weeks: dict[str, list[str]] = {}
     for w in d.weeks:
-        weeks.setdefault(w.provider, []).append(f"w{w.week} {w.places_before}->{w.places_after}")
+        span = f"{w.from_week}" if w.to_week == w.from_week else f"{w.from_week}–{w.to_week}"
+        weeks.setdefault(w.provider, []).append(f"w{span} {w.places_before}->{w.places_after}")
     for provider, changes in weeks.items():
         shown = ", ".join(changes[:6]) + (" …" if len(changes) > 6 else "")
         lines.append(f"  places at {provider}: {shown}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from itertools import pairwise
 
 from pydantic import Field
 
@@ -31,8 +32,11 @@ class GroupDelta(Out):
 
 
 class WeekDelta(Out):
+    """Places in use at one provider over a run of weeks where the plans differ."""
+
     provider: str
-    week: int
+    from_week: int
+    to_week: int
     places_before: int
     places_after: int
 
@@ -131,14 +135,26 @@ def _groups(
 
 
 def _weeks(a: list[Placement], b: list[Placement]) -> list[WeekDelta]:
-    """Places in use at each provider in each week where the two plans differ."""
-    use: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
+    """Places in use at each provider, in runs of weeks where the two plans differ: a sweep
+    over the weeks where a placement starts or ends (never week by week)."""
+    events: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for side, plan in enumerate((a, b)):
         for p in plan:
-            for w in range(p.start_week, p.end_week + 1):
-                use[p.provider, w][side] += p.places_used
-    return [
-        WeekDelta(provider=prov, week=w, places_before=x, places_after=y)
-        for (prov, w), (x, y) in sorted(use.items())
-        if x != y
-    ]
+            events[p.provider][p.start_week][side] += p.places_used
+            events[p.provider][p.end_week + 1][side] -= p.places_used
+    out = []
+    for provider in sorted(events):
+        use, weeks = [0, 0], sorted(events[provider])
+        for w, nxt in pairwise(weeks):
+            use = [use[0] + events[provider][w][0], use[1] + events[provider][w][1]]
+            if use[0] != use[1]:
+                out.append(
+                    WeekDelta(
+                        provider=provider,
+                        from_week=w,
+                        to_week=nxt - 1,
+                        places_before=use[0],
+                        places_after=use[1],
+                    )
+                )
+    return out

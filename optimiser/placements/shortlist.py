@@ -129,8 +129,8 @@ def _choice(built: PlacementModel, plan: PlacementSolution) -> Ints:
     prov_i = {p.id: i for i, p in enumerate(inst.providers)}
     lot_i = {x.id: i for i, x in enumerate(inst.lots)}
     choice = np.full(built.n_referrals, -1, np.int64)
-    for pl in plan.placements:
-        if pl.reference in ref_i:
+    for pl in plan.placements:  # a placement naming ids the instance lacks is not its plan's
+        if pl.reference in ref_i and pl.provider in prov_i and pl.lot in lot_i:
             key = (ref_i[pl.reference] * n_p + prov_i[pl.provider]) * n_l + lot_i[pl.lot]
             choice[ref_i[pl.reference]] = where.get(key, -1)
     return choice
