@@ -11,7 +11,6 @@ from the plan's use of each capacity row (explain.Load).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -99,15 +98,20 @@ def _lots(model: PlacementModel, p: Provider) -> set[int]:
     return {model.ra.lot_index[pl.lot] for pl in p.lots}
 
 
-def static_failures(
+Fails = dict[str, NDArray[np.bool_]]  # rule -> (referral x candidate) mask of failures
+
+
+def rule_masks(
     model: PlacementModel, pa: ProviderArrays, refs: Ints, cols: Ints, km: NDArray[np.float64]
-) -> Texts:
-    """Every eligibility rule (but the lot, which every candidate is approved for) each
-    candidate fails, with its figures."""
-    ra, pol, out = model.ra, model.inst.policy, {}
+) -> tuple[Fails, NDArray[np.bool_]]:
+    """Each eligibility rule (but the lot, which every candidate is approved for) as a mask of
+    the candidates it excludes, and the (referral x candidate x need) needs unsupported."""
+    ra, pol = model.ra, model.inst.policy
     ks = ra.key_stage[refs, None]
-    fails: dict[str, NDArray[np.bool_]] = {
+    unsupported = ra.needs[refs][:, None, :] & ~pa.supports[cols]
+    fails: Fails = {
         "key_stage": ~pa.key_stages[cols, ks],
+        "needs": np.asarray(unsupported.any(axis=2), dtype=bool),
         "quality": pa.quality[cols] < pol.min_quality_rating,
         "travel": np.where(
             pa.online[cols],
@@ -119,23 +123,48 @@ def static_failures(
         "registration": ~pa.registered[cols]
         & ((ra.days[refs] >= pol.full_time_days) & ra.protected[refs])[:, None],
     }
-    unsupported = ra.needs[refs][:, None, :] & ~pa.supports[cols]
-    fails["needs"] = np.asarray(unsupported.any(axis=2), dtype=bool)
-    failing = np.zeros(cols.shape, dtype=bool)
-    for mask in fails.values():
-        failing |= mask
-    failing &= cols >= 0
-    for row, col in zip(*np.nonzero(failing), strict=True):
-        r, p = int(refs[row]), int(cols[row, col])
-        out[row, col] = [
-            RuleFailure(rule=name, text=_text(model, name, r, p, float(km[row, col])))
-            for name, mask in fails.items()
-            if name != "needs" and bool(mask[row, col])
-        ] + [
-            RuleFailure(rule="needs", text=f"does not support need `{model.ra.need_ids[n]}`")
-            for n in np.flatnonzero(unsupported[row, col])
-        ]
+    valid = cols >= 0
+    return {name: mask & valid for name, mask in fails.items()}, unsupported
+
+
+def failures_at(
+    model: PlacementModel,
+    masks: tuple[Fails, NDArray[np.bool_]],
+    at: tuple[int, int],
+    who: tuple[int, int, float],
+) -> list[RuleFailure]:
+    """The rules one candidate (at row, col: referral r, provider pi, km away) fails, with
+    their figures (every unsupported need named)."""
+    fails, unsupported = masks
+    (row, col), (r, pi, km) = at, who
+    out = []
+    for name, mask in fails.items():
+        if not bool(mask[row, col]):
+            continue
+        if name == "needs":
+            out += [
+                RuleFailure.model_construct(
+                    rule="needs", text=f"does not support need `{model.ra.need_ids[n]}`"
+                )
+                for n in np.flatnonzero(unsupported[row, col])
+            ]
+        else:
+            out.append(RuleFailure.model_construct(rule=name, text=_text(model, name, r, pi, km)))
     return out
+
+
+def static_failures(
+    model: PlacementModel, pa: ProviderArrays, refs: Ints, cols: Ints, km: NDArray[np.float64]
+) -> Texts:
+    """Every rule each failing candidate fails, with its figures."""
+    masks = rule_masks(model, pa, refs, cols, km)
+    failing = np.logical_or.reduce(list(masks[0].values()))
+    return {
+        (int(row), int(col)): failures_at(
+            model, masks, (row, col), (int(refs[row]), int(cols[row, col]), float(km[row, col]))
+        )
+        for row, col in zip(*np.nonzero(failing), strict=True)
+    }
 
 
 def _text(model: PlacementModel, rule: str, r: int, pi: int, km: float) -> str:
@@ -157,33 +186,6 @@ def _text(model: PlacementModel, rule: str, r: int, pi: int, km: float) -> str:
     return "unregistered: takes no EHCP or looked-after pupil full time"
 
 
-def entries(
-    model: PlacementModel,
-    lot: int,
-    cols: NDArray[np.int64],
-    km: NDArray[np.float64],
-    failures: dict[int, list[RuleFailure]],
-) -> list[NearMiss]:
-    """One referral's candidates in one lot, fewest failures first, then nearest: those
-    failing exactly one rule when there are any, else those failing fewest (SHOWN at most)."""
-    inst = model.inst
-    found = [(len(failures.get(c, [])), float(km[c]), c) for c in range(len(cols)) if cols[c] >= 0]
-    if not found:
-        return []
-    found.sort()
-    ones = [f for f in found if f[0] == 1]
-    fewest = ones or [f for f in found if f[0] == found[0][0]]
-    return [
-        NearMiss(
-            lot=inst.lots[lot].id,
-            provider=inst.providers[int(cols[c])].id,
-            distance_km=round(d, 2),
-            failures=failures.get(c, []),
-        )
-        for _, d, c in fewest[:SHOWN]
-    ]
-
-
 def _pair_keys(model: PlacementModel) -> tuple[Ints, Ints]:
     """Sorted (referral, provider, lot) keys of the eligible pairs and the pair of each."""
     n_p, n_l = len(model.inst.providers), len(model.inst.lots)
@@ -196,36 +198,80 @@ def _pair_keys(model: PlacementModel) -> tuple[Ints, Ints]:
 def gather(
     model: PlacementModel, blocking: Blocking, refs: list[int]
 ) -> dict[int, tuple[list[NearMiss], str]]:
-    """Near misses per acceptable lot and the record sentence of each referral in refs."""
+    """Near misses per acceptable lot and the record sentence of each referral in refs. Per
+    lot, in arrays: the rules' masks, each candidate's count of failed rules (capacity counted
+    for candidates passing every other rule), the candidates shown (failing none or one rule,
+    nearest first; else those failing fewest); texts are written for the shown ones only."""
     pa = ProviderArrays.of(model.inst, model.ra.need_ids)
-    keys, pair_of = _pair_keys(model)
-    n_p, n_l = len(model.inst.providers), len(model.inst.lots)
+    keys = _pair_keys(model)
     misses: dict[int, list[NearMiss]] = {r: [] for r in refs}
     sentences: dict[int, list[str]] = {r: [] for r in refs}
-    for lot in range(n_l):
+    for lot in range(len(model.inst.lots)):
         mine = np.array([r for r in refs if model.ra.lots[r, lot]], dtype=np.int64)
         if len(mine) == 0:
             continue
         cols, km = candidates(model, pa, lot, mine)
-        texts = static_failures(model, pa, mine, cols, km)
-        for row, col in zip(*np.nonzero(cols >= 0), strict=True):
-            if (row, col) in texts:
-                continue
-            key = (int(mine[row]) * n_p + int(cols[row, col])) * n_l + lot
-            k = int(np.searchsorted(keys, key))
-            if k < len(keys) and keys[k] == key:
-                full = blocking(int(pair_of[k]), int(model.ra.days[mine[row]]))
-                if full:
-                    texts[row, col] = [RuleFailure(rule="capacity", text=full)]
+        masks = rule_masks(model, pa, mine, cols, km)
+        count = np.sum(list(masks[0].values()), axis=0)
+        full = _full(model, (blocking, keys), lot, mine, (cols, count))
+        for row, c in full:
+            count[row, c] += 1
+        shown = _shown(count, km, cols)
         travel = np.where(pa.online[cols] | pa.outreach[cols], 0.0, km)
-        by_row: dict[int, dict[int, list[RuleFailure]]] = defaultdict(dict)
-        for (row, col), failed in texts.items():
-            by_row[int(row)][int(col)] = failed
         for row, r in enumerate(mine.tolist()):
-            lot_misses = entries(model, lot, cols[row], travel[row], by_row.get(row, {}))
+            lot_misses = [
+                NearMiss.model_construct(
+                    lot=model.inst.lots[lot].id,
+                    provider=model.inst.providers[int(cols[row, c])].id,
+                    distance_km=round(float(travel[row, c]), 2),
+                    failures=full.get((row, c), [])
+                    or failures_at(
+                        model, masks, (row, c), (r, int(cols[row, c]), float(km[row, c]))
+                    ),
+                )
+                for c in shown[row]
+            ]
             misses[r] += lot_misses
             sentences[r].append(_sentence(model, r, lot, lot_misses))
     return {r: (misses[r], " ".join(sentences[r])) for r in refs}
+
+
+def _full(
+    model: PlacementModel,
+    lookup: tuple[Blocking, tuple[Ints, Ints]],
+    lot: int,
+    mine: Ints,
+    grid: tuple[Ints, Ints],
+) -> dict[tuple[int, int], list[RuleFailure]]:
+    """Candidates passing every static rule that the plan leaves no room at."""
+    blocking, (keys, pair_of) = lookup
+    cols, count = grid
+    n_p, n_l = len(model.inst.providers), len(model.inst.lots)
+    out = {}
+    rows, cs = np.nonzero((count == 0) & (cols >= 0))
+    wanted = (mine[rows] * n_p + cols[rows, cs]) * n_l + lot
+    k = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+    found = keys[k] == wanted if len(keys) else np.zeros(len(wanted), dtype=bool)
+    for row, c, kk in zip(rows[found], cs[found], k[found], strict=True):
+        why = blocking(int(pair_of[kk]), int(model.ra.days[mine[row]]))
+        if why:
+            out[int(row), int(c)] = [RuleFailure.model_construct(rule="capacity", text=why)]
+    return out
+
+
+def _shown(count: Ints, km: NDArray[np.float64], cols: Ints) -> list[list[int]]:
+    """Per row, the columns shown: failing none or one rule if any does (fewest, nearest
+    first), else those failing fewest; SHOWN at most."""
+    if cols.shape[1] == 0:
+        return [[] for _ in range(len(cols))]
+    big = np.iinfo(np.int64).max // 4
+    count = np.where(cols >= 0, count, big)
+    low = (count <= 1).any(axis=1, keepdims=True)
+    least = count.min(axis=1, keepdims=True)
+    keep = np.where(low, count <= 1, count == least) & (cols >= 0)
+    key = np.where(keep, count * 1e7 + km, np.inf)
+    order = np.argsort(key, axis=1, kind="stable")[:, :SHOWN]
+    return [[int(c) for c in order[row] if np.isfinite(key[row, c])] for row in range(len(cols))]
 
 
 def _sentence(model: PlacementModel, r: int, lot: int, misses: list[NearMiss]) -> str:

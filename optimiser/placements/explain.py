@@ -41,6 +41,7 @@ class _Load:
     day_starts: NDArray[np.int64]  # CSR over pairs of their weekday rows
     day_rows: NDArray[np.int64]
     seen: FullCache = field(default_factory=dict)  # shared records of full providers
+    texts: dict[tuple[int, ...], str] = field(default_factory=dict)  # full rows -> evidence
 
     @classmethod
     def of(cls, model: PlacementModel, plan: Assignment) -> _Load:
@@ -115,7 +116,13 @@ def explain_unplaced(model: PlacementModel, plan: Assignment) -> list[Unplaced]:
 def _full_text(model: PlacementModel, load: _Load, i: int, days: int) -> str:
     """Why pair i has no room in the plan, with the weeks and places: "full in weeks 3–9 with
     16 of 16 places used"; "" when it has room."""
-    rows = _blocking(model, load, i, days)
+    rows = tuple(sorted(_blocking(model, load, i, days)))
+    if rows not in load.texts:
+        load.texts[rows] = _rows_text(model, load, rows)
+    return load.texts[rows]
+
+
+def _rows_text(model: PlacementModel, load: _Load, rows: tuple[int, ...]) -> str:
     by_limit: dict[str, list[int]] = defaultdict(list)
     for k in rows:
         by_limit[_limit(model, k)[1]].append(k)
