@@ -4,7 +4,13 @@ The public surface: read or validate an instance, check it, solve it (one or man
 solution as tables. Everything else is reached through these names.
 """
 
-from optimiser.commissioning import diff, move_penalty_sweep, replan, shortlist
+from optimiser.commissioning import (
+    diff,
+    move_penalty_sweep,
+    replan,
+    resolve_postcodes,
+    shortlist,
+)
 from optimiser.core.errors import (
     BackendError,
     InstanceError,
@@ -68,6 +74,7 @@ __all__ = [
     "relax",
     "relaxable",
     "replan",
+    "resolve_postcodes",
     "shortlist",
     "solve",
     "solve_many",

@@ -4,9 +4,13 @@ its instance first, as `solve` does."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from optimiser.core.errors import OptionError
 from optimiser.core.options import SolveOptions
 from optimiser.placements.diff import PlanDiff, diff_plans
+from optimiser.placements.postcodes import read_lookup
+from optimiser.placements.postcodes import resolve_postcodes as _resolve
 from optimiser.placements.replan import SweepRow, move_sweep, replan_instance
 from optimiser.placements.schema import PlacementInstance
 from optimiser.placements.shortlist import Shortlist
@@ -31,6 +35,13 @@ def shortlist(
         raise OptionError("no referral has this reference")
     plan = solution if solution is not None else solve(instance, options)
     return _shortlist(instance, plan, reference, k=k, options=options)
+
+
+def resolve_postcodes(instance: PlacementInstance, lookup: Path | str) -> PlacementInstance:
+    """Every postcode of the instance replaced by its grid reference from a lookup file in the
+    ONS Postcode Directory format (pcds, oseast1m, osnrth1m); every postcode missing from it
+    is an InstanceError naming its row."""
+    return _resolve(instance, read_lookup(lookup))
 
 
 def replan(

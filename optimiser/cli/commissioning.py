@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from optimiser.cli.app import Exit, app, console, show_problems
-from optimiser.commissioning import diff, move_penalty_sweep, replan, shortlist
+from optimiser.commissioning import diff, move_penalty_sweep, replan, resolve_postcodes, shortlist
 from optimiser.core.console import gbp, table
 from optimiser.core.errors import InstanceError, OptimiserError, Problem, problems_from_validation
 from optimiser.files.io import load_instance, read_json, write_json
@@ -30,11 +30,20 @@ def _plan(path: Path) -> PlacementSolution:
         raise InstanceError(problems_from_validation(exc, data), "not a placement plan") from None
 
 
-def _placements(path: Path) -> PlacementInstance:
+def _placements(path: Path, postcodes: Path | None = None) -> PlacementInstance:
     instance = load_instance(path)
     if not isinstance(instance, PlacementInstance):
         raise InstanceError([Problem("kind", "a placement instance is needed here")])
-    return instance
+    return instance if postcodes is None else resolve_postcodes(instance, postcodes)
+
+
+Postcodes = Annotated[
+    Path | None,
+    typer.Option(
+        help="A postcode lookup file (ONS Postcode Directory CSV: pcds, oseast1m, "
+        "osnrth1m) for referrals and providers given by postcode."
+    ),
+]
 
 
 def _fail(screen: Console, exc: OptimiserError) -> None:
@@ -54,12 +63,14 @@ def shortlist_command(
         Path | None, typer.Option(help="The plan (solution JSON); solved when not given.")
     ] = None,
     k: Annotated[int, typer.Option("-k", min=1, max=100, help="Providers listed.")] = 5,
+    postcodes: Postcodes = None,
 ) -> None:
     """The best eligible providers for one referral, with the extra cost of each to the whole
     plan, and every other provider of its lots with the rules that exclude it."""
     screen = console()
     try:
-        s = shortlist(_placements(file), reference, _plan(plan) if plan else None, k=k)
+        inst = _placements(file, postcodes)
+        s = shortlist(inst, reference, _plan(plan) if plan else None, k=k)
     except OptimiserError as exc:
         _fail(screen, exc)
         return
@@ -97,11 +108,12 @@ def replan_command(  # noqa: PLR0917 (typer maps each parameter to an option)
         str | None, typer.Option(help="Move penalties to sweep, e.g. 0,500,1000,2000.")
     ] = None,
     out: Annotated[Path | None, typer.Option(help="Folder for the sweep's CSV and plot.")] = None,
+    postcodes: Postcodes = None,
 ) -> None:
     """Re-plan with last week's placements locked (by default) and the new referrals placed."""
     screen = console()
     try:
-        previous, week = _plan(plan), _placements(register)
+        previous, week = _plan(plan), _placements(register, postcodes)
         if sweep is not None:
             penalties = [float(x) for x in sweep.split(",") if x.strip()]
             _show_sweep(screen, move_penalty_sweep(week, previous, penalties), out)

@@ -240,6 +240,7 @@ def _take(ra: ReferralArrays, idx: np.ndarray) -> ReferralArrays:
         ra.max_travel_km[idx],
         ra.protected[idx],
         ra.lots[idx],
+        ra.rank[idx],
         ra.needs[idx],
         ra.need_ids,
         ra.lot_index,

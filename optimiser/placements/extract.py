@@ -36,6 +36,7 @@ def placements(model: PlacementModel, plan: Assignment) -> list[Placement]:
                 charge_gbp=round(float(pairs.charge[i]), 2),
                 travel_gbp=round(float(pairs.travel[i]), 2),
                 move_penalty_gbp=round(float(pairs.move[i]), 2),
+                preference_gbp=round(float(pairs.preference[i]), 2),
                 total_cost_gbp=round(float(pairs.cost[i]), 2),
                 travel_km=round(float(pairs.distance_km[i]), 3),
                 offer=bool(pairs.offered[i]),
@@ -96,6 +97,7 @@ def totals(model: PlacementModel, plan: Assignment, placed: list[Placement]) -> 
     charge = sum(p.charge_gbp for p in placed)
     travel = sum(p.travel_gbp for p in placed)
     moves = sum(p.move_penalty_gbp for p in placed)
+    preferences = sum(p.preference_gbp for p in placed)
     penalties = float(model.penalty[unplaced].sum())
     return PlacementTotals(
         referrals=len(placed) + int(unplaced.sum()),
@@ -104,8 +106,9 @@ def totals(model: PlacementModel, plan: Assignment, placed: list[Placement]) -> 
         charge_gbp=round(charge, 2),
         travel_gbp=round(travel, 2),
         move_penalties_gbp=round(moves, 2),
+        preferences_gbp=round(preferences, 2),
         unplaced_penalties_gbp=round(penalties, 2),
-        objective_gbp=round(charge + travel + moves + penalties, 2),
+        objective_gbp=round(charge + travel + moves + preferences + penalties, 2),
         budget_cap_gbp=model.inst.policy.budget_cap_gbp,
         spend_gbp=round(charge + travel, 2),
     )

@@ -39,6 +39,7 @@ class ReferralArrays:
     max_travel_km: Floats
     protected: Mask  # EHCP or looked after
     lots: Mask  # referral x lot: acceptable
+    rank: Ints  # referral x lot: position in the referral's list (0: first choice)
     needs: Mask  # referral x need
     need_ids: tuple[str, ...]
     lot_index: dict[str, int]
@@ -54,8 +55,10 @@ class ReferralArrays:
         need_index = {n: i for i, n in enumerate(need_ids)}
         lots = np.zeros((len(refs), len(lot_index)), dtype=bool)
         needs = np.zeros((len(refs), len(need_ids)), dtype=bool)
+        rank = np.zeros((len(refs), len(lot_index)), dtype=np.int64)
         for i, r in enumerate(refs):
             lots[i, [lot_index[x] for x in r.lots]] = True
+            rank[i, [lot_index[x] for x in r.lots]] = np.arange(len(r.lots))
             needs[i, [need_index[x] for x in r.needs]] = True
         return cls(
             easting=np.array([r.easting_m for r in refs], dtype=float),
@@ -67,6 +70,7 @@ class ReferralArrays:
             max_travel_km=np.array([r.max_travel_km for r in refs], dtype=float),
             protected=np.array([r.ehcp or r.looked_after for r in refs], dtype=bool),
             lots=lots,
+            rank=rank,
             needs=needs,
             need_ids=need_ids,
             lot_index=lot_index,
@@ -194,10 +198,11 @@ class Pairs:
     ref: Ints
     prov: Ints
     lot: Ints  # index into instance.lots
-    cost: Floats  # total cost of the placement, £ (provider charge + travel + move penalty)
+    cost: Floats  # total cost of the placement, £ (charge + travel + move + preference)
     charge: Floats  # provider charge, £
     travel: Floats  # travel cost, £
     move: Floats  # move penalty, £
+    preference: Floats  # lot rank x policy.lot_rank_cost_gbp, £
     distance_km: Floats
     use: Ints  # places used at any one time
     offered: Mask
@@ -238,14 +243,17 @@ def build_pairs(inst: PlacementInstance, ra: ReferralArrays | None = None) -> Pa
                     charge[k], use[k], offered[k] = o.total_cost_gbp, o.places_used, True
             travel = inst.policy.travel_cost_per_km_gbp * dist[idx] * trips[idx]
             move = np.where(moved[idx], inst.policy.move_penalty_gbp, 0.0)
+            rank = ra.rank[idx, ra.lot_index[pl.lot]]
+            preference = inst.policy.lot_rank_cost_gbp * rank
             chunk: dict[str, NDArray[np.generic]] = {
                 "ref": idx.astype(np.int64),
                 "prov": np.full(len(idx), pi, dtype=np.int64),
                 "lot": np.full(len(idx), ra.lot_index[pl.lot], dtype=np.int64),
-                "cost": charge + travel + move,
+                "cost": charge + travel + move + preference,
                 "charge": charge,
                 "travel": travel,
                 "move": move,
+                "preference": preference.astype(float),
                 "distance_km": dist[idx],
                 "use": use,
                 "offered": offered,

@@ -40,6 +40,14 @@ Week = Annotated[
 KeyStage = Annotated[
     int, Field(strict=True, ge=0, le=5, description="Key stage 0 (early years) to 5.")
 ]
+Postcode = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$",
+        description="A UK postcode, instead of a grid reference: resolved through a postcode "
+        "lookup file (ONS Postcode Directory format) before solving.",
+    ),
+]
 Metres = Annotated[float, Field(strict=True, ge=-1e7, le=1e7, allow_inf_nan=False)]
 
 DEFAULT_LOTS = (
@@ -92,6 +100,7 @@ class Provider(Strict):
     open_days: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS), min_length=1)
     easting_m: Metres = 0.0
     northing_m: Metres = 0.0
+    postcode: Postcode | None = None
     online: bool = Field(strict=True, default=False, description="Delivered online: no travel.")
     outreach: bool = Field(
         strict=True,
@@ -142,13 +151,18 @@ class Referral(Strict):
     """A pupil referred for a placement, known by a pseudonymous reference only."""
 
     reference: Id = Field(description="Pseudonymous reference: never a name or pupil number.")
-    lots: list[Id] = Field(min_length=1, max_length=10, description="Acceptable lots.")
+    lots: list[Id] = Field(
+        min_length=1,
+        max_length=10,
+        description="Acceptable lots, first choice first (see policy.lot_rank_cost_gbp).",
+    )
     key_stage: KeyStage
     days_per_week: int = Field(strict=True, ge=1, le=5)
     start_week: Week
     end_week: Week
     easting_m: Metres = 0.0
     northing_m: Metres = 0.0
+    postcode: Postcode | None = None
     max_travel_km: float = Field(strict=True, default=20.0, ge=0, le=1000, allow_inf_nan=False)
     ehcp: bool = Field(default=False, strict=True)
     looked_after: bool = Field(default=False, strict=True)
@@ -224,6 +238,12 @@ class Policy(Strict):
         ge=0,
         le=1000,
         description="Full-time pupils an unregistered provider may take.",
+    )
+    lot_rank_cost_gbp: Gbp = Field(
+        default=0.0,
+        description="Cost of each step down a referral's list of lots (0 for its first "
+        "choice): a preference between acceptable lots. Above the largest price difference "
+        "between lots it places in the first-choice lot whenever that has room.",
     )
     move_penalty_gbp: Gbp = Field(
         default=0.0, description="Cost of moving a pupil from their current provider."

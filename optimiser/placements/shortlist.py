@@ -208,7 +208,8 @@ def _resolve_extra(
         except OptimiserError:  # the pair cannot be forced (locked places fill it)
             continue
         if forced.totals is not None:
-            extra[j] = round(forced.totals.objective_gbp + float(pairs.move[i]) - objective, 2)
+            kept = forced.totals.objective_gbp + float(pairs.move[i] + pairs.preference[i])
+            extra[j] = round(kept - objective, 2)
     return extra
 
 

@@ -29,6 +29,9 @@ class Placement(Out):
     charge_gbp: float
     travel_gbp: float
     move_penalty_gbp: float
+    preference_gbp: float = Field(
+        default=0.0, description="Lot rank x policy.lot_rank_cost_gbp (0: first-choice lot)."
+    )
     total_cost_gbp: float
     travel_km: float
     offer: bool
@@ -104,6 +107,7 @@ class PlacementTotals(Out):
     charge_gbp: float
     travel_gbp: float
     move_penalties_gbp: float
+    preferences_gbp: float = Field(default=0.0, description="Lot preference costs.")
     unplaced_penalties_gbp: float
     objective_gbp: float
     budget_cap_gbp: float | None

@@ -21,6 +21,7 @@ from optimiser.placements.backends.lagrange import solve_lagrange
 from optimiser.placements.explain import explain_unplaced
 from optimiser.placements.incumbent import Plan, greedy_plan
 from optimiser.placements.linear import LinearForm, linear_form
+from optimiser.placements.postcodes import require_resolved
 from optimiser.placements.schema import PlacementInstance
 from optimiser.placements.side import SideRule, relaxable
 from optimiser.placements.solution import PlacementSolution
@@ -105,6 +106,7 @@ def solve_placements(
     progress: ProgressCallback | None = None,
 ) -> PlacementSolution:
     options = options or SolveOptions()
+    require_resolved(instance)
     built = model.build(instance)
     backend, reason = choose_backend(built, options.solver)
     if backend == "flow":

@@ -94,8 +94,12 @@ def _check_placement(
     move = pol.move_penalty_gbp if moved else 0.0
     chk.close(pl.charge_gbp, charge, chk.money(charge), f"{who}: charge")
     chk.close(pl.travel_gbp, travel, chk.money(travel), f"{who}: travel cost")
+    rank = r.lots.index(pl.lot) if pl.lot in r.lots and r.lock is None else 0
+    preference = pol.lot_rank_cost_gbp * rank
     chk.close(pl.move_penalty_gbp, move, chk.money(move), f"{who}: move penalty")
-    chk.close(pl.total_cost_gbp, charge + travel + move, chk.money(charge), f"{who}: total cost")
+    chk.close(pl.preference_gbp, preference, chk.money(preference), f"{who}: lot preference")
+    total = charge + travel + move + preference
+    chk.close(pl.total_cost_gbp, total, chk.money(total), f"{who}: total cost")
 
 
 def _check_rules(chk: Checker, inst: PlacementInstance, r: Referral, p: Provider) -> None:
