@@ -79,3 +79,15 @@ def test_lock_naming_unknown_provider() -> None:
     with pytest.raises(InstanceError) as err:
         parse_placements(instance([provider("A")], [referral("R1", lock=lock)]))
     assert [p.path for p in err.value.problems] == ["referrals[0].lock.provider"]
+
+
+def test_evidence_counts_locked_places() -> None:
+    """A's one place is held by R1's lock; R2 (eligible at A only) is unplaced and its evidence
+    says A is full in week 1 with 1 of 1 places used (the locked pupil counted)."""
+    data = instance([provider("A", 100, places=1)], [referral("R1", lock=LOCK_A), referral("R2")])
+    sol = run(data)
+    (u,) = sol.unplaced
+    assert u.reason == "all_full"
+    assert [f.text for m in u.near_misses for f in m.failures] == [
+        "full in week 1 with 1 of 1 places used"
+    ]

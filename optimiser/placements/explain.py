@@ -10,6 +10,7 @@ from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
 from optimiser.placements import evidence
+from optimiser.placements.locks import declared_cap
 from optimiser.placements.model import Assignment, PlacementModel
 from optimiser.placements.pairs import RULE_TEXT, RULES, ReferralArrays
 from optimiser.placements.schema import WEEKDAYS
@@ -129,10 +130,19 @@ def _rows_text(model: PlacementModel, load: _Load, rows: tuple[int, ...]) -> str
     parts = []
     for limit, ks in sorted(by_limit.items()):
         weeks = _ranges(sorted({model.rows[k].week for k in ks}))
-        used, cap = max(int(load.used[k]) for k in ks), max(int(load.cap[k]) for k in ks)
+        used, cap = max(_in_use(model, load, k) for k in ks)
         noun = limit.replace("all places", "places").replace("full-time limit", "full-time places")
         parts.append(f"full in {weeks} with {used} of {cap} {noun} used")
     return "; ".join(parts)
+
+
+def _in_use(model: PlacementModel, load: _Load, k: int) -> tuple[int, int]:
+    """A capacity row's places in use and declared: locked placements hold the difference
+    between the declared places and the row's room."""
+    row = model.rows[k]
+    declared = declared_cap(model.inst, model.inst.providers[row.provider], row.kind, row.lot)
+    cap = int(load.cap[k]) if declared is None else declared
+    return int(load.used[k]) + cap - int(load.cap[k]), cap
 
 
 def _ranges(weeks: list[int]) -> str:

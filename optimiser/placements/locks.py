@@ -175,7 +175,7 @@ def _check_held(problems: ProblemList, inst: PlacementInstance) -> None:
             problems.add(f"policy.{name}", "cannot yet be combined with locked placements")
     for (kind, pi, lot, day), intervals in held(inst).by_resource.items():
         p = inst.providers[pi]
-        cap = _cap(inst, p, kind, lot)
+        cap = declared_cap(inst, p, kind, lot)
         peak = max(sum(u for s, e, u in intervals if s <= w <= e) for w, *_ in intervals)
         if cap is not None and peak > cap:
             what = kind.replace("_", " ") + (f" {WEEKDAYS[day].value}" if day is not None else "")
@@ -190,7 +190,8 @@ def _check_held(problems: ProblemList, inst: PlacementInstance) -> None:
             problems.add("policy.budget_cap_gbp", f"locked placements alone spend £{spent:,.0f}")
 
 
-def _cap(inst: PlacementInstance, p: Provider, kind: str, lot: int | None) -> int | None:
+def declared_cap(inst: PlacementInstance, p: Provider, kind: str, lot: int | None) -> int | None:
+    """The places the provider declares for a resource (None: not limited)."""
     if kind == "places":
         return p.places
     if kind == "lot_places":
