@@ -68,3 +68,22 @@ def test_hand_worked_shortlist() -> None:
     assert [(e.provider, [f.text for f in e.failures]) for e in s.excluded] == [
         ("D", ["quality 1 below the floor of 2"])
     ]
+
+
+def test_shortlist_of_a_replanned_plan_keeps_its_locks() -> None:
+    """A (£100/day, 1 place) holds R1, locked; B costs £150/day. R2 goes to B (£3,000). Its
+    shortlist: B chosen; A cannot be chosen (the locked pupil holds its only place), although
+    it is cheaper; the plan's locks come from the plan itself (placements marked locked)."""
+    lock = {"provider": "A", "lot": "therapeutic", "weekdays": ["mon", "tue"]}
+    data = instance(
+        [provider("A", 100, places=1), provider("B", 150)],
+        [referral("R1", lock=lock), referral("R2")],
+    )
+    plan = run(data)
+    register = instance(
+        [provider("A", 100, places=1), provider("B", 150)], [referral("R1"), referral("R2")]
+    )
+    s = shortlist(parse_placements(register), "R2", plan)
+    assert s.placed_with == "B"
+    assert {a.provider: a.extra_cost_gbp for a in s.alternatives} == {"B": 0.0, "A": None}
+    assert "locked placements hold its places" in s.sentence

@@ -23,15 +23,17 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import Field
 from scipy import sparse
-from scipy.sparse.csgraph import shortest_path
+from scipy.sparse.csgraph import NegativeCycleError, shortest_path
 
 from optimiser.core.errors import OptimiserError
 from optimiser.core.options import SolveOptions
+from optimiser.core.status import SolveStatus
 from optimiser.placements import model as placement_model
 from optimiser.placements.backends.flow import FlowArrays, flow_arrays
 from optimiser.placements.evidence import ProviderArrays, static_failures
 from optimiser.placements.model import PlacementModel
 from optimiser.placements.pairs import Floats, Ints
+from optimiser.placements.replan import replan_instance
 from optimiser.placements.schema import WEEKDAYS, Lock, PlacementInstance
 from optimiser.placements.solution import Out, PlacementSolution, RuleFailure
 from optimiser.placements.solve import solve_placements
@@ -81,6 +83,9 @@ def shortlist(
     """The k best eligible providers for one referral (by extra cost to the plan), and every
     other provider of its lots with the rules that exclude it. `inst` is checked and `plan` is
     its solution."""
+    kept = [p for p in plan.placements if p.locked]
+    if kept:  # the plan's locked placements are part of the instance it solved
+        inst = replan_instance(inst, plan.model_copy(update={"placements": kept}))
     r = next(i for i, x in enumerate(inst.referrals) if x.reference == reference)
     if inst.referrals[r].lock is not None:  # a locked referral: its alternatives, unlocked
         inst = _unlocked(inst, r)
@@ -89,9 +94,13 @@ def shortlist(
     mine = np.flatnonzero(built.pairs.ref == fr)
     choice = _choice(built, plan)
     objective = float(plan.totals.objective_gbp) if plan.totals else 0.0
-    if not placement_model.flow_blockers(built):
-        extra, method = _residual_extra(built, choice, fr, mine), "reduced_costs"
-    else:
+    exact = not placement_model.flow_blockers(built) and plan.status is SolveStatus.OPTIMAL
+    try:
+        extra = _residual_extra(built, choice, fr, mine) if exact else None
+    except NegativeCycleError:  # the plan is not an optimum of this instance
+        extra = None
+    method = "reduced_costs"
+    if extra is None:
         extra = _resolve_extra(inst, built, mine, objective, options)
         method = "resolve"
     alternatives = _alternatives(built, mine, extra, int(choice[fr]))
@@ -273,7 +282,10 @@ def _sentence(chosen: Alternative | None, others: list[Alternative]) -> str:
         else "Not placed. "
     )
     if nxt.extra_cost_gbp is None:
-        return head + f"{nxt.provider} (£{nxt.cost_gbp:,.0f}) cannot be chosen instead."
+        return head + (
+            f"{nxt.provider} (£{nxt.cost_gbp:,.0f}) cannot be chosen instead: locked "
+            "placements hold its places in these weeks."
+        )
     text = (
         f"{head}Next cheapest: {nxt.provider} ({nxt.lot}) at £{nxt.cost_gbp:,.0f}; choosing it "
         f"instead adds £{nxt.extra_cost_gbp:,.0f} to the plan"
