@@ -22,7 +22,7 @@ def test_week_two_moves_no_locked_pupil() -> None:
     placement locked. Each keeps its provider, lot and weekdays; the diff lists no move and
     no newly unplaced referral; the plan passes the verifier."""
     week1 = solve(_load("county_600x80"))
-    _, week2 = replan(_load("county_600x80_week2"), week1)
+    _, week2 = replan(_load("county_week2"), week1)
     assert week2.verification is not None
     assert week2.verification.passed
     before = {p.reference: (p.provider, p.lot, p.weekdays) for p in week1.placements}
