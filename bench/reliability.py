@@ -65,6 +65,7 @@ class Server:
         return self.data_dir / "server.log"
 
     def start(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
         env = {
             "OPTIMISER_API_KEYS": f"{KEY},{OTHER_KEY}",
             "OPTIMISER_DATA_DIR": str(self.data_dir),
