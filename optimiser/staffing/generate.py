@@ -119,3 +119,51 @@ def _functions(rng: np.random.Generator, total: float, held: list[str]) -> list[
                 }
         out.append(f)
     return out
+
+
+def generate_staffing_years(
+    seed: int, years: int = 5, whole_posts: bool = False
+) -> StaffingInstance:
+    """An authority-sized plan over `years` financial years from 2025-26: the one-year
+    authority of `generate_staffing(seed)` with turnover and hire costs on every group (whole
+    posts if asked), a driver-based grant falling as schools convert (pupils in maintained schools down
+    6-12% a year), a 2% pay award a year and traded take-up drifting each year."""
+    rng = np.random.default_rng(10_000 + seed)
+    data = generate_staffing(seed).model_dump(mode="json", exclude_defaults=True)
+    data["name"] = f"authority_{seed:03d}_{years}y"
+    for g in data["staff_groups"]:
+        g["turnover_share"] = round(float(rng.uniform(0.04, 0.12)), 3)
+        g["hire_cost_per_fte_gbp"] = int(rng.integers(2, 8)) * 1000
+    if whole_posts:
+        data["fte_step"] = 1.0
+    data["funding_sources"].append(
+        {
+            "id": "grant",
+            "name": "Education services grant (per maintained pupil)",
+            "amount_gbp": 0.0,
+            "per_unit_gbp": 15.0,
+            "driver": "maintained_pupils",
+            "ring_fenced": False,
+            "categories": ["core"],
+        }
+    )
+    pupils = float(rng.integers(10, 60)) * 1000
+    per_school = [
+        f["id"] for f in data["functions"] if f.get("traded", {}).get("take_up_share") is not None
+    ]
+    out = []
+    for t in range(years):
+        year: dict[str, Any] = {
+            "id": f"{2025 + t}-{(26 + t) % 100:02d}",
+            "drivers": [{"id": "maintained_pupils", "value": round(pupils)}],
+        }
+        if t > 0:
+            year["pay_uplift_share"] = 0.02
+            year["functions"] = [
+                {"id": fid, "take_up_share": round(float(rng.uniform(0.3, 0.9)), 2)}
+                for fid in per_school
+            ]
+        out.append(year)
+        pupils *= 1.0 - float(rng.uniform(0.06, 0.12))
+    data["years"] = out
+    return StaffingInstance.model_validate(data)
