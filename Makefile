@@ -70,6 +70,10 @@ sweeps: $(VENV)/.installed-run
 	$(BIN)/optimiser sweep instances/oxfordshire_2015_16.json \
 		--vary "funding_sources[grant_lac].amount_gbp=665000,598500,532000,465500,399000" \
 		--out out/grant_falls
+	$(BIN)/optimiser sweep instances/bromley_outreach_pilot.json \
+		--vary "years[2020-21].functions[outreach].price_per_school_gbp=4000:7000:100" \
+		--set "years[2020-21].cap_gbp=1000000" --cross "net_gbp[2020-21]" \
+		--jobs 2 --out out/bromley_break_even
 
 serve: $(VENV)/.installed-run
 	$(BIN)/optimiser serve --local-only

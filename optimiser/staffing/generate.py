@@ -126,8 +126,8 @@ def generate_staffing_years(
 ) -> StaffingInstance:
     """An authority-sized plan over `years` financial years from 2025-26: the one-year
     authority of `generate_staffing(seed)` with turnover and hire costs on every group (whole
-    posts if asked), a driver-based grant falling as schools convert (pupils in maintained schools down
-    6-12% a year), a 2% pay award a year and traded take-up drifting each year."""
+    posts if asked), a driver-based grant falling as schools convert (pupils in maintained
+    schools down 6-12% a year), a 2% pay award a year and traded take-up drifting each year."""
     rng = np.random.default_rng(10_000 + seed)
     data = generate_staffing(seed).model_dump(mode="json", exclude_defaults=True)
     data["name"] = f"authority_{seed:03d}_{years}y"
