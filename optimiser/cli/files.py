@@ -40,6 +40,8 @@ def generate_placements_command(  # noqa: PLR0917 (typer maps each parameter to 
 
 
 class Kind(StrEnum):
+    """The kind of an instance."""
+
     STAFFING = "staffing"
     PLACEMENTS = "placements"
 

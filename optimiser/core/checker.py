@@ -9,23 +9,29 @@ from optimiser.core.schema import Verification
 
 @dataclass
 class Checker:
+    """Counts the checks a verifier makes and keeps the messages of those that fail."""
+
     fte_tol: float = 1e-4
     money_tol: float = 1.0
     checks: int = 0
     violations: list[str] = field(default_factory=list)
 
     def that(self, ok: bool, message: str) -> None:
+        """One check: keep the message if it fails."""
         self.checks += 1
         if not ok:
             self.violations.append(message)
 
     def at_most(self, value: float, limit: float, tol: float, message: str) -> None:
+        """Check value <= limit + tol."""
         self.that(value <= limit + tol, f"{message} ({value:.6g} > {limit:.6g})")
 
     def at_least(self, value: float, limit: float, tol: float, message: str) -> None:
+        """Check value >= limit - tol."""
         self.that(value >= limit - tol, f"{message} ({value:.6g} < {limit:.6g})")
 
     def close(self, value: float, expected: float, tol: float, message: str) -> None:
+        """Check |value - expected| <= tol."""
         self.that(abs(value - expected) <= tol, f"{message} ({value:.6g} != {expected:.6g})")
 
     def money(self, scale: float) -> float:
@@ -33,6 +39,7 @@ class Checker:
         return max(self.money_tol, 1e-6 * abs(scale))
 
     def verdict(self) -> Verification:
+        """The verification: passed when no check failed."""
         return Verification(
             passed=not self.violations, checks=self.checks, violations=self.violations
         )

@@ -9,12 +9,14 @@ from optimiser.core.schema import Statistics, Verification
 
 
 def gbp(amount: float | None) -> str:
+    """Pounds to the nearest pound, with a minus sign before the £."""
     if amount is None:
         return "-"
     return f"-£{-amount:,.0f}" if amount < 0 else f"£{amount:,.0f}"
 
 
 def fte(value: float) -> str:
+    """FTE to two places."""
     return f"{value:,.2f}"
 
 

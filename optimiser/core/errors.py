@@ -86,9 +86,11 @@ class ProblemList:
     items: list[Problem] = field(default_factory=list)
 
     def add(self, path: str, message: str, *ids: str) -> None:
+        """Add a problem at a field path, naming ids."""
         self.items.append(Problem(path, message, tuple(ids)))
 
     def raise_if_any(self, summary: str = "the instance is not valid") -> None:
+        """Raise every problem at once, if there are any."""
         if self.items:
             raise InstanceError(self.items, summary)
 
@@ -131,6 +133,7 @@ def problems_from_validation(exc: ValidationError, data: Any) -> list[Problem]:
 
 
 def format_path(loc: tuple[int | str, ...]) -> str:
+    """A field path as text: functions[2].min_fte."""
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))

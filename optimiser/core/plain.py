@@ -54,6 +54,7 @@ def id_message(value: Any) -> str:
 
 
 def looks_like_date(value: Any) -> bool:
+    """Whether a value is a date, a time, or text that reads like one."""
     if isinstance(value, date | datetime | time):
         return True
     return isinstance(value, str) and DATE_TEXT.match(value) is not None

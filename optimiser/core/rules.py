@@ -60,6 +60,7 @@ class Rule:
 
     @property
     def key(self) -> str:
+        """The rule key reported: the group, else the rule's name."""
         return self.group or self.name
 
 

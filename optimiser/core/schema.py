@@ -50,10 +50,12 @@ class Strict(BaseModel):
 
     @property
     def fields_valid(self) -> bool:
+        """Whether every field passed validation."""
         return self._fields_valid
 
     @property
     def checked(self) -> bool:
+        """Whether the cross-field checks ran on valid fields."""
         return self._checked and self._fields_valid
 
     def mark_checked(self) -> None:

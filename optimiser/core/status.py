@@ -16,4 +16,5 @@ class SolveStatus(StrEnum):
 
     @property
     def has_solution(self) -> bool:
+        """Whether the status comes with a plan (optimal or feasible)."""
         return self in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)

@@ -57,6 +57,7 @@ def load_instance(path: Path | str) -> StaffingInstance | PlacementInstance:
 
 
 def write_json(path: Path | str, model: BaseModel) -> None:
+    """Write a model as indented JSON, making the folder."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(model.model_dump_json(indent=2) + "\n", encoding="utf-8")

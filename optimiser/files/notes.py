@@ -289,6 +289,7 @@ def notes_rows(kind: str) -> list[list[Any]]:
 
 
 def table_columns(table: Table) -> list[tuple[str, Any]]:
+    """A table's columns as (name, type) pairs, a child table's key column first."""
     if table.field in ("", "policy"):
         return settings_fields(table.model)
     cols = columns(table.model)

@@ -44,6 +44,7 @@ def read_workbook(path: Path) -> StaffingInstance | PlacementInstance:
 
 
 def read_csv_folder(folder: Path) -> StaffingInstance | PlacementInstance:
+    """An instance from a folder of CSV files (one per sheet, kind.txt)."""
     kind_file = folder / "kind.txt"
     kind = kind_file.read_text(encoding="utf-8").strip() if kind_file.is_file() else ""
     sheets: dict[str, Rows] = {}
@@ -67,6 +68,7 @@ class Reader:
     problems: list[Problem] = field(default_factory=list)
 
     def at(self, sheet: str, row: int, column: str) -> str:
+        """Where a field came from: sheet, row and column letter."""
         letter = self.letters.get(sheet, {}).get(column)
         where = f"sheet {sheet}, row {row}"
         if letter is None:

@@ -59,6 +59,7 @@ Row = Sequence[Any]
 
 
 def new_book() -> Workbook:
+    """A workbook with no sheets."""
     book = Workbook()
     if book.active is not None:
         book.remove(book.active)
@@ -129,6 +130,7 @@ def _lines(text: str, width: float) -> int:
 
 
 def style_header(ws: Worksheet, row: int, width: int) -> None:
+    """Style a header row's first `width` cells."""
     for cell in ws[row][:width]:
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")

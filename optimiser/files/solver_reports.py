@@ -32,6 +32,8 @@ NO_LIMIT = "no limit"
 
 
 class Report(StrEnum):
+    """The solver reports, as in a spreadsheet solver."""
+
     ANSWER = "answer"
     SENSITIVITY = "sensitivity"
     LIMITS = "limits"
@@ -39,6 +41,8 @@ class Report(StrEnum):
 
 @dataclass(frozen=True)
 class ReportTable:
+    """One report as a sheet: its title, columns and rows."""
+
     title: str  # the sheet's name
     cols: tuple[Col, ...]
     rows: list[tuple[Any, ...]]

@@ -32,6 +32,8 @@ from optimiser.staffing.schema_years import (
 
 @dataclass(frozen=True)
 class Table:
+    """One sheet of an instance workbook: the instance field and model it holds."""
+
     sheet: str
     field: str  # the instance's list field ("" for settings, "policy" for the policy object)
     model: type[BaseModel]
@@ -81,6 +83,7 @@ TABLES = {"staffing": STAFFING_TABLES, "placements": PLACEMENT_TABLES}
 
 
 def strip_optional(annotation: Any) -> Any:
+    """A type annotation without its `| None`."""
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
         return strip_optional(args[0]) if len(args) == 1 else annotation
@@ -140,7 +143,7 @@ def flatten(row: dict[str, Any], cols: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 class CellError(ValueError):
-    pass
+    """A cell that cannot be read as its column's type."""
 
 
 class DateCellError(CellError):

@@ -64,6 +64,7 @@ def instance_tables(instance: StaffingInstance | PlacementInstance) -> dict[str,
 
 
 def write_instance_workbook(instance: StaffingInstance | PlacementInstance, path: Path) -> None:
+    """Write an instance as a workbook, one sheet per table."""
     book = Workbook()
     if book.active is not None:
         book.remove(book.active)
@@ -76,6 +77,7 @@ def write_instance_workbook(instance: StaffingInstance | PlacementInstance, path
 
 
 def write_instance_csv(instance: StaffingInstance | PlacementInstance, folder: Path) -> None:
+    """Write an instance as a folder of CSV files, one per sheet, and kind.txt."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "kind.txt").write_text(instance.kind + "\n", encoding="utf-8")
     for sheet, rows in instance_tables(instance).items():

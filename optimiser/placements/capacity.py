@@ -27,6 +27,8 @@ from optimiser.placements.schema import WEEKDAYS, PlacementInstance
 
 @dataclass(frozen=True)
 class CapacityRow:
+    """One capacity row: at one week, sum of coef times y over its pairs <= cap."""
+
     kind: str  # places | lot_places | full_time | weekday
     provider: int
     lot: int | None
@@ -41,6 +43,7 @@ class CapacityRow:
 def capacity_rows(
     inst: PlacementInstance, ra: ReferralArrays, pairs: Pairs, held: Held | None = None
 ) -> list[CapacityRow]:
+    """Every capacity row, less what locked placements hold."""
     rows: list[CapacityRow] = []
     ctx = (ra, pairs, held or Held())
     order = np.argsort(pairs.prov, kind="stable")

@@ -46,6 +46,7 @@ class ProviderArrays:
 
     @classmethod
     def of(cls, inst: PlacementInstance, need_ids: tuple[str, ...]) -> ProviderArrays:
+        """The providers' key stages and supported needs as arrays."""
         ps = inst.providers
         ks = np.zeros((len(ps), 6), dtype=bool)
         supports = np.zeros((len(ps), len(need_ids)), dtype=bool)

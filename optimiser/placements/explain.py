@@ -88,6 +88,7 @@ def _csr(
 
 
 def explain_unplaced(model: PlacementModel, plan: Assignment) -> list[Unplaced]:
+    """Why each unplaced referral is unplaced, in words."""
     load = _Load.of(model, plan)
     order = np.argsort(model.pairs.ref, kind="stable")
     bounds = np.searchsorted(model.pairs.ref[order], np.arange(model.n_referrals + 1))

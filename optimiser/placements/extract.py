@@ -10,6 +10,7 @@ from optimiser.placements.solution import Placement, PlacementTotals, Utilisatio
 
 
 def placements(model: PlacementModel, plan: Assignment) -> list[Placement]:
+    """The plan's placements, with their charges and travel."""
     inst, pairs, out = model.inst, model.pairs, []
     for r, i in enumerate(plan.choice):
         if i < 0:
@@ -93,6 +94,7 @@ def _peak(placed: list[Placement], *, places: bool = True) -> int:
 
 
 def totals(model: PlacementModel, plan: Assignment, placed: list[Placement]) -> PlacementTotals:
+    """The plan's totals: placed, unplaced, charge and travel."""
     unplaced = plan.choice < 0
     charge = sum(p.charge_gbp for p in placed)
     travel = sum(p.travel_gbp for p in placed)

@@ -37,6 +37,8 @@ class Block(StrEnum):
 
 @dataclass(frozen=True)
 class ColumnBlock:
+    """A block of columns: where it starts, its size, bound and integrality."""
+
     block: Block
     start: int
     size: int
@@ -45,11 +47,14 @@ class ColumnBlock:
 
     @property
     def stop(self) -> int:
+        """One past the block's last column."""
         return self.start + self.size
 
 
 @dataclass(frozen=True)
 class LinearForm:
+    """The placements model as min c·x + offset subject to row bounds on A·x."""
+
     c: Floats
     offset: float
     a: sparse.csr_matrix
@@ -64,10 +69,12 @@ class LinearForm:
 
     @property
     def n_cols(self) -> int:
+        """Number of columns."""
         return len(self.c)
 
     @property
     def n_pairs(self) -> int:
+        """Number of (referral, provider, lot) pair columns."""
         return self.blocks[Block.ASSIGN].size
 
     def pair_error(self, error: Floats) -> float:
@@ -83,10 +90,12 @@ class LinearForm:
 
     @property
     def col_lower(self) -> Floats:
+        """Column lower bounds (all zero)."""
         return np.zeros(self.n_cols)
 
     @property
     def col_upper(self) -> Floats:
+        """Column upper bounds, by block."""
         upper = np.empty(self.n_cols)
         for b in self.blocks.values():
             upper[b.start : b.stop] = b.upper
@@ -94,6 +103,7 @@ class LinearForm:
 
     @property
     def integer(self) -> np.ndarray:
+        """Which columns are integer, by block."""
         flags = np.zeros(self.n_cols, dtype=bool)
         for b in self.blocks.values():
             flags[b.start : b.stop] = b.integer

@@ -44,6 +44,7 @@ class Held:
     by_resource: dict[Resource, list[Interval]] = field(default_factory=dict)
 
     def of(self, resource: Resource) -> list[Interval]:
+        """The intervals held of one resource."""
         return self.by_resource.get(resource, [])
 
     def at(self, resource: Resource, week: int) -> int:
@@ -52,6 +53,7 @@ class Held:
 
 
 def is_locked(r: Referral) -> bool:
+    """Whether the referral's placement is locked."""
     return r.lock is not None
 
 

@@ -33,6 +33,8 @@ from optimiser.placements.side import RULES, SideRule, active_rules
 
 @dataclass(frozen=True)
 class PlacementModel:
+    """The built placements model: the instance, its arrays, pairs and capacity rows."""
+
     inst: PlacementInstance
     ra: ReferralArrays
     pairs: Pairs
@@ -44,6 +46,7 @@ class PlacementModel:
 
     @property
     def n_referrals(self) -> int:
+        """Number of referrals."""
         return len(self.inst.referrals)
 
 
@@ -98,6 +101,7 @@ class Structure(StrEnum):
 
     @property
     def text(self) -> str:
+        """The words for this structure."""
         return _STRUCTURE_TEXT[self]
 
 

@@ -49,6 +49,7 @@ class ReferralArrays:
 
     @classmethod
     def of(cls, inst: PlacementInstance) -> ReferralArrays:
+        """The referrals' arrays from an instance."""
         refs = inst.referrals
         lot_index = {lot.id: i for i, lot in enumerate(inst.lots)}
         need_ids = tuple(sorted({n for r in refs for n in r.needs}))

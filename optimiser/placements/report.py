@@ -11,6 +11,7 @@ SHOWN = 25
 
 
 def show_placements(console: Console, sol: PlacementSolution) -> None:
+    """Print a placements solution to the console."""
     console.rule(f"[bold]{sol.instance}[/] · placements · {sol.status.value}")
     console.print(f"Backend: [bold]{sol.backend}[/] ({sol.backend_reason})")
     t = sol.totals

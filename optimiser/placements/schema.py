@@ -16,6 +16,8 @@ from optimiser.core.schema import MAX_ITEMS, Gbp, Id, Strict, Text
 
 
 class Weekday(StrEnum):
+    """A school weekday."""
+
     MON = "mon"
     TUE = "tue"
     WED = "wed"
@@ -27,6 +29,8 @@ WEEKDAYS = list(Weekday)
 
 
 class PriceUnit(StrEnum):
+    """What a price is per: day, session, hour or week."""
+
     DAY = "day"
     SESSION = "session"
     HOUR = "hour"
@@ -60,6 +64,8 @@ DEFAULT_LOTS = (
 
 
 class Lot(Strict):
+    """A lot of the framework (a kind of provision)."""
+
     id: Id
     name: Text
 
@@ -80,6 +86,8 @@ class ProviderLot(Strict):
 
 
 class Provider(Strict):
+    """A provider, the lots it is on, and its places."""
+
     id: Id
     name: Text
     lots: list[ProviderLot] = Field(min_length=1, max_length=20)
@@ -187,6 +195,7 @@ class Referral(Strict):
 
     @property
     def weeks(self) -> int:
+        """Number of weeks, end and start included."""
         return self.end_week - self.start_week + 1
 
 
@@ -256,6 +265,8 @@ class Policy(Strict):
 
 
 class PlacementInstance(Strict):
+    """A placements instance: lots, providers, referrals, offers and policy."""
+
     kind: Literal["placements"] = "placements"
     name: Id
     description: Text = ""

@@ -64,6 +64,8 @@ Reason = Callable[["PlacementModel", Ints, list[int]], str | None]
 
 @dataclass(frozen=True)
 class Rule:
+    """A side rule min-cost flow cannot express: when it applies, its rows and its reason."""
+
     key: SideRule
     text: str  # as it reads in "min-cost flow cannot express ..."
     applies: Callable[[PlacementModel], bool]

@@ -10,10 +10,14 @@ from optimiser.placements.schema import Weekday
 
 
 class Out(BaseModel):
+    """Base of the frozen output models."""
+
     model_config = ConfigDict(frozen=True)
 
 
 class Placement(Out):
+    """One placement of a referral with a provider on a lot."""
+
     reference: str
     provider: str
     lot: str
@@ -40,18 +44,24 @@ class Placement(Out):
 
 
 class ProviderExclusion(Out):
+    """A provider excluded by distance, and the rules that did it."""
+
     provider: str
     distance_km: float
     rules: list[str]
 
 
 class FullProvider(Out):
+    """A provider's places that are all used, and at which weeks."""
+
     provider: str
     limit: str = Field(description="Which places: all, a lot's, full-time or a weekday's.")
     weeks: list[int]
 
 
 class RuleFailure(Out):
+    """A rule an offer fails, in words."""
+
     rule: str = Field(
         description="key_stage | needs | quality | travel | open_days | registration | capacity"
     )
@@ -71,6 +81,8 @@ class NearMiss(Out):
 
 
 class Unplaced(Out):
+    """A referral left unplaced, and why."""
+
     reference: str
     reason: str = Field(
         description="no_eligible_provider | all_full | budget_cap | "
@@ -101,6 +113,8 @@ class Utilisation(Out):
 
 
 class PlacementTotals(Out):
+    """The plan's totals."""
+
     referrals: int
     placed: int
     unplaced: int
@@ -115,6 +129,8 @@ class PlacementTotals(Out):
 
 
 class PlacementSolution(Out):
+    """A placements plan, its status, totals and reasons."""
+
     kind: str = "placements"
     instance: str
     status: SolveStatus

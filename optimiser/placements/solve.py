@@ -105,6 +105,7 @@ def solve_placements(
     options: SolveOptions | None = None,
     progress: ProgressCallback | None = None,
 ) -> PlacementSolution:
+    """Solve a placements instance and verify the plan."""
     options = options or SolveOptions()
     require_resolved(instance)
     built = model.build(instance)

@@ -23,6 +23,7 @@ Offers = dict[tuple[str, str, str], Offer]
 
 
 def verify_placements(inst: PlacementInstance, plan: PlacementSolution) -> Verification:
+    """Re-check a placements plan against the instance, without a solver."""
     chk = Checker()
     refs = {r.reference: r for r in inst.referrals}
     provs = {p.id: p for p in inst.providers}

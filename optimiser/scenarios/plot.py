@@ -84,6 +84,7 @@ def show_sweep(  # noqa: PLR0917 (the table, its axes, its kind and what crossed
     found: list[dict[str, Any]],
     crossing: str = "objective",
 ) -> None:
+    """Print a sweep's table and what crossed zero."""
     figures = [c for c, _ in FIGURES.get(kind, []) if c in df.columns and c != "objective"]
     shown = [*axes, "status", "objective", *figures]
     headers = [OBJECTIVE.get(kind, c) if c == "objective" else _short(c) for c in shown]
@@ -111,6 +112,7 @@ def _cell(value: Any) -> str:
 
 
 def show_batch(console: Console, rows: list[BatchRow], seconds: float) -> None:
+    """Print a batch's table."""
     t = table(
         f"Batch: {len(rows)} instances in {seconds:.1f} s",
         "Instance",

@@ -36,6 +36,8 @@ MAX_POINTS = 100_000
 
 @dataclass(frozen=True)
 class Axis:
+    """One swept field and its values."""
+
     path: str
     values: tuple[float, ...]
 
@@ -55,6 +57,7 @@ def parse_values(text: str) -> tuple[float, ...]:
 
 
 def parse_axis(spec: str) -> Axis:
+    """An axis from FIELD=VALUES."""
     path, _, values = spec.partition("=")
     if not values:
         raise InstanceError([Problem("--vary", "expected FIELD=VALUES")])
@@ -178,6 +181,7 @@ def run_sweep(
 
 
 def key_figures(result: Solution | str) -> dict[str, Any]:
+    """A result's key figures as one row of the sweep table."""
     if isinstance(result, str):
         return {"status": "error", "objective": None, "error": result}
     row: dict[str, Any] = {"status": result.status.value, "objective": objective(result)}

@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class RunResult:
+    """What one solver run gave."""
+
     status: SolveStatus
     solver: str
     solver_version: str
@@ -77,6 +79,7 @@ def _make_solver(which: Solver, options: SolveOptions, gap_abs: float | None = N
 
 
 def solver_version(which: Solver) -> str:
+    """The solver's name and version."""
     if which is Solver.HIGHS:
         return f"highspy {version('highspy')}"
     return f"CBC bundled with PuLP {version('pulp')}"

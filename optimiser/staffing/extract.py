@@ -37,6 +37,7 @@ def fte6(value: float) -> float:
 
 
 def deployments(lp: StaffingLp) -> list[Deployment]:
+    """The plan's non-zero deployments (FTE of each group on each function)."""
     return [
         Deployment(group=g, function=f, fte=fte6(val(v)))
         for (g, f), v in lp.x.items()
@@ -75,6 +76,7 @@ def groups(lp: StaffingLp, before: dict[str, float] | None = None) -> list[Group
 
 
 def functions(lp: StaffingLp) -> list[FunctionResult]:
+    """Each function's FTE, cost and income in the plan."""
     out = []
     for f in lp.instance.functions:
         cost, income = val(lp.function_cost(f.id)), val(lp.income(f.id))
@@ -142,6 +144,7 @@ def ledger(lp: StaffingLp) -> list[LedgerEntry]:
 
 
 def council(lp: StaffingLp) -> CouncilPosition:
+    """The council's net cost against its cap."""
     net = val(lp.net_cost())
     cap = lp.instance.council_budget_cap_gbp
     return CouncilPosition(

@@ -23,6 +23,7 @@ SKILLS = (
 
 
 def generate_staffing(seed: int) -> StaffingInstance:
+    """A random staffing instance from a seed (the same seed gives the same instance)."""
     rng = np.random.default_rng(seed)
     total = float(rng.uniform(20, 120))
     n_groups = int(rng.integers(4, 9))

@@ -48,9 +48,11 @@ class StaffingLp:
         return f"{self.year}: {text}" if self.year else text
 
     def ids(self, *ids: str) -> tuple[str, ...]:
+        """Domain ids, with the block's year."""
         return (*ids, self.year) if self.year else ids
 
     def specialist_fte(self, function_id: str) -> Any:
+        """Specialist FTE on a function: sum over specialist groups g of x[g, f]."""
         return pulp.lpSum(
             self.x[g.id, function_id]
             for g in self.instance.specialists()
@@ -58,6 +60,7 @@ class StaffingLp:
         )
 
     def admin_fte(self, function_id: str) -> Any:
+        """Admin FTE on a function: sum over admin groups g of x[g, f]."""
         return pulp.lpSum(
             self.x[g.id, function_id]
             for g in self.instance.admins()
@@ -65,19 +68,23 @@ class StaffingLp:
         )
 
     def total_specialist_fte(self) -> Any:
+        """Specialist FTE on all functions (all years)."""
         if self.years:
             return pulp.lpSum(b.total_specialist_fte() for b in self.years)
         return pulp.lpSum(self.specialist_fte(f.id) for f in self.instance.functions)
 
     def category_fte(self, category: Category) -> Any:
+        """Specialist FTE on the functions of one category."""
         return pulp.lpSum(
             self.specialist_fte(f.id) for f in self.instance.functions if f.category is category
         )
 
     def deployed(self, group_id: str) -> Any:
+        """FTE of a group deployed: sum over functions f of x[g, f]."""
         return pulp.lpSum(v for (g, _), v in self.x.items() if g == group_id)
 
     def function_cost(self, function_id: str) -> Any:
+        """A function's cost in £: sum over g of cost per FTE times x[g, f], plus non-staff cost."""
         f = self.instance.function(function_id)
         staff = pulp.lpSum(
             self.instance.group(g).cost_per_fte_gbp * v
@@ -110,6 +117,7 @@ class StaffingLp:
         return idle + release + hire + self.instance.overhead_cost_gbp
 
     def income(self, function_id: str) -> Any:
+        """A function's traded income in £: rate per FTE times specialist FTE (0 if not traded)."""
         f = self.instance.function(function_id)
         if f.traded is None:
             return 0.0
@@ -136,6 +144,7 @@ class StaffingLp:
         return self.year_net()
 
     def strategic_value(self) -> Any:
+        """Strategic value: sum over functions of value per FTE times specialist FTE."""
         if self.years:
             return pulp.lpSum(b.strategic_value() for b in self.years)
         return pulp.lpSum(

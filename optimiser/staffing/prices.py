@@ -71,6 +71,7 @@ class Price:
 
     @property
     def kink(self) -> bool:
+        """Whether relaxing and tightening differ by more than half a unit (a kink in the value)."""
         if self.tighten is None:
             return False
         return abs(self.relax - self.tighten) > 0.5 + 1e-6 * abs(self.tighten)

@@ -23,11 +23,14 @@ Data = dict[str, Any]
 
 @dataclass(frozen=True)
 class Relaxation:
+    """An instance with one rule relaxed, and the change in words."""
+
     instance: StaffingInstance
     change: str  # "Core Offer Plus floor lowered from 35% to 34%"
 
 
 def relaxable(rule: BindingRule) -> bool:
+    """Whether the rule's family can be relaxed."""
     return rule.family in _STEPS
 
 

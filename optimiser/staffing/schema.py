@@ -26,11 +26,15 @@ RuleName = Annotated[
 
 
 class Role(StrEnum):
+    """Whether a staff group does specialist or admin work."""
+
     SPECIALIST = "specialist"
     ADMIN = "admin"
 
 
 class Category(StrEnum):
+    """A function's category: Core Offer, Core Offer Plus or traded."""
+
     CORE = "core"  # Core Offer: statutory, 'must do'
     CORE_PLUS = "core_plus"  # Core Offer Plus: strategic, 'makes the difference'
     TRADED = "traded"  # sold to schools
@@ -81,6 +85,7 @@ class StaffGroup(Strict):
 
     @property
     def can_release(self) -> bool:
+        """Whether FTE of the group may be released."""
         return self.release_cost_per_fte_gbp is not None
 
     @model_validator(mode="after")
@@ -100,6 +105,7 @@ class Demand(Strict):
 
     @property
     def min_fte(self) -> float:
+        """The least FTE the cases need: cases / cases per FTE."""
         return self.cases / self.cases_per_fte
 
 
@@ -151,6 +157,7 @@ class TradedTerms(Strict):
 
     @property
     def schools_buying(self) -> float | None:
+        """Schools expected to buy: schools in scope times take-up share (None if unknown)."""
         if self.schools_in_scope is None or self.take_up_share is None:
             return None
         return self.schools_in_scope * self.take_up_share
@@ -354,21 +361,27 @@ class StaffingInstance(Strict):
         return bool(self.years)
 
     def group(self, group_id: str) -> StaffGroup:
+        """The staff group with this id."""
         return next(g for g in self.staff_groups if g.id == group_id)
 
     def function(self, function_id: str) -> Function:
+        """The function with this id."""
         return next(f for f in self.functions if f.id == function_id)
 
     def specialists(self) -> list[StaffGroup]:
+        """The specialist staff groups."""
         return [g for g in self.staff_groups if g.role is Role.SPECIALIST]
 
     def admins(self) -> list[StaffGroup]:
+        """The admin staff groups."""
         return [g for g in self.staff_groups if g.role is Role.ADMIN]
 
     def band(self, category: Category) -> CategoryBand | None:
+        """The band of a category, if any."""
         return next((b for b in self.bands if b.category is category), None)
 
     def pays_for(self, source: FundingSource, function: Function) -> bool:
+        """Whether a funding source pays for a function (by id or category)."""
         return function.id in source.functions or function.category in source.categories
 
 

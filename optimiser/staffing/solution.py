@@ -11,16 +11,22 @@ from optimiser.staffing.sensitivity import Sensitivity
 
 
 class Out(BaseModel):
+    """Base of the frozen output models."""
+
     model_config = ConfigDict(frozen=True)
 
 
 class Deployment(Out):
+    """FTE of one group deployed on one function."""
+
     group: str
     function: str
     fte: float
 
 
 class GroupUse(Out):
+    """A staff group's FTE in the plan (retained, released, deployed, idle) and its cost."""
+
     group: str
     role: str
     available_fte: float
@@ -36,6 +42,8 @@ class GroupUse(Out):
 
 
 class FunctionResult(Out):
+    """A function's FTE, cost and income in the plan."""
+
     function: str
     category: Category
     specialist_fte: float
@@ -46,6 +54,8 @@ class FunctionResult(Out):
 
 
 class CategoryResult(Out):
+    """A category's share of specialist FTE against its band."""
+
     category: Category
     specialist_fte: float
     share: float
@@ -69,12 +79,16 @@ class LedgerEntry(Out):
 
 
 class CouncilPosition(Out):
+    """The council's net cost in £ against its cap."""
+
     net_gbp: float
     cap_gbp: float | None
     headroom_gbp: float | None
 
 
 class BindingRule(Out):
+    """A rule that binds at the plan, in words, with its shadow price in £."""
+
     rule: str
     family: str
     ids: list[str]
@@ -127,6 +141,8 @@ class Conflict(Out):
 
 
 class Diagnosis(Out):
+    """Why an instance has no plan: the rules that conflict."""
+
     summary: str
     conflicts: list[Conflict]
     among_fixed: bool = Field(
@@ -172,6 +188,8 @@ class YearResult(Out):
 
 
 class StaffingSolution(Out):
+    """A staffing plan, its status, figures and binding rules."""
+
     kind: str = "staffing"
     instance: str
     status: SolveStatus

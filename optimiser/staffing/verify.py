@@ -26,6 +26,7 @@ class Figures:
 
     @property
     def total(self) -> float:
+        """Specialist FTE on all functions."""
         return sum(self.spec.values())
 
 

@@ -66,10 +66,12 @@ def valid_for(steps: float | None, rule: Rule) -> str:
 
 
 def capitalised(text: str) -> str:
+    """The text with its first letter upper case."""
     return text[:1].upper() + text[1:]
 
 
 def year_prefix(rule: Rule) -> str:
+    """ "In <year>, " for a rule of one year, else nothing."""
     return f"In {rule.year}, " if rule.year else ""
 
 

@@ -33,6 +33,7 @@ class FlowArrays:
 
 
 def flow_arrays(model: PlacementModel) -> FlowArrays:
+    """The arrays of the model's min-cost flow network (referrals -> providers -> sink)."""
     pairs, n_ref, n_prov = model.pairs, model.n_referrals, len(model.inst.providers)
     prov0, sink = n_ref, n_ref + n_prov
     head = prov0 + pairs.prov  # where each pair arc ends
@@ -97,6 +98,7 @@ def rounding_allowance(model: PlacementModel) -> float:
 
 
 def solve_flow(model: PlacementModel) -> Assignment:
+    """Solve by min-cost flow (exact when there are no side rules)."""
     started = time.perf_counter()
     arrays = flow_arrays(model)
     choice = choice_of(model, run_flow(arrays))

@@ -130,6 +130,7 @@ def _next_multipliers(
 def solve_lagrange(
     model: PlacementModel, options: SolveOptions, progress: ProgressCallback | None = None
 ) -> Assignment:
+    """Solve by Lagrangian relaxation of the capacity rows, within the time limit."""
     started = time.perf_counter()
     deadline = (
         math.inf if options.time_limit_seconds is None else started + options.time_limit_seconds
