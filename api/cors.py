@@ -11,7 +11,10 @@ from api.problems import problem
 
 
 class ProblemCORS(CORSMiddleware):
+    """CORS middleware whose refused preflight is a problem+json naming what was refused."""
+
     def preflight_response(self, request_headers: Headers) -> Response:
+        """The usual preflight answer, or a 400 problem+json when the preflight is refused."""
         response = super().preflight_response(request_headers)
         if response.status_code == 200:
             return response

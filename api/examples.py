@@ -13,4 +13,5 @@ __all__ = ["PLACEMENTS", "STAFFING", "examples"]
 
 
 def examples(body: dict[str, Any], summary: str) -> dict[str, dict[str, Any]]:
+    """One named OpenAPI example of a request body."""
     return {"example": {"summary": summary, "value": body}}

@@ -69,6 +69,7 @@ def solver_limit(job_limit: float | None, spent: float) -> float | None:
 
 
 def run(store: JobStore, job_id: str) -> None:
+    """Run one job: parse its request, solve, and store the solution (or why it failed)."""
     began = time.monotonic()
     payload = store.payload(job_id)
     if payload is None:

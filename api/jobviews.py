@@ -15,6 +15,8 @@ from api.store import Job, JobState
 
 
 class JobError(BaseModel):
+    """Why a job failed: a stable code, a sentence, and any field problems."""
+
     code: str
     message: str
     errors: list[FieldError] = Field(
@@ -23,12 +25,16 @@ class JobError(BaseModel):
 
 
 class Attempt(BaseModel):
+    """One attempt at a job and why it ended."""
+
     attempt: int
     ended: str = Field(description="Why the attempt ended (a stable code and a sentence).")
     at: datetime
 
 
 class JobStatus(BaseModel):
+    """A job's state as the API reports it."""
+
     id: str
     kind: str
     status: str = Field(
@@ -54,10 +60,12 @@ class JobStatus(BaseModel):
 
 
 def iso(stamp: float | None) -> datetime | None:
+    """A Unix timestamp as a UTC datetime (None stays None)."""
     return None if stamp is None else datetime.fromtimestamp(stamp, tz=UTC)
 
 
 def status_of(job: Job) -> JobStatus:
+    """The API's view of a stored job."""
     end = job.finished or time.time()
     return JobStatus(
         id=job.id,

@@ -14,12 +14,15 @@ SYNC_PATHS = ("/v1/staffing/solve", "/v1/placements/solve")
 
 
 class BodyLimit:
+    """ASGI middleware refusing request bodies over the size limit (smaller for sync solves)."""
+
     def __init__(self, app: ASGIApp, max_bytes: int, sync_max_bytes: int | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.sync_max_bytes = min(max_bytes, sync_max_bytes or max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on, or answer 413 once its body is over the limit."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

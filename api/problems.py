@@ -37,12 +37,16 @@ TITLES = {
 
 
 class FieldError(BaseModel):
+    """One problem with a submitted field: its path, the words, and the ids it names."""
+
     path: str
     message: str
     ids: list[str] = Field(default_factory=list)
 
 
 class Problem(BaseModel):
+    """An RFC 9457 problem+json body."""
+
     type: str = "about:blank"
     title: str
     status: int
@@ -58,6 +62,7 @@ def problem(
     errors: list[FieldError] | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
+    """A problem+json response with this status, code and detail."""
     body = Problem(
         title=TITLES.get(status, "Error"),
         status=status,
@@ -81,6 +86,8 @@ def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 
 def install(app: FastAPI) -> None:
+    """Install the handlers that turn every error into a problem+json response."""
+
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [

@@ -124,10 +124,12 @@ class Job:
 
     @property
     def terminal(self) -> bool:
+        """Whether the job has ended (it will not change again)."""
         return self.status in TERMINAL
 
     @property
     def has_result(self) -> bool:
+        """Whether the job ended with a solution status (and so has a result)."""
         return self.status in WITH_RESULT
 
 
@@ -139,6 +141,7 @@ COLUMNS = (
 
 
 def job_of(row: sqlite3.Row) -> Job:
+    """A job from its database row (JSON columns decoded)."""
     values = dict(row)
     for name in ("progress",):
         values[name] = json.loads(values[name]) if values[name] else None

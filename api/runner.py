@@ -52,6 +52,8 @@ class Child:
 
 
 class Runner:
+    """Dispatches queued jobs to worker processes and watches them."""
+
     def __init__(self, settings: Settings, store: JobStore) -> None:
         self.settings = settings
         self.store = store
@@ -64,9 +66,11 @@ class Runner:
 
     @property
     def alive(self) -> bool:
+        """Whether the dispatch thread is running."""
         return self._thread.is_alive()
 
     def start(self) -> None:
+        """Recover jobs left running by an earlier server, then start dispatching."""
         self.recover()
         self._thread.start()
 

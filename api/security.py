@@ -14,6 +14,7 @@ API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="An API k
 
 
 def settings_of(request: Request) -> Settings:
+    """The server's settings."""
     settings: Settings = request.app.state.settings
     return settings
 

@@ -23,7 +23,7 @@ LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 class ServeError(Exception):
-    pass
+    """A server that must not start as configured (the message says why)."""
 
 
 def check_binding(settings: Settings, host: str) -> None:
@@ -43,6 +43,7 @@ def _is_loopback(host: str) -> bool:
 
 
 def serve(settings: Settings, host: str, port: int, *, verbose: bool = False) -> None:
+    """Run the HTTP API on host:port."""
     check_binding(settings, host)
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO, format=LOG_FORMAT, force=True
@@ -51,6 +52,7 @@ def serve(settings: Settings, host: str, port: int, *, verbose: bool = False) ->
 
 
 def parser() -> argparse.ArgumentParser:
+    """The command line of `python -m api`."""
     out = argparse.ArgumentParser(
         prog="python -m api",
         description="Run the HTTP API. Settings also come from OPTIMISER_* environment variables.",

@@ -19,6 +19,8 @@ def hash_key(key: str) -> str:
 
 
 class Settings(BaseSettings):
+    """Server settings, from OPTIMISER_* environment variables."""
+
     model_config = SettingsConfigDict(env_prefix="OPTIMISER_", frozen=True, extra="ignore")
 
     api_keys: Annotated[frozenset[str], NoDecode] = Field(
@@ -100,6 +102,7 @@ class Settings(BaseSettings):
 
     @property
     def db_path(self) -> Path:
+        """The SQLite file of jobs."""
         return self.data_dir / "jobs.sqlite3"
 
     def capped(self, options: SolveOptions, *, sync: bool) -> SolveOptions:

@@ -45,6 +45,8 @@ class Admission:
 
 
 class JobStore:
+    """The jobs, their idempotency keys and their workers, in SQLite."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -85,6 +87,7 @@ class JobStore:
             db.execute("COMMIT")
 
     def set_scenario(self, job_id: str, name: str, parent: str | None) -> None:
+        """Name a job as a scenario, with the job it was derived from."""
         with self._db() as db:
             db.execute("UPDATE jobs SET name=?, parent=? WHERE id=?", (name, parent, job_id))
 
@@ -95,6 +98,7 @@ class JobStore:
             return {row["id"]: (row["name"], row["parent"]) for row in rows}
 
     def ping(self) -> bool:
+        """Whether the database answers."""
         with self._db() as db:
             return bool(db.execute("SELECT 1").fetchone()[0] == 1)
 
@@ -119,6 +123,7 @@ class JobStore:
         return KeyState.RESERVED, None, None
 
     def release_key(self, owner: str, key: str) -> None:
+        """Free an idempotency key whose job was never created."""
         with self._db() as db:
             db.execute(
                 "DELETE FROM idempotency WHERE owner=? AND key=? AND job_id IS NULL", (owner, key)
@@ -212,6 +217,7 @@ class JobStore:
         return job_of(row) if row else None
 
     def page(self, owner: str, limit: int, offset: int) -> tuple[list[Job], int]:
+        """One page of the owner's jobs (not sync solves), newest first, and how many there are."""
         where = "WHERE owner=? AND origin=?"
         with self._db() as db:
             rows = db.execute(
@@ -224,6 +230,7 @@ class JobStore:
         return [job_of(r) for r in rows], int(total)
 
     def count(self, status: str, origin: Origin | None = None) -> int:
+        """How many jobs have this status (of one origin, if given)."""
         sql, args = "SELECT COUNT(*) FROM jobs WHERE status=?", [status]
         if origin is not None:
             sql, args = sql + " AND origin=?", [*args, origin.value]
@@ -231,6 +238,7 @@ class JobStore:
             return int(db.execute(sql, args).fetchone()[0])
 
     def running(self) -> list[Job]:
+        """The jobs now running."""
         with self._db() as db:
             rows = db.execute(
                 f"SELECT {COLUMNS} FROM jobs WHERE status=?", (JobState.RUNNING.value,)
@@ -243,17 +251,21 @@ class JobStore:
         return row[column] if row else None
 
     def payload(self, job_id: str) -> str | None:
+        """The job's submitted request, as JSON."""
         return self._column(job_id, "payload")
 
     def result(self, job_id: str) -> str | None:
+        """The job's result, as JSON."""
         return self._column(job_id, "result")
 
     def incumbent(self, job_id: str) -> str | None:
+        """The job's best plan so far, as JSON."""
         return self._column(job_id, "incumbent")
 
     # --- dispatch and workers --------------------------------------------------------------
 
     def next_queued(self, origin: Origin) -> str | None:
+        """The oldest queued job of this origin, if any."""
         with self._db() as db:
             row = db.execute(
                 "SELECT id FROM jobs WHERE status=? AND origin=? ORDER BY created, id LIMIT 1",
@@ -323,6 +335,7 @@ class JobStore:
         return [(int(r["pgid"]), str(r["token"])) for r in rows]
 
     def forget_worker(self, pgid: int) -> None:
+        """Forget a worker process group that has ended."""
         with self._db() as db:
             db.execute("DELETE FROM workers WHERE pgid=?", (pgid,))
 

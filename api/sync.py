@@ -36,6 +36,7 @@ SOLVER_FAILURES = frozenset({BackendError.code, VerificationError.code, "interna
 
 
 def size_of(instance: StaffingInstance | PlacementInstance) -> int:
+    """The size of an instance: functions for staffing, referrals for placements."""
     if isinstance(instance, StaffingInstance):
         return len(instance.functions)
     return len(instance.referrals)

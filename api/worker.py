@@ -31,6 +31,7 @@ def tie_to_parent(parent: int) -> None:
 
 
 def main() -> None:
+    """Worker process entry: tie to the server, then run the jobs it is sent."""
     db, parent = sys.argv[1], int(sys.argv[2])
     tie_to_parent(parent)
     from api.jobrun import serve  # noqa: PLC0415 (the engine loads only once tied)

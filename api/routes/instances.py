@@ -15,6 +15,8 @@ router = APIRouter(prefix="/v1/instances", tags=["instances"], dependencies=[Dep
 
 
 class InstanceSummary(BaseModel):
+    """A bundled instance's name, kind and description."""
+
     name: str
     kind: str
     description: str
@@ -22,6 +24,7 @@ class InstanceSummary(BaseModel):
 
 @router.get("", response_model=list[InstanceSummary], responses=responses(401))
 def list_instances(settings: SettingsDep) -> list[InstanceSummary]:
+    """The bundled instances, by name."""
     out = []
     for path in sorted(settings.instances_dir.glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -37,6 +40,7 @@ def list_instances(settings: SettingsDep) -> list[InstanceSummary]:
 def get_instance(
     name: Annotated[str, Path(pattern=r"^[A-Za-z0-9_\-]{1,64}$")], settings: SettingsDep
 ) -> dict[str, Any]:
+    """One bundled instance, as JSON."""
     path = settings.instances_dir / f"{name}.json"
     if not path.is_file():
         raise HTTPException(404, "instance_not_found")

@@ -36,6 +36,8 @@ RETRY_AFTER_SECONDS = "5"
 
 
 class JobOptions(BaseModel):
+    """The solve options a caller may set on a job."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
     solver: Solver | None = None
     time_limit_seconds: float | None = Field(default=None, strict=True, gt=0, le=86_400)
@@ -43,6 +45,8 @@ class JobOptions(BaseModel):
 
 
 class JobRequest(BaseModel):
+    """A job submission: its kind, instance and options."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
     kind: Literal["staffing", "placements"]
     instance: Annotated[StaffingInstance | PlacementInstance, Field(discriminator="kind")]
@@ -50,6 +54,8 @@ class JobRequest(BaseModel):
 
 
 class JobList(BaseModel):
+    """One page of the caller's jobs, newest first."""
+
     items: list[JobStatus]
     total: int
     limit: int

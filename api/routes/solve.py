@@ -37,6 +37,8 @@ LimitQuery = Annotated[float | None, Query(gt=0, le=86_400)]
 
 
 class Validity(BaseModel):
+    """Whether an instance is valid, with counts of what it holds."""
+
     model_config = ConfigDict(frozen=True)
     valid: bool
     kind: str

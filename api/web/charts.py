@@ -57,15 +57,24 @@ class Share(Protocol):
     """A category's share of deployed specialist FTE and its band (as the solution has it)."""
 
     @property
-    def category(self) -> StrEnum: ...
+    def category(self) -> StrEnum:
+        """The category."""
+
     @property
-    def share(self) -> float: ...
+    def share(self) -> float:
+        """Its share of specialist FTE (0-1)."""
+
     @property
-    def min_share(self) -> float | None: ...
+    def min_share(self) -> float | None:
+        """The lowest share allowed, if any."""
+
     @property
-    def max_share(self) -> float | None: ...
+    def max_share(self) -> float | None:
+        """The highest share allowed, if any."""
+
     @property
-    def binds(self) -> str | None: ...
+    def binds(self) -> str | None:
+        """Which bound binds, if one does."""
 
 
 def _hi(c: Share) -> float:
@@ -193,6 +202,8 @@ def _fill(used: int, places: int | None) -> str:
 
 @dataclass(frozen=True)
 class Point:
+    """One point of a chart, with its label."""
+
     x: float
     y: float
     label: str

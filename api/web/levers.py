@@ -27,6 +27,8 @@ _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 @dataclass(frozen=True)
 class Lever:
+    """One form field that changes a value of the instance."""
+
     field: str  # the HTML id and name
     label: str
     loc: Loc
@@ -37,11 +39,14 @@ class Lever:
 
     @property
     def path(self) -> str:
+        """The instance field the lever changes, as a path."""
         return format_path(self.loc)
 
 
 @dataclass(frozen=True)
 class Group:
+    """Levers shown together under one heading."""
+
     heading: str
     hint: str
     levers: list[Lever]
@@ -49,6 +54,8 @@ class Group:
 
 @dataclass(frozen=True)
 class FieldError:
+    """A form error: the field it links to and its words."""
+
     field: str  # the id the error summary links to
     text: str
 

@@ -34,14 +34,17 @@ def signed_gbp(value: float | None) -> str:
 
 
 def fte(value: float | None) -> str:
+    """FTE to two places, or a dash."""
     return "—" if value is None else f"{value:,.2f}"
 
 
 def pct(value: float | None, places: int = 1) -> str:
+    """A share as a percentage, or a dash."""
     return "—" if value is None else f"{value * 100:.{places}f}%"
 
 
 def when(timestamp: float | None) -> str:
+    """A Unix timestamp as a UTC date and time, or a dash."""
     if timestamp is None:
         return "—"
     moment = dt.datetime.fromtimestamp(timestamp, tz=dt.UTC)
@@ -62,10 +65,12 @@ STATUS_TAG = {
 
 
 def status_label(status: str) -> str:
+    """The words of a job status's tag."""
     return STATUS_TAG.get(status, (status, ""))[0]
 
 
 def status_class(status: str) -> str:
+    """The CSS class of a job status's tag."""
     return STATUS_TAG.get(status, ("", "govuk-tag--grey"))[1]
 
 

@@ -40,6 +40,8 @@ class QueueFullError(Exception):
 
 @dataclass(frozen=True)
 class Bundled:
+    """A bundled instance as the pages list it."""
+
     name: str
     kind: str
     description: str
@@ -47,6 +49,8 @@ class Bundled:
 
 @dataclass(frozen=True)
 class Scenario:
+    """A job as a named scenario, with its instance and solution once read."""
+
     job: Job
     name: str
     parent: str | None
@@ -55,11 +59,13 @@ class Scenario:
 
 
 def store_of(request: Request) -> JobStore:
+    """The server's job store."""
     store: JobStore = request.app.state.store
     return store
 
 
 def settings_of(request: Request) -> Settings:
+    """The server's settings."""
     settings: Settings = request.app.state.settings
     return settings
 
@@ -74,6 +80,7 @@ def bundled(request: Request, kind: str) -> list[Bundled]:
 
 
 def load_bundled(request: Request, name: str, kind: str) -> Instance:
+    """A bundled instance of this kind by name (404 if there is none)."""
     if name not in {b.name for b in bundled(request, kind)}:
         raise PageError(404, "Instance not found", "There is no bundled instance of that name.")
     return parse_instance(get_instance(name, settings_of(request)))
@@ -110,6 +117,7 @@ def plan(request: Request, owner: str, instance: Instance, name: str, parent: st
 
 
 def mine(request: Request, owner: str, job_id: str) -> Job:
+    """The owner's job (404 for another owner's job or a missing one)."""
     job = store_of(request).get(job_id, owner)
     if job is None:  # another key's job is as invisible as a missing one
         raise PageError(404, "Scenario not found", "There is no scenario with that address.")

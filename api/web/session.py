@@ -42,6 +42,7 @@ def session_secret(settings: Settings) -> str:
 
 
 def needs_sign_in(settings: Settings) -> bool:
+    """Whether the pages need an API key (any is configured)."""
     return bool(settings.api_keys)
 
 
@@ -59,6 +60,7 @@ def sign_in(request: Request, key: str) -> bool:
 
 
 def sign_out(request: Request) -> None:
+    """Sign out: forget the session."""
     request.session.clear()
 
 

@@ -22,6 +22,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, owner: Owner) -> HTMLResponse:
+    """The home page: recent scenarios and where to start."""
     jobs, total = runs.store_of(request).page(owner, 5, 0)
     names = runs.store_of(request).scenarios(owner)
     recent = [(job, names.get(job.id, (None, None))[0] or job.kind) for job in jobs]
@@ -30,6 +31,7 @@ def home(request: Request, owner: Owner) -> HTMLResponse:
 
 @router.get("/sign-in", response_class=HTMLResponse)
 def sign_in_page(request: Request) -> Response:
+    """The sign-in page (or home when nobody needs to sign in)."""
     if not needs_sign_in(runs.settings_of(request)):  # local-only: nobody signs in
         return RedirectResponse("/", status_code=303)
     return page(request, "sign_in.html", title="Sign in")
@@ -39,6 +41,7 @@ def sign_in_page(request: Request) -> Response:
 def sign_in_submit(
     request: Request, api_key: Annotated[str, Form(max_length=500)] = ""
 ) -> Response:
+    """Sign in with an API key, or show the form again with the error."""
     if api_key.strip() and sign_in(request, api_key.strip()):
         return RedirectResponse("/", status_code=303)
     message = "Enter your API key" if not api_key.strip() else "Enter a valid API key"
@@ -48,6 +51,7 @@ def sign_in_submit(
 
 @router.post("/sign-out", dependencies=[Csrf])
 def sign_out_submit(request: Request) -> RedirectResponse:
+    """Sign out and go to the sign-in page."""
     sign_out(request)
     return RedirectResponse("/sign-in", status_code=303)
 

@@ -44,6 +44,7 @@ SORTS = {
 
 @router.get("/placements", response_class=HTMLResponse)
 def start(request: Request, owner: Owner) -> HTMLResponse:
+    """The placements start page: upload a workbook or choose a bundled instance."""
     return page(
         request,
         "placements_start.html",
@@ -59,6 +60,7 @@ async def upload(
     file: Annotated[UploadFile, File()],
     name: Annotated[str, Form(alias="upload-name", max_length=120)] = "",
 ) -> Response:
+    """Plan an uploaded placements workbook."""
     return await upload_and_plan(
         request, owner, file, name=name, kind=KIND, template="placements_start.html"
     )
@@ -71,6 +73,7 @@ def plan_bundled(
     bundled: Annotated[str, Form(max_length=64)] = "",
     name: Annotated[str, Form(max_length=120)] = "",
 ) -> Response:
+    """Plan a bundled placements instance."""
     if not bundled:
         errors = [{"field": "bundled", "text": "Select an instance to plan"}]
         return page(
@@ -98,6 +101,8 @@ def plan_bundled(
 
 @dataclass(frozen=True)
 class Filters:
+    """The filters of the placements result page, from its query string."""
+
     lot: str = ""
     provider: str = ""
     week: int | None = None
@@ -106,6 +111,7 @@ class Filters:
 
 
 def filters_of(request: Request) -> Filters:
+    """The result page's filters from the query string."""
     q = request.query_params
     week = q.get("week", "").strip()
     page_no = q.get("page", "1")
@@ -119,6 +125,7 @@ def filters_of(request: Request) -> Filters:
 
 
 def result_context(request: Request, scenario: runs.Scenario) -> dict[str, Any]:
+    """The template context of a placements result page."""
     solution, instance = scenario.solution, scenario.instance
     assert isinstance(solution, PlacementSolution)
     assert isinstance(instance, PlacementInstance)

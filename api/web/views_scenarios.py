@@ -35,6 +35,7 @@ def _listing(request: Request, owner: str) -> list[tuple[Any, str]]:
 
 @router.get("/scenarios", response_class=HTMLResponse)
 def scenarios(request: Request, owner: Owner) -> HTMLResponse:
+    """The scenarios page: the owner's latest runs, by name."""
     return page(request, "scenarios.html", title="Scenarios", listing=_listing(request, owner))
 
 
@@ -182,6 +183,7 @@ def _placement_rows(first: runs.Scenario, second: runs.Scenario) -> dict[str, li
 
 @router.get("/scenarios/{job_id}", response_class=HTMLResponse)
 def result(request: Request, job_id: str, owner: Owner) -> Response:
+    """A scenario's result page (the progress page while it runs)."""
     scenario = runs.load(request, owner, job_id)
     if not scenario.job.terminal:
         return RedirectResponse(f"/jobs/{job_id}", status_code=303)

@@ -28,6 +28,7 @@ UNALLOCATED_LABEL = "Unallocated (idle staff, release costs, overheads)"
 
 @router.get("/staffing", response_class=HTMLResponse)
 def start(request: Request, owner: Owner) -> HTMLResponse:
+    """The staffing start page: upload a workbook or choose a bundled instance."""
     return page(
         request, "staffing_start.html", title="Staffing mix", bundled=runs.bundled(request, KIND)
     )
@@ -99,6 +100,7 @@ def _base(request: Request, owner: str, bundled: str, source: str) -> StaffingIn
 
 @router.get("/staffing/levers", response_class=HTMLResponse)
 def levers_page(request: Request, owner: Owner, bundled: str = "", source: str = "") -> Response:
+    """The levers page of a bundled instance or an earlier scenario."""
     instance = _base(request, owner, bundled, source)
     return page(
         request,
@@ -114,6 +116,7 @@ def levers_page(request: Request, owner: Owner, bundled: str = "", source: str =
 
 @router.post("/staffing/plan", response_class=HTMLResponse, dependencies=[Csrf])
 async def plan(request: Request, owner: Owner) -> Response:
+    """Plan a staffing scenario from the levers form."""
     form = await request.form()
     bundled, source = str(form.get("bundled", "")), str(form.get("source", ""))
     name = str(form.get("name", ""))[:120]
