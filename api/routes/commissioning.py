@@ -45,6 +45,8 @@ Plan = Annotated[PlacementSolution, BeforeValidator(_strict_plan)]
 
 
 class ShortlistRequest(BaseModel):
+    """A referral's shortlist: the instance, the reference, and the plan (solved when absent)."""
+
     model_config = ConfigDict(extra="forbid")
     instance: PlacementInstance
     reference: str = Field(max_length=64, description="The referral's reference.")
@@ -53,6 +55,8 @@ class ShortlistRequest(BaseModel):
 
 
 class ReplanRequest(BaseModel):
+    """This week's instance and last week's plan, whose placements are locked by default."""
+
     model_config = ConfigDict(extra="forbid")
     instance: PlacementInstance = Field(description="This week's instance, new referrals too.")
     previous: Plan = Field(description="Last week's plan.")
@@ -60,6 +64,8 @@ class ReplanRequest(BaseModel):
 
 
 class DiffRequest(BaseModel):
+    """Two plans of one instance to compare (a before, b after)."""
+
     model_config = ConfigDict(extra="forbid")
     a: Plan
     b: Plan

@@ -16,6 +16,8 @@ from optimiser.placements.solution import Out, Placement, PlacementSolution
 
 
 class ReferralChange(Out):
+    """One referral whose placement differs between the plans."""
+
     reference: str
     change: str = Field(description="moved | newly_placed | newly_unplaced | changed")
     before: str | None = Field(description="provider/lot in plan A (None: unplaced or absent)")
@@ -25,6 +27,8 @@ class ReferralChange(Out):
 
 
 class GroupDelta(Out):
+    """Placements, spend and travel of one provider or lot: plan b less plan a."""
+
     key: str = Field(description="A provider id or a lot id.")
     placements_delta: int
     cost_delta_gbp: float
@@ -42,6 +46,8 @@ class WeekDelta(Out):
 
 
 class PlanDiff(Out):
+    """Everything that changed from plan a to plan b."""
+
     referrals: list[ReferralChange]
     providers: list[GroupDelta]
     lots: list[GroupDelta]
@@ -50,6 +56,7 @@ class PlanDiff(Out):
 
     @property
     def empty(self) -> bool:
+        """True when the plans place every referral alike."""
         return not (self.referrals or self.providers or self.lots or self.weeks)
 
 

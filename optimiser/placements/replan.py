@@ -61,6 +61,8 @@ def with_referrals(base: PlacementInstance, new: list[Referral]) -> PlacementIns
 
 
 class SweepRow(Out):
+    """One move penalty of the sweep: pupils moved against spend."""
+
     move_penalty_gbp: float
     moved: int = Field(description="Pupils placed last week who move or lose their place.")
     spend_gbp: float = Field(description="Charges, travel and unplaced penalties (no moves).")

@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 
 
 class Alternative(Out):
+    """An eligible provider for the referral, with its cost to the whole plan."""
+
     provider: str
     lot: str
     cost_gbp: float = Field(description="The placement's own cost: charge, travel, move.")
@@ -55,6 +57,8 @@ class Alternative(Out):
 
 
 class Excluded(Out):
+    """A provider of the referral's lots that a rule excludes, with the rules it fails."""
+
     provider: str
     lot: str
     distance_km: float
@@ -62,6 +66,8 @@ class Excluded(Out):
 
 
 class Shortlist(Out):
+    """The best providers for one referral and those excluded, with reasons."""
+
     reference: str
     placed_with: str | None
     lot: str | None
