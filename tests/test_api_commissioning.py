@@ -14,7 +14,7 @@ from tests.api_helpers import AUTH, bundled, settings
 
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(settings(tmp_path), run_jobs=False)) as c:
+    with TestClient(create_app(settings(tmp_path))) as c:
         yield c
 
 
