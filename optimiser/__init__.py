@@ -8,6 +8,7 @@ from optimiser.commissioning import (
     diff,
     move_penalty_sweep,
     replan,
+    replan_instance,
     resolve_postcodes,
     shortlist,
 )
@@ -20,13 +21,14 @@ from optimiser.core.errors import (
     VerificationError,
     format_path,
 )
-from optimiser.core.options import SolveOptions, Solver
+from optimiser.core.options import PLACEMENT_SOLVERS, STAFFING_SOLVERS, SolveOptions, Solver
 from optimiser.core.progress import Progress, ProgressCallback
 from optimiser.core.status import SolveStatus
 from optimiser.files import examples
 from optimiser.files.frames import frames
 from optimiser.files.io import load_instance
 from optimiser.files.parse import parse_instance, parse_placements, parse_staffing
+from optimiser.files.solver_reports import Report
 from optimiser.files.workbook import write_instance_workbook, write_solution_workbook
 from optimiser.placements.diff import PlanDiff
 from optimiser.placements.schema import PlacementInstance
@@ -40,6 +42,8 @@ from optimiser.staffing.solution import UNALLOCATED, StaffingSolution
 
 __all__ = [
     "CATEGORY_LABEL",
+    "PLACEMENT_SOLVERS",
+    "STAFFING_SOLVERS",
     "UNALLOCATED",
     "BackendError",
     "Instance",
@@ -53,6 +57,7 @@ __all__ = [
     "Progress",
     "ProgressCallback",
     "Relaxation",
+    "Report",
     "Shortlist",
     "Solution",
     "SolveOptions",
@@ -74,6 +79,7 @@ __all__ = [
     "relax",
     "relaxable",
     "replan",
+    "replan_instance",
     "resolve_postcodes",
     "shortlist",
     "solve",

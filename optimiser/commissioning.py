@@ -11,7 +11,8 @@ from optimiser.core.options import SolveOptions
 from optimiser.placements.diff import PlanDiff, diff_plans
 from optimiser.placements.postcodes import read_lookup
 from optimiser.placements.postcodes import resolve_postcodes as _resolve
-from optimiser.placements.replan import SweepRow, move_sweep, replan_instance
+from optimiser.placements.replan import SweepRow, move_sweep
+from optimiser.placements.replan import replan_instance as _replan_instance
 from optimiser.placements.schema import PlacementInstance
 from optimiser.placements.shortlist import Shortlist
 from optimiser.placements.shortlist import shortlist as _shortlist
@@ -54,8 +55,15 @@ def replan(
     """This week's plan: the register's referrals, those placed in the previous plan locked
     there (or, with lock=False, starting from it with the move penalty); returns the instance
     solved and its solution."""
-    instance = check_instance(replan_instance(check_instance(register), previous, lock=lock))
+    instance = replan_instance(register, previous, lock=lock)
     return instance, solve(instance, options)
+
+
+def replan_instance(
+    register: PlacementInstance, previous: PlacementSolution, *, lock: bool = True
+) -> PlacementInstance:
+    """The instance `replan` solves, checked, without solving it (to run it as a job)."""
+    return check_instance(_replan_instance(check_instance(register), previous, lock=lock))
 
 
 def diff(a: PlacementSolution, b: PlacementSolution) -> PlanDiff:

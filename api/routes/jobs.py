@@ -42,6 +42,12 @@ class JobOptions(BaseModel):
     solver: Solver | None = None
     time_limit_seconds: float | None = Field(default=None, strict=True, gt=0, le=86_400)
     mip_gap: float = Field(default=1e-4, strict=True, ge=0, le=1)
+    sensitivity: bool = Field(
+        default=False,
+        strict=True,
+        description="Staffing: keep every rule and variable with its price and range, for "
+        "the result workbook's Answer, Sensitivity and Limits sheets.",
+    )
 
 
 class JobRequest(BaseModel):

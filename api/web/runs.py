@@ -14,7 +14,7 @@ from pathlib import Path
 from fastapi import HTTPException, Request, Response, UploadFile
 
 from api.routes.instances import get_instance, list_instances
-from api.routes.jobs import JobRequest, submit_job
+from api.routes.jobs import JobOptions, JobRequest, submit_job
 from api.settings import Settings
 from api.store import Job, JobStore
 from api.web.errors import PageError
@@ -102,10 +102,18 @@ async def read_upload(upload: UploadFile, suffix: str) -> Instance:
         return load_instance(path)
 
 
-def plan(request: Request, owner: str, instance: Instance, name: str, parent: str | None) -> str:
+def plan(
+    request: Request,
+    owner: str,
+    instance: Instance,
+    name: str,
+    parent: str | None,
+    *,
+    options: JobOptions | None = None,
+) -> str:
     """Queue a plan exactly as POST /v1/jobs does; returns the job id. InstanceError when a
     check fails; QueueFullError when the queue is at its limit."""
-    body = JobRequest(kind=instance.kind, instance=instance)
+    body = JobRequest(kind=instance.kind, instance=instance, options=options or JobOptions())
     try:
         status = submit_job(body, Response(), owner, settings_of(request), store_of(request))
     except HTTPException as exc:
@@ -114,6 +122,20 @@ def plan(request: Request, owner: str, instance: Instance, name: str, parent: st
         raise
     store_of(request).set_scenario(status.id, name.strip()[:120] or instance.name, parent)
     return status.id
+
+
+def options_of(request: Request, job_id: str) -> JobOptions:
+    """The options a job was planned with (a re-plan keeps them)."""
+    payload = store_of(request).payload(job_id)
+    if payload is None:
+        return JobOptions()
+    chosen = json.loads(payload)["options"]
+    return JobOptions(
+        solver=chosen.get("solver"),
+        time_limit_seconds=chosen.get("time_limit_seconds"),
+        mip_gap=chosen.get("mip_gap", 1e-4),
+        sensitivity=chosen.get("sensitivity", False),
+    )
 
 
 def mine(request: Request, owner: str, job_id: str) -> Job:
@@ -135,6 +157,14 @@ def load(request: Request, owner: str, job_id: str, *, with_instance: bool = Tru
         if job.terminal and with_instance:
             _CACHE.put(job.id, cached)
     return Scenario(job, name or job.kind, parent, cached[0], cached[1])
+
+
+def parent_of(request: Request, owner: str, scenario: Scenario) -> Scenario | None:
+    """The scenario this one was re-planned from, while its owner still has it."""
+    if scenario.parent is None or store_of(request).get(scenario.parent, owner) is None:
+        return None
+    parent = load(request, owner, scenario.parent)
+    return parent if parent.solution is not None else None
 
 
 def _read(

@@ -21,7 +21,13 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from api.settings import Settings
 from api.store import JobStore
-from api.web import views_common, views_placements, views_scenarios, views_staffing
+from api.web import (
+    views_commissioning,
+    views_common,
+    views_placements,
+    views_scenarios,
+    views_staffing,
+)
 from api.web.errors import PageError
 from api.web.render import HERE, page
 from api.web.session import SESSION_COOKIE, SESSION_SECONDS, SignInNeededError, session_secret
@@ -40,7 +46,13 @@ def install(app: FastAPI, settings: Settings, store: JobStore) -> None:
     """Add the planner's routes and middleware to the API's app."""
     store.migrate_scenarios()
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (views_common, views_staffing, views_placements, views_scenarios):
+    for module in (
+        views_common,
+        views_staffing,
+        views_placements,
+        views_commissioning,
+        views_scenarios,
+    ):
         app.include_router(module.router)
     _install_docs(app)
     app.add_exception_handler(SignInNeededError, _to_sign_in)  # type: ignore[arg-type]

@@ -11,15 +11,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from api.web import charts, runs
+from api.web import charts, planning, runs
 from api.web.errors import PageError
+from api.web.levers import FieldError
 from api.web.render import page
 from api.web.session import Csrf, Owner
-from api.web.views_staffing import QUEUE_FULL, _planned, upload_and_plan
+from api.web.views_commissioning import shortlist_of
 from optimiser import PlacementInstance, PlacementSolution
 
 router = APIRouter(include_in_schema=False)
 KIND = "placements"
+TITLE = "Alternative Provision placements"
 PAGE_ROWS = 100
 UNPLACED_ROWS = 100  # then "show all"
 MAP_PUPILS = 3000  # beyond it, an even sample (the page says so)
@@ -48,8 +50,9 @@ def start(request: Request, owner: Owner) -> HTMLResponse:
     return page(
         request,
         "placements_start.html",
-        title="Alternative Provision placements",
+        title=TITLE,
         bundled=runs.bundled(request, KIND),
+        **planning.advanced_context(request, KIND),
     )
 
 
@@ -61,42 +64,42 @@ async def upload(
     name: Annotated[str, Form(alias="upload-name", max_length=120)] = "",
 ) -> Response:
     """Plan an uploaded placements workbook."""
-    return await upload_and_plan(
+    return await planning.upload_and_plan(
         request, owner, file, name=name, kind=KIND, template="placements_start.html"
     )
 
 
 @router.post("/placements/plan", response_class=HTMLResponse, dependencies=[Csrf])
-def plan_bundled(
+async def plan_bundled(
     request: Request,
     owner: Owner,
     bundled: Annotated[str, Form(max_length=64)] = "",
     name: Annotated[str, Form(max_length=120)] = "",
 ) -> Response:
-    """Plan a bundled placements instance."""
+    """Plan a bundled placements instance with the form's Advanced options."""
+    typed, options, errors = planning.read_advanced(
+        await request.form(), KIND, planning.time_cap(request)
+    )
     if not bundled:
-        errors = [{"field": "bundled", "text": "Select an instance to plan"}]
-        return page(
-            request,
-            "placements_start.html",
-            status_code=422,
-            title="Alternative Provision placements",
-            bundled=runs.bundled(request, KIND),
-            errors=errors,
+        errors.insert(0, FieldError("bundled", "Select an instance to plan"))
+    if errors or options is None:
+        return planning.start_page(
+            request, "placements_start.html", KIND, errors=errors, typed=typed, title=TITLE
         )
     instance = runs.load_bundled(request, bundled, KIND)
     try:
-        return _planned(request, owner, instance, name, None)
+        return planning.planned(request, owner, instance, name, None, options=options)
     except runs.QueueFullError:
-        errors = [{"field": "bundled", "text": QUEUE_FULL}]
-        return page(
-            request,
-            "placements_start.html",
-            status_code=503,
-            title="Alternative Provision placements",
-            bundled=runs.bundled(request, KIND),
-            errors=errors,
-        )
+        errors = [FieldError("bundled", planning.QUEUE_FULL)]
+    return planning.start_page(
+        request,
+        "placements_start.html",
+        KIND,
+        errors=errors,
+        typed=typed,
+        title=TITLE,
+        status_code=503,
+    )
 
 
 @dataclass(frozen=True)
@@ -239,4 +242,5 @@ def referral_page(request: Request, job_id: str, position: int, owner: Owner) ->
         provider_names={p.id: p.name for p in instance.providers},
         lot_names={lot.id: lot.name for lot in instance.lots},
         reasons=REASONS,
+        shortlist=shortlist_of(request, instance, referral.reference, solution),
     )

@@ -11,12 +11,14 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.web import runs, views_placements, views_staffing
+from api.web import runs, views_commissioning, views_placements, views_staffing
 from api.web.render import page
 from api.web.session import Owner
 from optimiser import (
     CATEGORY_LABEL,
+    PlacementInstance,
     PlacementSolution,
+    Report,
     StaffingInstance,
     StaffingSolution,
     write_solution_workbook,
@@ -62,6 +64,7 @@ def compare(request: Request, owner: Owner, a: str = "", b: str = "") -> Respons
                 if first.job.kind == "staffing"
                 else _placement_rows(first, second)
             )
+            instance = second.instance
             return page(
                 request,
                 "compare.html",
@@ -69,6 +72,9 @@ def compare(request: Request, owner: Owner, a: str = "", b: str = "") -> Respons
                 first=first,
                 second=second,
                 rows=rows,
+                plan_diff=views_commissioning.diff_context(
+                    first, second, instance if isinstance(instance, PlacementInstance) else None
+                ),
             )
     return page(
         request,
@@ -194,18 +200,23 @@ def result(request: Request, job_id: str, owner: Owner) -> Response:
         context = views_staffing.result_context(request, owner, scenario)
         return page(request, "staffing_result.html", title=title, scenario=scenario, **context)
     context = views_placements.result_context(request, scenario)
+    context["plan_diff"] = views_commissioning.parent_diff(request, owner, scenario)
     return page(request, "placements_result.html", title=title, scenario=scenario, **context)
 
 
 @router.get("/scenarios/{job_id}/result.xlsx")
 def result_workbook(request: Request, job_id: str, owner: Owner) -> Response:
-    """The result workbook, as `optimiser solve FILE --xlsx` writes it."""
+    """The result workbook, as `optimiser solve FILE --xlsx` writes it, with the solver reports
+    asked for (`?report=answer&report=sensitivity&report=limits`; `solve --report`'s sheets)
+    when the plan kept what they need."""
     scenario = runs.load(request, owner, job_id)
     if scenario.solution is None or scenario.instance is None:
         return RedirectResponse(f"/scenarios/{job_id}", status_code=303)
+    asked = set(request.query_params.getlist("report"))
+    reports = [r for r in Report if r.value in asked]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "result.xlsx"
-        write_solution_workbook(scenario.solution, path, scenario.instance)
+        write_solution_workbook(scenario.solution, path, scenario.instance, reports=reports)
         data = path.read_bytes()
     filename = f"{scenario.solution.instance}-result.xlsx"
     return Response(

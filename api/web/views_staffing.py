@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
-from api.web import charts, levers, runs
+from api.web import charts, levers, planning, runs, years
 from api.web.errors import PageError
 from api.web.render import page
 from api.web.session import Csrf, Owner
@@ -30,7 +30,11 @@ UNALLOCATED_LABEL = "Unallocated (idle staff, release costs, overheads)"
 def start(request: Request, owner: Owner) -> HTMLResponse:
     """The staffing start page: upload a workbook or choose a bundled instance."""
     return page(
-        request, "staffing_start.html", title="Staffing mix", bundled=runs.bundled(request, KIND)
+        request,
+        "staffing_start.html",
+        title="Staffing mix",
+        bundled=runs.bundled(request, KIND),
+        **planning.advanced_context(request, KIND),
     )
 
 
@@ -42,48 +46,9 @@ async def upload(
     name: Annotated[str, Form(alias="upload-name", max_length=120)] = "",
 ) -> Response:
     """Plan an uploaded workbook or JSON file as it stands (change its levers afterwards)."""
-    return await upload_and_plan(
+    return await planning.upload_and_plan(
         request, owner, file, name=name, kind=KIND, template="staffing_start.html"
     )
-
-
-async def upload_and_plan(
-    request: Request, owner: str, file: UploadFile, *, name: str, kind: str, template: str
-) -> Response:
-    """Shared by both workspaces: read the file with the engine's loader, then plan it."""
-    suffix = runs.upload_suffix(file)
-    errors: list[levers.FieldError] = []
-    if suffix is None:
-        errors = [levers.FieldError("file", "Select a workbook (.xlsx) or a JSON file")]
-    else:
-        try:
-            instance = await runs.read_upload(file, suffix)
-            if instance.kind != kind:
-                errors = [levers.FieldError("file", f"The file is not a {kind} plan")]
-            else:
-                return _planned(request, owner, instance, name, None)
-        except InstanceError as exc:
-            errors = [levers.FieldError("file", str(p)) for p in exc.problems]
-        except runs.QueueFullError:
-            errors = [levers.FieldError("file", QUEUE_FULL)]
-    return page(
-        request,
-        template,
-        status_code=422,
-        title="There is a problem with the file",
-        bundled=runs.bundled(request, kind),
-        errors=errors,
-    )
-
-
-QUEUE_FULL = "The planner is busy: try again in a minute"
-
-
-def _planned(
-    request: Request, owner: str, instance: Any, name: str, parent: str | None
-) -> RedirectResponse:
-    job_id = runs.plan(request, owner, instance, name, parent)
-    return RedirectResponse(f"/jobs/{job_id}", status_code=303)
 
 
 def _base(request: Request, owner: str, bundled: str, source: str) -> StaffingInstance:
@@ -102,6 +67,8 @@ def _base(request: Request, owner: str, bundled: str, source: str) -> StaffingIn
 def levers_page(request: Request, owner: Owner, bundled: str = "", source: str = "") -> Response:
     """The levers page of a bundled instance or an earlier scenario."""
     instance = _base(request, owner, bundled, source)
+    cap = planning.time_cap(request)
+    typed = planning.advanced_of(runs.options_of(request, source), cap) if source else None
     return page(
         request,
         "staffing_levers.html",
@@ -111,6 +78,7 @@ def levers_page(request: Request, owner: Owner, bundled: str = "", source: str =
         bundled=bundled,
         source=source,
         name=f"{instance.name}: changed levers" if source else instance.name,
+        **planning.advanced_context(request, KIND, typed),
     )
 
 
@@ -122,13 +90,15 @@ async def plan(request: Request, owner: Owner) -> Response:
     name = str(form.get("name", ""))[:120]
     instance = _base(request, owner, bundled, source)
     changed, groups, errors = levers.apply(instance, form)
-    if changed is not None:
+    typed, options, wrong = planning.read_advanced(form, KIND, planning.time_cap(request))
+    errors = [*errors, *wrong]
+    if changed is not None and options is not None:
         try:
-            return _planned(request, owner, changed, name, source or None)
+            return planning.planned(request, owner, changed, name, source or None, options=options)
         except InstanceError as exc:
             errors = levers.engine_errors(exc, groups)
         except runs.QueueFullError:
-            errors = [levers.FieldError("name", QUEUE_FULL)]
+            errors = [levers.FieldError("name", planning.QUEUE_FULL)]
     return page(
         request,
         "staffing_levers.html",
@@ -140,6 +110,7 @@ async def plan(request: Request, owner: Owner) -> Response:
         source=source,
         name=name,
         errors=errors,
+        **planning.advanced_context(request, KIND, typed),
     )
 
 
@@ -156,7 +127,9 @@ def relax_rule(
     relaxed = relax(instance, binding) if binding is not None else None
     if binding is None or relaxed is None:
         raise PageError(404, "Rule not found", "That rule cannot be relaxed by one step here.")
-    return _planned(request, owner, relaxed.instance, f"{scenario.name}; {relaxed.change}", job_id)
+    name = f"{scenario.name}; {relaxed.change}"
+    options = runs.options_of(request, job_id)
+    return planning.planned(request, owner, relaxed.instance, name, job_id, options=options)
 
 
 def result_context(request: Request, owner: str, scenario: runs.Scenario) -> dict[str, Any]:
@@ -187,14 +160,15 @@ def result_context(request: Request, owner: str, scenario: runs.Scenario) -> dic
         "relaxable": {b.rule for b in solution.binding_rules if relaxable(b)},
         "parent": parent,
         "changes": _changes(parent.solution, solution, names) if parent else None,
+        "year_rows": years.year_rows(solution),
+        "establishment": years.establishment(instance, solution) if solution.years else [],
+        "funding": years.funding(instance, solution) if solution.years else [],
     }
 
 
 def _parent(request: Request, owner: str, scenario: runs.Scenario) -> runs.Scenario | None:
-    if scenario.parent is None or runs.store_of(request).get(scenario.parent, owner) is None:
-        return None
-    parent = runs.load(request, owner, scenario.parent, with_instance=False)
-    return parent if isinstance(parent.solution, StaffingSolution) else None
+    parent = runs.parent_of(request, owner, scenario)
+    return parent if parent is not None and isinstance(parent.solution, StaffingSolution) else None
 
 
 def _changes(before: Any, after: StaffingSolution, names: dict[str, str]) -> dict[str, Any]:
