@@ -153,7 +153,11 @@ def diff_context(
     for c in changes.referrals:
         counts[c.change] = counts.get(c.change, 0) + 1
     index = {r.reference: i for i, r in enumerate(instance.referrals)} if instance else {}
+    earlier = before.instance
     return {
+        "known_before": {r.reference for r in earlier.referrals}
+        if isinstance(earlier, PlacementInstance)
+        else set(),
         "diff": changes,
         "counts": counts,
         "change_label": CHANGES,

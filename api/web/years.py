@@ -23,6 +23,7 @@ class YearRow:
     categories: list[tuple[str, Any]]  # each category's label and CategoryResult
     priced: list[Any]  # BindingRules with a price, the costliest first
     free: list[Any]  # BindingRules binding at no marginal cost
+    unpriced: list[Any]  # BindingRules without a price (whole posts: no duals)
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,8 @@ def year_rows(solution: StaffingSolution) -> list[YearRow]:
                 one_off_gbp=sum(g.hire_cost_gbp + g.release_cost_gbp for g in y.groups),
                 categories=[(CATEGORY_LABEL[c.category], c) for c in y.categories],
                 priced=sorted(priced, key=lambda b: -abs(b.shadow_price_gbp or 0.0)),
-                free=[b for b in y.binding_rules if not b.shadow_price_gbp],
+                free=[b for b in y.binding_rules if b.shadow_price_gbp == 0],
+                unpriced=[b for b in y.binding_rules if b.shadow_price_gbp is None],
             )
         )
     return rows

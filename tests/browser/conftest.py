@@ -93,16 +93,16 @@ def keyed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     yield from _serve(tmp_path_factory.mktemp("keyed"), {"OPTIMISER_API_KEYS": f"{KEY_A},{KEY_B}"})
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as p:
         yield p
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
-    """Debian's Chromium; Playwright gives the launch a fresh profile (--user-data-dir) of its
-    own, and each test a fresh context (no cookies shared)."""
+    """Debian's Chromium, one for the session; Playwright gives the launch a fresh profile
+    (--user-data-dir) of its own, and each test a fresh context (no cookies shared)."""
     launched = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_FLAGS)
     yield launched
     launched.close()

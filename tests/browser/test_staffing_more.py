@@ -1,0 +1,119 @@
+"""The staffing workspace's later parts in a real browser: a plan over years read year by
+year, the Advanced section (solver and time limit, with its errors), and the solver reports
+in the result workbook. Figures are set against the engine run in the test's own process."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from openpyxl import load_workbook
+from playwright.sync_api import Page, expect
+
+from api.local import ROOT
+from optimiser import SolveOptions, StaffingSolution, load_instance, solve
+from tests.browser.conftest import Visit
+
+PLAN_MS = 120_000
+YEARS = ROOT / "instances/oxfordshire_2015_18.json"
+
+
+def _gbp(text: str) -> float:
+    return float(text.replace("£", "").replace(",", "").replace("−", "-").strip())
+
+
+def _wait_for_result(page: Page) -> None:
+    page.wait_for_url(re.compile(r"/scenarios/[0-9a-f]{32}$"), timeout=PLAN_MS)
+
+
+def test_a_plan_over_years_year_by_year(visit: Visit) -> None:
+    """Oxfordshire 2015-18: each year's establishment (FTE kept, summed over the groups),
+    hires, releases, shares against that year's bands and the council's net, and each
+    year's binding rules, as the engine's YearResult gives them."""
+    expected = solve(load_instance(YEARS), SolveOptions())
+    assert isinstance(expected, StaffingSolution)
+    assert len(expected.years) == 3
+    page = visit.go("/staffing")
+    page.get_by_label("Upload a workbook or JSON file").set_input_files(str(YEARS))
+    page.get_by_label("Scenario name for the uploaded file (optional)").fill("Three years")
+    page.get_by_role("button", name="Upload and plan").click()
+    _wait_for_result(page)
+    assert expected.net_cost_gbp is not None
+    assert _gbp(page.locator("#net-cost").inner_text()) == round(expected.net_cost_gbp)
+    for y in expected.years:
+        row = page.locator(f'#year-table tr[data-year="{y.year}"]')
+        kept = sum(g.retained_fte for g in y.groups)
+        expect(row.locator('[data-field="establishment"]')).to_have_text(f"{kept:,.2f}")
+        hired = sum(g.hired_fte for g in y.groups)
+        expect(row.locator('[data-field="hired"]')).to_have_text(f"{hired:,.2f}")
+        released = sum(g.released_fte for g in y.groups)
+        expect(row.locator('[data-field="released"]')).to_have_text(f"{released:,.2f}")
+        assert _gbp(row.locator('[data-field="net"]').inner_text()) == round(y.net_cost_gbp)
+        for c in y.categories:
+            share = row.locator(f'[data-share="{c.category.value}"] [data-value]')
+            expect(share).to_have_text(f"{c.share * 100:.1f}%")
+        priced = [b for b in y.binding_rules if b.shadow_price_gbp]
+        rules = page.locator(f'[data-rules-year="{y.year}"] tbody tr')
+        expect(rules).to_have_count(len(priced))
+        unpriced = [b for b in y.binding_rules if b.shadow_price_gbp is None]  # whole posts
+        listed = page.locator(f'[data-unpriced-year="{y.year}"] li')
+        expect(listed).to_have_count(len(unpriced))
+    esg = page.locator("#funding tr", has_text="Education Services Grant: general element")
+    for cell, y in zip(esg.locator("td").all(), expected.years, strict=True):
+        use = next(s for s in y.sources if s.source == "esg_general")  # falls with the pupils
+        assert cell.inner_text() == f"£{use.available_gbp:,.0f} (£{use.used_gbp:,.0f})"
+    visit.check("staffing-years-result")
+
+
+def test_advanced_solver_and_time_limit(visit: Visit) -> None:
+    """Wrong entries are listed together in the error summary with the section open; then
+    CBC within 60 seconds plans Oxfordshire to the same net cost as HiGHS."""
+    page = visit.go("/staffing/levers?bundled=oxfordshire_2015_16")
+    page.get_by_text("Advanced: solver and time limit").click()
+    page.get_by_label("Time limit in seconds (optional)").fill("ten")
+    page.get_by_role("button", name="Plan").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_focused()
+    link = summary.get_by_role("link", name="Enter the time limit in seconds, for example 60")
+    expect(link).to_have_attribute("href", "#time-limit")
+    link.click()
+    expect(page.locator("#time-limit")).to_be_focused()
+    visit.check("staffing-advanced-errors")
+    page.get_by_label("Time limit in seconds (optional)").fill("0")
+    page.get_by_role("button", name="Plan").click()
+    expect(summary).to_contain_text("Enter a time limit of more than 0 seconds")
+
+    page.get_by_label("Scenario name").first.fill("Oxfordshire by CBC")
+    page.get_by_label("Solver", exact=True).select_option("cbc")
+    page.get_by_label("Time limit in seconds (optional)").fill("60")
+    page.get_by_role("button", name="Plan").click()
+    _wait_for_result(page)
+    expected = solve(load_instance(ROOT / "instances/oxfordshire_2015_16.json"), SolveOptions())
+    assert isinstance(expected, StaffingSolution)
+    assert expected.net_cost_gbp is not None
+    assert _gbp(page.locator("#net-cost").inner_text()) == round(expected.net_cost_gbp)
+    expect(page.get_by_text(re.compile(r"^cbc CBC"))).to_be_visible()
+
+
+def test_solver_reports_in_the_result_workbook(visit: Visit, tmp_path: Path) -> None:
+    """Planned with the reports, the workbook has the Answer, Sensitivity and Limits sheets
+    asked for; the Answer report's objective is the plan's net cost."""
+    page = visit.go("/staffing/levers?bundled=oxfordshire_2015_16")
+    page.get_by_label("Scenario name").first.fill("Oxfordshire with reports")
+    page.get_by_text("Advanced: solver and time limit").click()
+    page.get_by_label("Prepare the Answer, Sensitivity and Limits reports").check()
+    page.get_by_role("button", name="Plan").click()
+    _wait_for_result(page)
+    net = _gbp(page.locator("#net-cost").inner_text())
+    page.get_by_label("Sensitivity", exact=True).uncheck()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the workbook with these reports").click()
+    saved = tmp_path / "reports.xlsx"
+    download.value.save_as(saved)
+    book = load_workbook(saved)
+    assert "Answer report" in book.sheetnames
+    assert "Limits report" in book.sheetnames
+    assert "Sensitivity report" not in book.sheetnames
+    answer = {row[0]: row[3] for row in book["Answer report"].iter_rows(values_only=True)}
+    assert round(float(answer["Objective"])) == net
+    visit.check("staffing-reports")
