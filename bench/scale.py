@@ -136,7 +136,7 @@ def _highs(model: Any, *, lp: bool) -> dict[str, Any]:
     """The MIP, or with no side constraint the LP (its optimum is integral: a network)."""
     import highspy  # noqa: PLC0415
 
-    from optimiser.placements.backends.highs import highs_lp  # noqa: PLC0415
+    from optimiser.placements.backends.highs import highs_lp, map_highs_status  # noqa: PLC0415
     from optimiser.placements.linear import linear_form  # noqa: PLC0415
 
     t = time.perf_counter()
@@ -153,10 +153,11 @@ def _highs(model: Any, *, lp: bool) -> dict[str, Any]:
     h.passModel(problem)
     h.run()
     solve_s = time.perf_counter() - t
-    status = h.modelStatusToString(h.getModelStatus())
+    info = h.getInfo()
+    status = map_highs_status(h.getModelStatus(), info.primal_solution_status)
     return {
-        "status": status.lower(),
-        "objective": h.getInfo().objective_function_value,
+        "status": status.value,
+        "objective": info.objective_function_value if status.has_solution else None,
         "build": built,
         "solve": solve_s,
         "total": built + solve_s,

@@ -27,30 +27,37 @@ from optimiser.placements.model import Assignment, PlacementModel
 
 NAMED_UP_TO = 20_000  # columns: larger models go to HiGHS without names (they cost time)
 
-_STOPPED = (
-    "kTimeLimit",
-    "kIterationLimit",
-    "kInterrupt",
-    "kHighsInterrupt",
-    "kSolutionLimit",
-    "kObjectiveBound",
-    "kObjectiveTarget",
-    "kMemoryLimit",
+_MS = highspy.HighsModelStatus
+_OPTIMAL = frozenset({_MS.kOptimal, _MS.kModelEmpty})  # empty: no eligible pair, nothing to do
+_STOPPED = frozenset(
+    {
+        _MS.kTimeLimit,
+        _MS.kIterationLimit,
+        _MS.kInterrupt,
+        _MS.kHighsInterrupt,
+        _MS.kSolutionLimit,
+        _MS.kObjectiveBound,
+        _MS.kObjectiveTarget,
+        _MS.kMemoryLimit,
+    }
 )
+_INFEASIBLE = frozenset({_MS.kInfeasible, _MS.kUnboundedOrInfeasible})
 
 
-def map_highs_status(model_status: Any, has_primal: bool) -> SolveStatus:
-    """HiGHS model status onto ours: a stopped run with a solution is only `feasible`."""
-    name = str(model_status).rsplit(".", 1)[-1]
-    if name in ("kOptimal", "kModelEmpty"):  # empty: no eligible pair, nothing to decide
+def map_highs_status(model_status: highspy.HighsModelStatus, primal_status: int) -> SolveStatus:
+    """HiGHS model status (a `HighsModelStatus`) and primal solution status (the integer of
+    `SolutionStatus`, as HighsInfo reports it) onto ours: a stopped run with a feasible
+    solution is only `feasible`, one without is `no_solution`."""
+    if model_status in _OPTIMAL:
         return SolveStatus.OPTIMAL
-    if name in _STOPPED:
+    if model_status in _STOPPED:
+        has_primal = primal_status == int(highspy.SolutionStatus.kSolutionStatusFeasible)
         return SolveStatus.FEASIBLE if has_primal else SolveStatus.NO_SOLUTION
-    if name in ("kInfeasible", "kUnboundedOrInfeasible"):
+    if model_status in _INFEASIBLE:
         return SolveStatus.INFEASIBLE
-    if name == "kUnbounded":
+    if model_status == _MS.kUnbounded:
         return SolveStatus.UNBOUNDED
-    raise BackendError(f"HiGHS ended with model status {name}")
+    raise BackendError(f"HiGHS ended with model status {model_status.name}")
 
 
 def solve_highs(
@@ -92,7 +99,7 @@ def solve_highs(
     h.run()
     seconds = time.perf_counter() - started
     info = h.getInfo()
-    status = map_highs_status(h.getModelStatus(), info.primal_solution_status == 2)
+    status = map_highs_status(h.getModelStatus(), info.primal_solution_status)
     if status.has_solution:
         x = np.asarray(h.getSolution().col_value)
         choice, days = decode(form, model.n_referrals, model.pairs.ref, x)
