@@ -5,7 +5,9 @@ For seeded generated instances (600 x 80; with the full run also 20,000 x 500 an
 quality; places counted per weekday with pupils on 2-3 days a week), each method runs in a
 fresh process (so peak memory is its own):
 
-  engine      optimiser end to end: read the file, validate, build, solve, explain, verify
+  engine      optimiser end to end: read the file, validate, build, solve, explain, verify,
+              with the 60 s limit (so under the engine's supervisor, in a child process)
+  engine_nl   the same without a time limit (in-process: no child, no pickling)
   flow        bare OR-Tools min-cost flow on prepared arrays (the limit, where it applies)
   highs       HiGHS through highspy on a prepared sparse matrix (the best direct MIP)
   pulp_cbc    a straightforward PuLP model solved by CBC, as an analyst would write it
@@ -33,7 +35,8 @@ SIZES_QUICK = [(600, 80)]
 SIZES_FULL = [(600, 80), (20_000, 500), (50_000, 8_000)]
 GAP = 1e-3  # 0.1%
 TIME_LIMIT = 60.0
-METHODS = ("engine", "flow", "highs", "pulp_cbc", "pulp_highs", "cpsat")
+METHODS = ("engine", "engine_nl", "flow", "highs", "pulp_cbc", "pulp_highs", "cpsat")
+VARIANTS = ("plain", "budget_quality", "weekday")
 
 
 def make_instance(n: int, m: int, variant: str, folder: Path) -> Path:
@@ -72,8 +75,9 @@ def child(method: str, path: str) -> dict[str, Any]:
         "load": loaded - started,
         "validate": validated - loaded,
     }
-    if method == "engine":
-        sol = solve(instance, SolveOptions(time_limit_seconds=TIME_LIMIT, mip_gap=GAP))
+    if method in ("engine", "engine_nl"):
+        limit = TIME_LIMIT if method == "engine" else None  # engine_nl: in-process, no limit
+        sol = solve(instance, SolveOptions(time_limit_seconds=limit, mip_gap=GAP))
         s = sol.statistics
         out.update(
             status=sol.status.value,
@@ -242,18 +246,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--child", nargs=2, metavar=("METHOD", "FILE"))
+    parser.add_argument("--sizes", help="e.g. 20000x500,600x80 (default: all of the run)")
+    parser.add_argument("--variants", help=f"some of {','.join(VARIANTS)}")
+    parser.add_argument("--methods", help=f"some of {','.join(METHODS)}")
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(*args.child)))
         return
     sizes = SIZES_QUICK if args.quick else SIZES_FULL
+    if args.sizes:
+        sizes = [(int(a), int(b)) for a, b in (s.split("x") for s in args.sizes.split(","))]
+    variants = args.variants.split(",") if args.variants else list(VARIANTS)
     with tempfile.TemporaryDirectory() as folder:
         for n, m in sizes:
-            for variant in ("plain", "budget_quality", "weekday"):
+            for variant in variants:
                 national = m >= 5_000
                 if variant != "plain" and national:
                     continue
-                methods = ["engine", "flow"] if national else list(METHODS)
+                methods = ["engine", "engine_nl", "flow"] if national else list(METHODS)
+                if args.methods:
+                    methods = [x for x in methods if x in args.methods.split(",")]
                 path = make_instance(n, m, variant, Path(folder))
                 rows = [run(method, path) for method in methods]
                 _print(n, m, variant, rows)

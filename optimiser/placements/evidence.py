@@ -144,13 +144,13 @@ def failures_at(
             continue
         if name == "needs":
             out += [
-                RuleFailure.model_construct(
+                RuleFailure(
                     rule="needs", text=f"does not support need `{model.ra.need_ids[n]}`"
                 )
                 for n in np.flatnonzero(unsupported[row, col])
             ]
         else:
-            out.append(RuleFailure.model_construct(rule=name, text=_text(model, name, r, pi, km)))
+            out.append(RuleFailure(rule=name, text=_text(model, name, r, pi, km)))
     return out
 
 
@@ -221,7 +221,7 @@ def gather(
         travel = np.where(pa.online[cols] | pa.outreach[cols], 0.0, km)
         for row, r in enumerate(mine.tolist()):
             lot_misses = [
-                NearMiss.model_construct(
+                NearMiss(
                     lot=model.inst.lots[lot].id,
                     provider=model.inst.providers[int(cols[row, c])].id,
                     distance_km=round(float(travel[row, c]), 2),
@@ -256,7 +256,7 @@ def _full(
     for row, c, kk in zip(rows[found], cs[found], k[found], strict=True):
         why = blocking(int(pair_of[kk]), int(model.ra.days[mine[row]]))
         if why:
-            out[int(row), int(c)] = [RuleFailure.model_construct(rule="capacity", text=why)]
+            out[int(row), int(c)] = [RuleFailure(rule="capacity", text=why)]
     return out
 
 
@@ -282,7 +282,7 @@ def _sentence(model: PlacementModel, r: int, lot: int, misses: list[NearMiss]) -
     if not misses:
         return f"No {name} provider is on the framework."
     first = misses[0]
-    who = next(p.name for p in inst.providers if p.id == first.provider)
+    who = inst.providers[model.provider_index[first.provider]].name
     where = f"{who} ({first.distance_km:.1f} km)" if first.distance_km else f"{who} (no travel)"
     if not first.failures:
         return f"{name}: {where} is eligible and has room."

@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
-from optimiser.placements import evidence
+from optimiser.placements import evidence, fullness
 from optimiser.placements.locks import declared_cap
 from optimiser.placements.model import Assignment, PlacementModel
 from optimiser.placements.pairs import RULE_TEXT, RULES, ReferralArrays
@@ -88,24 +88,22 @@ def _csr(
 
 
 def explain_unplaced(model: PlacementModel, plan: Assignment) -> list[Unplaced]:
-    """Why each unplaced referral is unplaced, in words."""
+    """Why each unplaced referral is unplaced, in words. Referrals whose every candidate is
+    full are judged in bulk, with arrays (placements.fullness); the rest one by one."""
     load = _Load.of(model, plan)
     order = np.argsort(model.pairs.ref, kind="stable")
     bounds = np.searchsorted(model.pairs.ref[order], np.arange(model.n_referrals + 1))
-    by_ref = {
-        r: order[bounds[r] : bounds[r + 1]].tolist()
-        for r in range(model.n_referrals)
-        if bounds[r + 1] > bounds[r]
-    }
     unplaced = np.flatnonzero(plan.choice < 0)
-    lonely = [int(r) for r in unplaced if int(r) not in by_ref]
-    reasons = _no_provider(model, lonely)
-    out = []
+    describe = (lambda k: _limit(model, k), lambda *key: _full(load.seen, *key))
+    full = (load.full_starts, load.full_rows)
+    reasons = fullness.all_full(model, unplaced, (bounds, order), full, describe)
+    lonely = [int(r) for r in unplaced if bounds[r + 1] == bounds[r]]
+    reasons.update(_no_provider(model, lonely))
     for r in unplaced.tolist():
-        candidates = by_ref.get(r)
-        out.append(
-            reasons[r] if not candidates else _with_candidates(model, plan, load, r, candidates)
-        )
+        if r not in reasons:
+            candidates = order[bounds[r] : bounds[r + 1]].tolist()
+            reasons[r] = _with_candidates(model, plan, load, r, candidates)
+    out = [reasons[r] for r in unplaced.tolist()]
     found = evidence.gather(
         model, lambda i, days: _full_text(model, load, i, days), unplaced.tolist()
     )

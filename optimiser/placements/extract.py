@@ -24,7 +24,7 @@ def placements(model: PlacementModel, plan: Assignment) -> list[Placement]:
         )
         spend = float(pairs.charge[i] + pairs.travel[i])
         out.append(
-            Placement.model_construct(  # from validated data; the verifier re-checks it all
+            Placement(
                 reference=ref.reference,
                 provider=prov.id,
                 lot=inst.lots[int(pairs.lot[i])].id,

@@ -20,6 +20,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 import numpy as np
 
@@ -48,6 +49,11 @@ class PlacementModel:
     def n_referrals(self) -> int:
         """Number of referrals."""
         return len(self.inst.referrals)
+
+    @cached_property
+    def provider_index(self) -> dict[str, int]:
+        """Each provider's position in the instance, by id."""
+        return {p.id: i for i, p in enumerate(self.inst.providers)}
 
 
 @dataclass
@@ -78,7 +84,8 @@ def build(inst: PlacementInstance) -> PlacementModel:
     pairs = build_pairs(inst, ra)
     rows = capacity_rows(inst, ra, pairs, held_places)
     penalty = np.array([unplaced_cost(r, inst.policy) for r in inst.referrals], float)
-    quality = np.array([inst.providers[int(p)].quality_rating for p in pairs.prov], dtype=float)
+    ratings = np.array([p.quality_rating for p in inst.providers], dtype=float)
+    quality = ratings[pairs.prov] if len(pairs.prov) else np.zeros(0)
     return PlacementModel(
         inst,
         ra,

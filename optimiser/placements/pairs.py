@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 from numpy.typing import NDArray
@@ -57,10 +58,10 @@ class ReferralArrays:
         lots = np.zeros((len(refs), len(lot_index)), dtype=bool)
         needs = np.zeros((len(refs), len(need_ids)), dtype=bool)
         rank = np.zeros((len(refs), len(lot_index)), dtype=np.int64)
-        for i, r in enumerate(refs):
-            lots[i, [lot_index[x] for x in r.lots]] = True
-            rank[i, [lot_index[x] for x in r.lots]] = np.arange(len(r.lots))
-            needs[i, [need_index[x] for x in r.needs]] = True
+        row, col, place = _cells([[lot_index[x] for x in r.lots] for r in refs])
+        lots[row, col], rank[row, col] = True, place
+        row, col, _ = _cells([[need_index[x] for x in r.needs] for r in refs])
+        needs[row, col] = True
         return cls(
             easting=np.array([r.easting_m for r in refs], dtype=float),
             northing=np.array([r.northing_m for r in refs], dtype=float),
@@ -99,6 +100,15 @@ class ReferralArrays:
         return self._last[p.id]
 
 
+def _cells(lists: list[list[int]]) -> tuple[Ints, Ints, Ints]:
+    """Row i's list as cells (i, value) with each value's place in its list, as arrays."""
+    sizes = np.fromiter(map(len, lists), np.int64, len(lists))
+    col = np.fromiter(chain.from_iterable(lists), np.int64, int(sizes.sum()))
+    row = np.repeat(np.arange(len(lists), dtype=np.int64), sizes)
+    place = np.arange(len(col), dtype=np.int64) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    return row, col, place
+
+
 RuleMask = Callable[[PlacementInstance, ReferralArrays, Provider, ProviderLot], Mask]
 
 
@@ -108,8 +118,10 @@ def _lot(inst: PlacementInstance, ra: ReferralArrays, p: Provider, pl: ProviderL
 
 
 def _key_stage(inst: PlacementInstance, ra: ReferralArrays, p: Provider, pl: ProviderLot) -> Mask:
-    """The provider serves the referral's key stage."""
-    return np.isin(ra.key_stage, p.key_stages)
+    """The provider serves the referral's key stage (key stages 0-5: a lookup table)."""
+    served = np.zeros(6, dtype=bool)
+    served[p.key_stages] = True
+    return served[ra.key_stage]
 
 
 def _needs(inst: PlacementInstance, ra: ReferralArrays, p: Provider, pl: ProviderLot) -> Mask:
