@@ -144,9 +144,7 @@ def failures_at(
             continue
         if name == "needs":
             out += [
-                RuleFailure(
-                    rule="needs", text=f"does not support need `{model.ra.need_ids[n]}`"
-                )
+                RuleFailure(rule="needs", text=f"does not support need `{model.ra.need_ids[n]}`")
                 for n in np.flatnonzero(unsupported[row, col])
             ]
         else:
