@@ -38,11 +38,15 @@ def classes(n: int, m: int) -> dict[str, PlacementInstance]:
     }
 
 
-def overrun(sizes: list[tuple[int, int]], limits: list[float]) -> None:
+def overrun(
+    sizes: list[tuple[int, int]], limits: list[float], only: list[str] | None = None
+) -> None:
     print("| instance | limit s | wall s | wall / limit | status | gap |")
     print("|---|---:|---:|---:|---|---:|")
     for n, m in sizes:
         for name, inst in classes(n, m).items():
+            if only and name not in only:
+                continue
             for limit in limits:
                 started = time.perf_counter()
                 sol = solve(inst, SolveOptions(solver="highs", time_limit_seconds=limit))
@@ -79,12 +83,20 @@ def cost() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--sizes", help="e.g. 20000x500 (default: 2,000 x 100 and 20,000 x 500)")
+    parser.add_argument("--limits", help="seconds, e.g. 1,5,30 (default: 1,5,30,60)")
+    parser.add_argument("--classes", help="some of weekday,budget_quality,offers")
+    parser.add_argument("--no-cost", action="store_true", help="skip the supervisor's cost")
     args = parser.parse_args()
-    if args.quick:
-        overrun([(2_000, 100)], [1.0, 5.0])
-    else:
-        overrun([(2_000, 100), (20_000, 500)], [1.0, 5.0, 30.0, 60.0])
-    cost()
+    sizes = [(2_000, 100)] if args.quick else [(2_000, 100), (20_000, 500)]
+    limits = [1.0, 5.0] if args.quick else [1.0, 5.0, 30.0, 60.0]
+    if args.sizes:
+        sizes = [(int(a), int(b)) for a, b in (s.split("x") for s in args.sizes.split(","))]
+    if args.limits:
+        limits = [float(x) for x in args.limits.split(",")]
+    overrun(sizes, limits, args.classes.split(",") if args.classes else None)
+    if not args.no_cost:
+        cost()
 
 
 if __name__ == "__main__":

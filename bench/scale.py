@@ -2,8 +2,10 @@
 
 For seeded generated instances (600 x 80; with the full run also 20,000 x 500 and a national
 50,000 x 8,000) and three variants (no side constraints; a budget cap plus a minimum average
-quality; places counted per weekday with pupils on 2-3 days a week), each method runs in a
-fresh process (so peak memory is its own):
+quality; places counted per weekday with pupils on 2-3 days a week) and, when named with
+--variants, a fourth (`offers`: call-off bids, some using two places, a generalised assignment
+problem), each method runs in a fresh process (so peak memory is its own; an `engine` row with
+a limit measures only its parent, the solve runs in a child):
 
   engine      optimiser end to end: read the file, validate, build, solve, explain, verify,
               with the 60 s limit (so under the engine's supervisor, in a child process)
@@ -36,7 +38,7 @@ SIZES_FULL = [(600, 80), (20_000, 500), (50_000, 8_000)]
 GAP = 1e-3  # 0.1%
 TIME_LIMIT = 60.0
 METHODS = ("engine", "engine_nl", "flow", "highs", "pulp_cbc", "pulp_highs", "cpsat")
-VARIANTS = ("plain", "budget_quality", "weekday")
+VARIANTS = ("plain", "budget_quality", "weekday", "offers")
 
 
 def make_instance(n: int, m: int, variant: str, folder: Path) -> Path:
@@ -46,7 +48,7 @@ def make_instance(n: int, m: int, variant: str, folder: Path) -> Path:
     national = m >= 5_000
     kw: dict[str, Any] = {
         "start_weeks": 4,
-        "offers": False,
+        "offers": variant == "offers",  # call-off bids, some using two places (a GAP)
         "moves": False,
         "side_km": 450.0 if national else 60.0,
     }
@@ -260,6 +262,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         for n, m in sizes:
             for variant in variants:
+                if variant == "offers" and not args.variants:
+                    continue  # the generalised-assignment rows: asked for by name
                 national = m >= 5_000
                 if variant != "plain" and national:
                     continue
