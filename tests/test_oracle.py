@@ -22,7 +22,14 @@ import pytest
 from optimiser import PlacementSolution, SolveOptions, SolveStatus, parse_placements, solve
 from optimiser.core.schema import Statistics
 from optimiser.placements import extract
-from optimiser.placements.model import Assignment, PlacementModel, build, flow_blockers
+from optimiser.placements.backends import weekdays
+from optimiser.placements.model import (
+    Assignment,
+    PlacementModel,
+    Structure,
+    build,
+    flow_blockers,
+)
 from optimiser.placements.schema import PlacementInstance, unplaced_cost
 from optimiser.placements.side import SideRule
 from optimiser.placements.solution import Unplaced
@@ -220,11 +227,14 @@ def oracle(inst: PlacementInstance) -> Oracle:
 
 
 def backends(model: PlacementModel) -> list[str]:
+    """Weekday places go to the Lagrangian backend too where each provider's placements all
+    overlap (its weekday rows aggregated, placements/backends/weekdays.py)."""
     blockers = flow_blockers(model)
     out = ["highs", "cpsat"]
+    weekday = Structure.WEEKDAY_PLACES in blockers and weekdays.applies(model)
     if not blockers:
         out += ["flow", "lagrange"]
-    elif all(b in RELAXABLE for b in blockers):
+    elif all(b in RELAXABLE or (weekday and b is Structure.WEEKDAY_PLACES) for b in blockers):
         out.append("lagrange")
     return out
 

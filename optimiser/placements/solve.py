@@ -14,10 +14,11 @@ from optimiser.core.schema import Statistics
 from optimiser.core.status import SolveStatus
 from optimiser.core.verdict import judge
 from optimiser.placements import extract, locks, model
+from optimiser.placements.backends import weekdays
 from optimiser.placements.backends.cpsat import solve_cpsat
 from optimiser.placements.backends.flow import solve_flow
 from optimiser.placements.backends.highs import solve_highs
-from optimiser.placements.backends.lagrange import solve_lagrange
+from optimiser.placements.backends.lagrange import FULL_MIP_PAIRS, solve_lagrange
 from optimiser.placements.explain import explain_unplaced
 from optimiser.placements.incumbent import Plan, greedy_plan
 from optimiser.placements.linear import LinearForm, linear_form
@@ -41,7 +42,7 @@ def choose_backend(built: model.PlacementModel, forced: str | None) -> tuple[str
     optimum in 0.01 s and CP-SAT in 0.04 s. A forced backend is honoured where it can
     express the rules."""
     blockers = model.flow_blockers(built)
-    stuck = [b for b in blockers if not (isinstance(b, SideRule) and relaxable(b, built))]
+    stuck = [b for b in blockers if not _relaxable(b, built)]
     if forced is not None:
         if forced not in PLACEMENT_SOLVERS:
             names = ", ".join(s.value for s in PLACEMENT_SOLVERS)
@@ -53,12 +54,22 @@ def choose_backend(built: model.PlacementModel, forced: str | None) -> tuple[str
         return forced, "chosen by the user"
     if not blockers:
         return "flow", "no side constraint: min-cost flow is exact"
-    if not stuck:
+    weekday = model.Structure.WEEKDAY_PLACES in blockers
+    if not stuck and (not weekday or len(built.pairs) > FULL_MIP_PAIRS):
         return "lagrange", (
             f"min-cost flow with {_texts(blockers, ' and ')} relaxed into its costs "
             "(Lagrangian bound; HiGHS finishes if the bound cannot prove the gap)"
         )
     return "highs", f"MIP on HiGHS: min-cost flow cannot express {_texts(blockers, ', ')}"
+
+
+def _relaxable(blocker: model.Blocker, built: model.PlacementModel) -> bool:
+    """Whether the Lagrangian backend relaxes it: a side rule of the shape a . y <= b, or
+    weekday places where every placement at each provider overlaps (backends.weekdays;
+    chosen automatically above FULL_MIP_PAIRS pairs, where the weekday MIP is beyond HiGHS)."""
+    if blocker is model.Structure.WEEKDAY_PLACES:
+        return weekdays.applies(built)
+    return isinstance(blocker, SideRule) and relaxable(blocker, built)
 
 
 def _texts(blockers: list[model.Blocker], sep: str) -> str:

@@ -32,20 +32,26 @@ from importlib.metadata import version
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import sparse
 from scipy.optimize import linprog
 
 from optimiser.core.gap import relative_gap
 from optimiser.core.options import SolveOptions
 from optimiser.core.progress import Progress, ProgressCallback
 from optimiser.core.status import SolveStatus
+from optimiser.placements.backends import weekdays
 from optimiser.placements.backends.flow import FlowArrays, choice_of, flow_arrays, run_flow
 from optimiser.placements.backends.highs import solve_highs
+from optimiser.placements.incumbent import Plan
 from optimiser.placements.model import Assignment, PlacementModel, objective
 from optimiser.placements.side import relaxable_rows
 
 MAX_ROUNDS = 60  # flow solves for the multipliers
 KEEP_CHEAPEST = 3  # alternatives per referral offered to the restricted MIP
 FULL_MIP_PAIRS = 100_000  # up to this many pairs the polishing MIP is the whole instance
+KELLEY_ROWS = 8  # more relaxed rows than this: subgradient steps instead of Kelley's
+PATIENCE = 3  # subgradient rounds without a better bound before the step halves
+MIN_STEP = 1e-3
 SETTLED = 1e-7  # relative rise of the bound below which the multipliers count as settled
 COST_CEILING = 2.0**62  # |scaled cost| * (nodes + 1) must stay below this (OR-Tools' check)
 
@@ -63,22 +69,47 @@ class _Point:
 
 
 class _Relaxation:
-    """The network built once; each evaluation only changes the pair arcs' costs."""
+    """The network built once; each evaluation only changes the pair arcs' costs. The relaxed
+    rows: the side rules' (placements.side) and, with places per weekday, one aggregated row
+    per weekday provider (backends.weekdays), as a sparse matrix."""
 
     def __init__(self, model: PlacementModel) -> None:
         rows = relaxable_rows(model)
         self.model = model
         self.names = [name for name, _, _ in rows]
-        self.a = np.vstack([a for _, a, _ in rows] or [np.zeros((0, len(model.pairs)))])
-        self.b = np.array([b for _, _, b in rows])
+        dense = np.vstack([a for _, a, _ in rows] or [np.zeros((0, len(model.pairs)))])
+        self.a = sparse.csr_matrix(dense)
+        self.b = np.array([b for _, _, b in rows], float)
+        self.weekday = bool(model.weekday)
+        self.week = slice(len(self.b), len(self.b))  # the aggregated weekday rows
+        if self.weekday:
+            names, a, b = weekdays.aggregated_rows(model)
+            self.names += names
+            self.a = sparse.csr_matrix(sparse.vstack([self.a, a]))
+            self.week = slice(len(self.b), len(self.b) + len(b))
+            self.b = np.concatenate([self.b, b])
         self.base: FlowArrays = flow_arrays(model)
         self.n = model.n_referrals
         self.allowance = 0.0  # 2 n (largest rounding error) of the latest evaluation, £
 
+    def usage(self, choice: NDArray[np.int64]) -> NDArray[np.float64]:
+        """A y - b for a plan."""
+        y = np.zeros(len(self.model.pairs))
+        y[choice[choice >= 0]] = 1.0
+        return np.asarray(self.a @ y - self.b, float)
+
+    def primal(self, point: _Point) -> _Point:
+        """A plan from a flow solution: as it is, or (weekday rows) repaired to keep them."""
+        if not self.weekday or point.feasible:
+            return point
+        a, b = self.a[self.week], self.b[self.week]
+        choice = weekdays.repair(self.model, sparse.csr_matrix(a), b, point.choice)
+        return _Point(point.lam, choice, objective(self.model, choice), self.usage(choice))
+
     def evaluate(self, lam: NDArray[np.float64]) -> tuple[_Point, float]:
         """The flow solution at lam and the lower bound L(lam) it proves."""
         model, base = self.model, self.base
-        modified = model.pairs.cost + lam @ self.a
+        modified = model.pairs.cost + self.a.T @ lam
         scale = self._scale(max(np.abs(modified).max(initial=0.0), model.penalty.max(initial=0.0)))
         costs = base.costs.copy()
         exact = np.concatenate([modified, model.penalty])
@@ -86,8 +117,8 @@ class _Relaxation:
         costs[: base.n_pairs + self.n] = rounded
         error = float(np.abs(rounded / scale - exact).max(initial=0.0))
         choice = choice_of(model, run_flow(replace(base, costs=costs)))
-        g = self.a[:, choice[choice >= 0]].sum(axis=1) - self.b
-        point = _Point(lam, choice, objective(model, choice), g)
+        point = _Point(lam, choice, objective(model, choice), self.usage(choice))
+        g = point.g
         self.allowance = 2.0 * self.n * error
         return point, point.cost + float(lam @ g) - self.allowance
 
@@ -104,9 +135,12 @@ class _Relaxation:
         pairs, pen = self.model.pairs, self.model.penalty
         gain = np.maximum(pen[pairs.ref] - pairs.cost, 0.0)
         out = []
-        for coef in self.a:
+        for k in range(self.a.shape[0]):
+            cols = self.a.indices[self.a.indptr[k] : self.a.indptr[k + 1]]
+            coef = self.a.data[self.a.indptr[k] : self.a.indptr[k + 1]]
             positive = coef > 1e-9
-            out.append(float((gain[positive] / coef[positive]).max(initial=1.0)) * 2.0 + 1.0)
+            ratio = gain[cols[positive]] / coef[positive]
+            out.append(float(ratio.max(initial=1.0)) * 2.0 + 1.0)
         return np.array(out)
 
 
@@ -141,38 +175,52 @@ def solve_lagrange(
     best: _Point | None = None
     bound = -math.inf
     lam = np.zeros(len(box))
+    step = _Steps()
     for _ in range(MAX_ROUNDS):
         point, lower = relax.evaluate(lam)
         cuts.append(point)
         bound = max(bound, lower)
-        if point.feasible and (best is None or point.cost < best.cost):
-            best = point
+        plan = relax.primal(point)
+        if plan.feasible and (best is None or plan.cost < best.cost):
+            best = plan
         if progress is not None:
             progress(_progress(best, bound))
         if _within(best, bound, options.mip_gap) or time.perf_counter() > deadline:
             break
+        if len(box) > KELLEY_ROWS:  # many rows (weekday providers): subgradient steps
+            lam = step.next(lam, point.g, lower, bound, best)
+            if step.settled:
+                break
+            continue
         lam, ceiling = _next_multipliers(cuts, box)
         if ceiling - bound <= relax.allowance + SETTLED * abs(bound):
             break  # settled: no multipliers in the box raise the bound further
         box = np.where(lam >= box * (1 - 1e-9), box * 4.0, box)  # widen where it reached
     rounds = len(cuts)
-    if best is None:  # the empty plan keeps both rows (spends nothing, averages nothing)
+    if best is None:  # the empty plan keeps every relaxed row
         empty = np.full(model.n_referrals, -1, np.int64)
         best = _Point(lam, empty, objective(model, empty), -relax.b)
-    choice, cost, polished = best.choice, best.cost, False
-    if not _within(best, bound, options.mip_gap) and time.perf_counter() < deadline:
-        sub = _polish(model, options, relax, cuts, best, deadline, progress)
+    choice, days = weekdays.days_of(model, best.choice) if relax.weekday else (best.choice, {})
+    cost, polished = objective(model, choice), False
+    small = len(model.pairs) <= FULL_MIP_PAIRS
+    if (
+        _gap(cost, bound) > options.mip_gap
+        and time.perf_counter() < deadline
+        and (small or not relax.weekday)  # a large weekday MIP is beyond HiGHS in the time
+    ):
+        sub = _polish(model, options, relax, cuts, (choice, days), deadline, progress)
         polished = True
         found = objective(model, sub.choice) if sub.status.has_solution else math.inf
         if found < cost:
-            choice, cost = sub.choice, found
-        if sub.bound is not None and len(model.pairs) <= FULL_MIP_PAIRS:
+            choice, days, cost = sub.choice, sub.days, found
+        if sub.bound is not None and small:
             bound = max(bound, sub.bound)  # HiGHS's bound holds for the whole instance here
     gap = _gap(cost, bound)
     status = SolveStatus.OPTIMAL if gap <= options.mip_gap + 1e-9 else SolveStatus.FEASIBLE
     solver = f"min_cost_flow + lagrangian ({rounds} flow solves)" + (" + highs" if polished else "")
     return Assignment(
         choice=choice,
+        days=days,
         status=status,
         solver=solver,
         solver_version=f"ortools {version('ortools')}",
@@ -183,6 +231,41 @@ def solve_lagrange(
         variables=len(relax.base.tails),
         constraints=len(relax.base.supplies) + len(relax.b),
     )
+
+
+class _Steps:
+    """Subgradient steps for many multipliers (Polyak's rule): lam + t (target - L) g / |g|^2,
+    the target the best plan's cost (or 1% above the bound before there is one); t halves
+    when the bound has not risen for PATIENCE rounds, and the search settles below MIN_STEP."""
+
+    def __init__(self) -> None:
+        self.t, self.best, self.still = 1.0, -math.inf, 0
+
+    @property
+    def settled(self) -> bool:
+        """Steps too short to move the bound."""
+        return self.t < MIN_STEP
+
+    def next(
+        self,
+        lam: NDArray[np.float64],
+        g: NDArray[np.float64],
+        lower: float,
+        bound: float,
+        best: _Point | None,
+    ) -> NDArray[np.float64]:
+        """The next multipliers after a flow solve with subgradient g and value `lower`."""
+        if bound > self.best + SETTLED * abs(bound):
+            self.best, self.still = bound, 0
+        else:
+            self.still += 1
+            if self.still >= PATIENCE:
+                self.t, self.still = self.t / 2.0, 0
+        target = best.cost if best is not None else bound + 0.01 * abs(bound) + 1.0
+        norm = float(g @ g)
+        if norm <= 0.0:
+            return lam
+        return np.maximum(0.0, lam + self.t * max(target - lower, 0.0) / norm * g)
 
 
 def _gap(cost: float, bound: float) -> float:
@@ -205,7 +288,7 @@ def _polish(  # noqa: PLR0917
     options: SolveOptions,
     relax: _Relaxation,
     cuts: list[_Point],
-    best: _Point,
+    best: Plan,
     deadline: float,
     progress: ProgressCallback | None,
 ) -> Assignment:
@@ -230,5 +313,5 @@ def _polish(  # noqa: PLR0917
         options.model_copy(update={"time_limit_seconds": limit}),
         progress if allowed is None else None,  # a restricted MIP's bound is not the instance's
         allowed=allowed,
-        start=(best.choice, {}),
+        start=best,
     )

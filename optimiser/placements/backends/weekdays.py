@@ -1,0 +1,115 @@
+"""Places per weekday, aggregated: one row per provider, relaxed into min-cost flow (lagrange.py).
+
+Where every placement that may go to a weekday provider p overlaps in time (each of its
+weekday rows covers all its pairs: one term's intake), p's rows, one per open day d,
+
+    sum_i z_{i,d} <= c_d        with sum_d z_{i,d} = days_i y_i,
+
+admit a choice of days for the placed pupils exactly when
+
+    sum_{i at p} days_i y_i <= sum_d c_d      (c_d all equal: `uniform`)
+
+(each pupil attends at most as many days as p opens, an eligibility rule): cyclic filling
+(each pupil in turn takes the next days_i open days, round the week) gives every pupil distinct
+days and loads every day within one of every other (tests/test_oracle.py proves it on every
+small case). With per-day rooms that differ (locked placements hold some days), the aggregated
+row is still implied by the day rows, so it still gives a valid bound, but a plan's days are
+then chosen with the most room left, and a pupil who cannot be fitted is left unplaced.
+
+The aggregated rows have the shape a . y <= b, so the Lagrangian backend relaxes them with
+the side rules: each flow solve gives a lower bound, its plan is made to keep the rows by
+`repair` (a provider over its days drops its placements worth least per day) and `refill`
+(referrals left out take the cheapest pair with room), and `days_of` gives the days.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+from scipy import sparse
+
+from optimiser.placements.model import PlacementModel
+from optimiser.placements.pairs import Floats, Ints
+
+TOL = 1e-9
+
+
+def applies(model: PlacementModel) -> bool:
+    """Whether every weekday row covers all of its provider's pairs at one week."""
+    rows = [r for r in model.rows if r.kind == "weekday"]
+    if not rows:
+        return False
+    weeks = defaultdict(set)
+    for r in rows:
+        weeks[r.provider].add(r.week)
+    return all(r.covers_all for r in rows) and all(len(w) == 1 for w in weeks.values())
+
+
+def aggregated_rows(model: PlacementModel) -> tuple[list[str], sparse.csr_matrix, Floats]:
+    """One row per weekday provider: sum_i days_i y_i <= sum of its open days' rooms (a day
+    with no row, one where every candidate fits, counts its declared places)."""
+    by_provider: dict[int, list[int]] = defaultdict(list)
+    for k, r in enumerate(model.rows):
+        if r.kind == "weekday":
+            by_provider[r.provider].append(k)
+    days = model.ra.days[model.pairs.ref].astype(float)
+    names, b, cols, row_of = [], [], [], []
+    for n, (pi, ks) in enumerate(sorted(by_provider.items())):
+        p = model.inst.providers[pi]
+        declared = p.places_per_weekday or 0
+        rooms = [model.rows[k].cap for k in ks] + [declared] * (len(p.open_days) - len(ks))
+        names.append(f"weekdays({p.id})")
+        b.append(float(sum(rooms)))
+        cols.append(model.rows[ks[0]].pairs)
+        row_of.append(np.full(len(model.rows[ks[0]].pairs), n, np.int64))
+    col = np.concatenate(cols) if cols else np.zeros(0, np.int64)
+    row = np.concatenate(row_of) if row_of else np.zeros(0, np.int64)
+    a = sparse.csr_matrix((days[col], (row, col)), shape=(len(names), len(model.pairs)))
+    return names, a, np.array(b, float)
+
+
+def repair(model: PlacementModel, a: sparse.csr_matrix, b: Floats, choice: Ints) -> Ints:
+    """The plan with every aggregated row kept: at a provider over its days, its placements
+    worth least per day (penalty saved less cost, over days) are dropped until it fits."""
+    choice = choice.copy()
+    chosen = choice[choice >= 0]
+    over = (a[:, chosen] @ np.ones(len(chosen))) - b > TOL
+    if not over.any():
+        return choice
+    pairs = model.pairs
+    for k in np.flatnonzero(over).tolist():
+        mine = chosen[np.isin(chosen, a.indices[a.indptr[k] : a.indptr[k + 1]])]
+        days = np.asarray(a[k, mine].todense()).ravel()
+        worth = (model.penalty[pairs.ref[mine]] - pairs.cost[mine]) / days
+        keep = np.cumsum(days[np.argsort(-worth, kind="stable")]) <= b[k] + TOL
+        dropped = mine[np.argsort(-worth, kind="stable")[~keep]]
+        choice[pairs.ref[dropped]] = -1
+    return choice
+
+
+def days_of(model: PlacementModel, choice: Ints) -> tuple[Ints, dict[int, list[int]]]:
+    """Days for every placed pupil at a weekday provider: each in turn takes the days_i open
+    days with the most room left at its provider (cyclic filling where rooms are equal); a
+    pupil who cannot be fitted is left unplaced."""
+    choice = choice.copy()
+    room: dict[tuple[int, int], int] = {}
+    for r in model.rows:
+        if r.kind == "weekday" and r.day is not None:
+            room[r.provider, r.day] = r.cap
+    out: dict[int, list[int]] = {}
+    for ref in np.flatnonzero(choice >= 0).tolist():
+        i = int(choice[ref])
+        if i not in model.weekday:
+            continue
+        pi, need = int(model.pairs.prov[i]), int(model.ra.days[ref])
+        declared = model.inst.providers[pi].places_per_weekday or 0
+        left = {d: room.get((pi, d), declared) for d in model.weekday[i]}
+        best = sorted(left, key=lambda d: -left[d])[:need]
+        if len(best) < need or min((left[d] for d in best), default=0) < 1:
+            choice[ref] = -1
+            continue
+        for d in best:
+            room[pi, d] = left[d] - 1
+        out[i] = sorted(best)
+    return choice, out
