@@ -88,6 +88,7 @@ def child(method: str, path: str) -> dict[str, Any]:
             solve=s.solve_seconds,
             verify=s.verify_seconds,
             backend=sol.backend,
+            gap=s.gap,
             total=time.perf_counter() - started,
             cpu=time.process_time() - cpu,  # this process only: with a limit, not the child
         )
@@ -305,6 +306,8 @@ def _print(n: int, m: int, variant: str, rows: list[dict[str, Any]]) -> None:
         cells += [_s(r.get("build"), 7), _s(r.get("solve"), 8), _s(r.get("verify"))]
         cells += [_s(r.get("total"), 8), f"{ratio:>8}", _s(r.get("peak_mb"), 8, 0)]
         note = f"  ({r['note']})" if r.get("note") else ""
+        if r.get("gap") is not None and r.get("status") != "optimal":
+            note += f"  (gap {r['gap']:.2%})"
         if r.get("cpu") and cpu_ref:
             note += f"  ({r['cpu']:.2f}, {r['cpu'] / cpu_ref:.2f})"
         status = str(r.get("status"))[:12]

@@ -49,6 +49,7 @@ from optimiser.placements.side import relaxable_rows
 MAX_ROUNDS = 60  # flow solves for the multipliers
 KEEP_CHEAPEST = 3  # alternatives per referral offered to the restricted MIP
 FULL_MIP_PAIRS = 100_000  # up to this many pairs the polishing MIP is the whole instance
+FINISH = 0.1  # share of a time limit kept for days, explanations and the verifier
 KELLEY_ROWS = 8  # more relaxed rows than this: subgradient steps instead of Kelley's
 PATIENCE = 3  # subgradient rounds without a better bound before the step halves
 MIN_STEP = 1e-3
@@ -164,11 +165,12 @@ def _next_multipliers(
 def solve_lagrange(
     model: PlacementModel, options: SolveOptions, progress: ProgressCallback | None = None
 ) -> Assignment:
-    """Solve by Lagrangian relaxation of the capacity rows, within the time limit."""
+    """Solve by Lagrangian relaxation of the capacity rows, within the time limit: the flow
+    solves stop FINISH of the limit early, and before a round that would not end in time, so
+    that the plan's days, explanations and verification fit in the limit too."""
     started = time.perf_counter()
-    deadline = (
-        math.inf if options.time_limit_seconds is None else started + options.time_limit_seconds
-    )
+    limit = options.time_limit_seconds
+    deadline = math.inf if limit is None else started + limit * (1.0 - FINISH)
     relax = _Relaxation(model)
     box = relax.box()
     cuts: list[_Point] = []
@@ -177,6 +179,7 @@ def solve_lagrange(
     lam = np.zeros(len(box))
     step = _Steps()
     for _ in range(MAX_ROUNDS):
+        round_started = time.perf_counter()
         point, lower = relax.evaluate(lam)
         cuts.append(point)
         bound = max(bound, lower)
@@ -185,8 +188,9 @@ def solve_lagrange(
             best = plan
         if progress is not None:
             progress(_progress(best, bound))
-        if _within(best, bound, options.mip_gap) or time.perf_counter() > deadline:
-            break
+        now = time.perf_counter()
+        if _within(best, bound, options.mip_gap) or 2 * now - round_started > deadline:
+            break  # within the gap, or the next round would end past the deadline
         if len(box) > KELLEY_ROWS:  # many rows (weekday providers): subgradient steps
             lam = step.next(lam, point.g, lower, bound, best)
             if step.settled:
