@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TypeVar, overload
 
@@ -81,9 +82,12 @@ def solve(
     (optimiser.supervise): the answer comes back within time_limit x 1.05 + 2 s.
     """
     options = options or SolveOptions()
+    since = time.monotonic()  # the limit counts the checks too
     if isinstance(instance, StaffingInstance):
-        return supervised(_staffing, check_instance(instance), options, progress, _no_plan)
-    return supervised(solve_placements, check_instance(instance), options, progress, _no_plan)
+        checked = check_instance(instance)
+        return supervised(_staffing, checked, options, progress, _no_plan, since=since)
+    placements = check_instance(instance)
+    return supervised(solve_placements, placements, options, progress, _no_plan, since=since)
 
 
 def _staffing(

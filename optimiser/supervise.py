@@ -129,19 +129,23 @@ def supervised(
     options: SolveOptions,
     progress: ProgressCallback | None,
     no_plan: Callable[[I, float], S],
+    *,
+    since: float | None = None,
 ) -> S:
-    """`run(instance, options, progress)` within the time limit the options set.
-    `no_plan(instance, seconds)` is the answer when the child was stopped with no plan."""
+    """`run(instance, options, progress)` within the time limit the options set, counted
+    from `since` (time.monotonic() when the caller's solve began: its checks of the instance
+    count against the limit too; default now). `no_plan(instance, seconds)` is the answer
+    when the child was stopped with no plan."""
     limit = options.time_limit_seconds
     if limit is None or mp.current_process().daemon:
         with collector_paused():
             return run(instance, options, progress)
     ctx = _context()
     receiver, sender = ctx.Pipe(duplex=False)
-    started = time.monotonic()
+    started = time.monotonic() if since is None else since
     with collector_paused():
         blob = pickle.dumps(instance, protocol=pickle.HIGHEST_PROTOCOL)
-    args = (sender, run, blob, options, time.time())
+    args = (sender, run, blob, options, time.time() - (time.monotonic() - started))
     child = ctx.Process(target=_child, args=args, daemon=True)
     _start_without_main(child)
     sender.close()
