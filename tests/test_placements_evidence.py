@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from optimiser import parse_placements
+from optimiser.commissioning import shortlist
 from tests.placements_helpers import instance, provider, referral, run
 
 INTERIM = "interim_full_time"
@@ -77,3 +79,31 @@ def test_full_provider_is_a_near_miss_with_weeks_and_places() -> None:
     assert miss.provider == "A"
     assert [f.rule for f in miss.failures] == ["capacity"]
     assert miss.failures[0].text == "full in week 1 with 1 of 1 places used"
+
+
+def test_call_off_provider_without_an_offer_is_a_rule_failure() -> None:
+    """Under policy.offers_only, A (1 km away, otherwise eligible) made no offer; B made one
+    but is 30 km away against the pupil's 20 km limit. Nothing is eligible, so R is unplaced;
+    A is a near miss failing the offer rule alone (never "eligible and has room") and B fails
+    travel alone. The shortlist lists A as excluded for the missing offer."""
+    offers = [{"reference": "R", "provider": "B", "lot": "therapeutic", "total_cost_gbp": 900.0}]
+    data = instance(
+        [provider("A", easting_m=1_000.0), provider("B", easting_m=30_000.0)],
+        [referral("R")],
+        offers_only=True,
+        offers=offers,
+    )
+    sol = run(data)
+    (u,) = sol.unplaced
+    assert u.reason == "no_eligible_provider"
+    assert [(m.provider, [(f.rule, f.text) for f in m.failures]) for m in u.near_misses] == [
+        ("A", [("offer", "made no offer for this referral (call-off)")]),
+        ("B", [("travel", "30.0 km against a 20 km limit")]),
+    ]
+    assert "eligible and has room" not in u.record
+    assert "made no offer for this referral" in u.record
+    listed = shortlist(parse_placements(data), "R", sol)
+    assert [(e.provider, [f.rule for f in e.failures]) for e in listed.excluded] == [
+        ("A", ["offer"]),
+        ("B", ["travel"]),
+    ]

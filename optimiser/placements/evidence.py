@@ -103,10 +103,15 @@ Fails = dict[str, NDArray[np.bool_]]  # rule -> (referral x candidate) mask of f
 
 
 def rule_masks(
-    model: PlacementModel, pa: ProviderArrays, refs: Ints, cols: Ints, km: NDArray[np.float64]
+    model: PlacementModel,
+    pa: ProviderArrays,
+    where: tuple[int, Ints, Ints],
+    km: NDArray[np.float64],
 ) -> tuple[Fails, NDArray[np.bool_]]:
     """Each eligibility rule (but the lot, which every candidate is approved for) as a mask of
-    the candidates it excludes, and the (referral x candidate x need) needs unsupported."""
+    the candidates it excludes, and the (referral x candidate x need) needs unsupported.
+    `where` is the lot and the (referral x candidate) grid: referrals and provider indices."""
+    lot, refs, cols = where
     ra, pol = model.ra, model.inst.policy
     ks = ra.key_stage[refs, None]
     unsupported = ra.needs[refs][:, None, :] & ~pa.supports[cols]
@@ -123,9 +128,25 @@ def rule_masks(
         "open_days": pa.open_days[cols] < ra.days[refs, None],
         "registration": ~pa.registered[cols]
         & ((ra.days[refs] >= pol.full_time_days) & ra.protected[refs])[:, None],
+        "offer": _no_offer(model, lot, refs, cols),
     }
     valid = cols >= 0
     return {name: mask & valid for name, mask in fails.items()}, unsupported
+
+
+def _no_offer(model: PlacementModel, lot: int, refs: Ints, cols: Ints) -> NDArray[np.bool_]:
+    """Under a call-off (policy.offers_only): the candidates that made no offer for the
+    referral in this lot (a rule failure of its own, never "eligible")."""
+    if not model.inst.policy.offers_only:
+        return np.zeros(cols.shape, dtype=bool)
+    lot_id, ra = model.inst.lots[lot].id, model.ra
+    rows = refs if ra.position is None else ra.position[refs]
+    missing = np.ones(cols.shape, dtype=bool)
+    for pi in np.unique(cols[cols >= 0]).tolist():
+        offered = ra.offered_to.get((model.inst.providers[pi].id, lot_id))
+        if offered is not None:
+            missing &= ~((cols == pi) & np.isin(rows, offered)[:, None])
+    return missing
 
 
 def failures_at(
@@ -153,10 +174,14 @@ def failures_at(
 
 
 def static_failures(
-    model: PlacementModel, pa: ProviderArrays, refs: Ints, cols: Ints, km: NDArray[np.float64]
+    model: PlacementModel,
+    pa: ProviderArrays,
+    where: tuple[int, Ints, Ints],
+    km: NDArray[np.float64],
 ) -> Texts:
-    """Every rule each failing candidate fails, with its figures."""
-    masks = rule_masks(model, pa, refs, cols, km)
+    """Every rule each failing candidate of one lot fails, with its figures."""
+    _, refs, cols = where
+    masks = rule_masks(model, pa, where, km)
     failing = np.logical_or.reduce(list(masks[0].values()))
     return {
         (int(row), int(col)): failures_at(
@@ -180,6 +205,8 @@ def _text(model: PlacementModel, rule: str, r: int, pi: int, km: float) -> str:
         return f"{km:.1f} km beyond its outreach radius of {p.outreach_radius_km:g} km"
     if rule == "travel":
         return f"{km:.1f} km against a {float(ra.max_travel_km[r]):g} km limit"
+    if rule == "offer":
+        return "made no offer for this referral (call-off)"
     if rule == "open_days":
         return f"open {len(p.open_days)} days a week; the pupil attends {int(ra.days[r])}"
     return "unregistered: takes no EHCP or looked-after pupil full time"
@@ -210,7 +237,7 @@ def gather(
         if len(mine) == 0:
             continue
         cols, km = candidates(model, pa, lot, mine)
-        masks = rule_masks(model, pa, mine, cols, km)
+        masks = rule_masks(model, pa, (lot, mine, cols), km)
         count = np.sum(list(masks[0].values()), axis=0)
         full = _full(model, (blocking, keys), lot, mine, (cols, count))
         for row, c in full:

@@ -258,7 +258,7 @@ def _excluded(built: PlacementModel, r: int) -> list[Excluded]:
             dtype=np.int64,
         )
         km = np.hypot(pa.east[cols] - built.ra.easting[r], pa.north[cols] - built.ra.northing[r])
-        texts = static_failures(built, pa, refs, cols, km / 1000.0)
+        texts = static_failures(built, pa, (lot, refs, cols), km / 1000.0)
         out += [
             Excluded(
                 provider=inst.providers[int(cols[0, c])].id,

@@ -63,7 +63,8 @@ class RuleFailure(Out):
     """A rule an offer fails, in words."""
 
     rule: str = Field(
-        description="key_stage | needs | quality | travel | open_days | registration | capacity"
+        description="key_stage | needs | quality | travel | open_days | registration | offer | "
+        "capacity"
     )
     text: str = Field(
         description="The rule with its figures, e.g. '17.6 km against a 10 km limit'."
