@@ -91,3 +91,91 @@ def test_evidence_counts_locked_places() -> None:
     assert [f.text for m in u.near_misses for f in m.failures] == [
         "full in week 1 with 1 of 1 places used"
     ]
+
+
+def test_locks_count_in_the_provider_share_cap() -> None:
+    """Share cap 50%. R1 is locked at B and R2 at C; R3 and R4 are free, 2 days x 10 weeks,
+    cheapest at A (£100/day: £2,000; B £150/day, C £200/day).
+
+    Counting the locks (4 placements in all), A may hold 2: R3 and R4 both go to A.
+    Objective £2,000 x 2 + £3,000 (R1) + £4,000 (R2) = £11,000. (Were the locks not counted,
+    A could hold only 1 of the 2 new placements, and R4 would go to B at £3,000.)"""
+    lock_b = {"provider": "B", "lot": "therapeutic", "weekdays": ["mon", "tue"]}
+    lock_c = {"provider": "C", "lot": "therapeutic", "weekdays": ["mon", "tue"]}
+    data = instance(
+        [provider("A", 100), provider("B", 150), provider("C", 200)],
+        [referral("R1", lock=lock_b), referral("R2", lock=lock_c), referral("R3"), referral("R4")],
+        max_provider_share=0.5,
+    )
+    for solver in (None, "highs", "cpsat"):
+        sol = run(data, solver)
+        assert where(sol) == {"R1": "B", "R2": "C", "R3": "A", "R4": "A"}
+        assert sol.totals is not None
+        assert sol.totals.objective_gbp == pytest.approx(11_000)
+        assert sol.verification is not None
+        assert sol.verification.passed
+
+
+def test_provider_over_its_share_through_locks_takes_no_new_placement() -> None:
+    """Share cap 50%. R1 is locked at A (1 of 1 locked placements: above its share), so A takes
+    no new placement. R2 and R3 are free at A (£2,000) or B (£3,000); unplaced costs
+    300 x 2 x 10 = £6,000. B may hold at most half of all placements: with both at B it would
+    hold 2 of 3; with one, 1 of 2. So one goes to B and the other is unplaced.
+    Objective £2,000 + £3,000 + £6,000 = £11,000."""
+    data = instance(
+        [provider("A", 100), provider("B", 150)],
+        [referral("R1", lock=LOCK_A), referral("R2"), referral("R3")],
+        max_provider_share=0.5,
+    )
+    for solver in (None, "highs", "cpsat"):
+        sol = run(data, solver)
+        assert sorted(where(sol).values()) == ["A", "B"]
+        assert where(sol)["R1"] == "A"
+        assert sol.totals is not None
+        assert sol.totals.objective_gbp == pytest.approx(11_000)
+        assert sol.verification is not None
+        assert sol.verification.passed
+
+
+def test_lock_counts_in_the_minimum_average_quality() -> None:
+    """Minimum average quality 3. R1 is locked at L (rated 5, £200/day: £4,000); R2 is free:
+    A rated 2 at £100/day (£2,000), B rated 3 at £150/day (£3,000) or L (£4,000).
+
+    Counting R1, R2 at A averages (5 + 2) / 2 = 3.5 >= 3, so R2 goes to the cheaper A.
+    Objective £4,000 + £2,000 = £6,000. (Were the lock not counted, A alone would average 2
+    and R2 would go to B.) Solved by the Lagrangian (the default), HiGHS and CP-SAT."""
+    lock = {"provider": "L", "lot": "therapeutic", "weekdays": ["mon", "tue"]}
+    data = instance(
+        [
+            provider("L", 200, quality_rating=5),
+            provider("A", 100, quality_rating=2),
+            provider("B", 150, quality_rating=3),
+        ],
+        [referral("R1", lock=lock), referral("R2")],
+        min_average_quality=3.0,
+    )
+    for solver in (None, "highs", "cpsat"):
+        sol = run(data, solver)
+        assert where(sol) == {"R1": "L", "R2": "A"}
+        assert sol.totals is not None
+        assert sol.totals.objective_gbp == pytest.approx(6_000)
+        assert sol.verification is not None
+        assert sol.verification.passed
+
+
+def test_new_placements_meet_the_minimum_quality_when_locks_fall_short() -> None:
+    """Minimum average quality 3. R1 is locked at A (rated 2: the locks alone fall short), so
+    the new placements must average 3 on their own. R2 is free at A (rated 2, £2,000) or B
+    (rated 3, £3,000): it goes to B. Objective £2,000 + £3,000 = £5,000."""
+    data = instance(
+        [provider("A", 100, quality_rating=2), provider("B", 150, quality_rating=3)],
+        [referral("R1", lock=LOCK_A), referral("R2")],
+        min_average_quality=3.0,
+    )
+    for solver in (None, "highs", "cpsat"):
+        sol = run(data, solver)
+        assert where(sol) == {"R1": "A", "R2": "B"}
+        assert sol.totals is not None
+        assert sol.totals.objective_gbp == pytest.approx(5_000)
+        assert sol.verification is not None
+        assert sol.verification.passed

@@ -8,17 +8,22 @@ unregistered provider, or places on one weekday) and each check week w,
     sum_{i in R, start_i <= w <= end_i} use_i y_i <= cap_R - held_R(w)
 
 where held_R(w) is what the locked placements active at week w use of R; a budget cap is
-lowered by what they spend. A provider share cap or a minimum average quality over a plan with
-locked placements is refused as input (checks.py): those rows would need the locked counts
-as constants, which the side rows do not carry yet. The locked
-placements come back in extraction (listed with the others, counted in the totals) and in
-verification (the verifier checks each lock is kept and every capacity counts them).
+lowered by what they spend; a provider share cap and a minimum average quality count them as
+constants (placements.side: L_p locked at provider p of L in all, and their quality margin;
+a provider whose locked placements alone exceed its share takes no new placement, and where
+the locked placements alone fall below the minimum average the new ones meet it on their
+own). Locked placements that alone break a capacity or the budget cap are refused as input,
+naming the rule. The locked placements come back in extraction (listed with the others,
+counted in the totals) and in verification (the verifier checks each lock is kept and every capacity counts them).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
 
 from optimiser.core.errors import ProblemList
 from optimiser.placements.schema import (
@@ -81,6 +86,14 @@ def _places_used(inst: PlacementInstance, r: Referral, lock: Lock) -> int:
         if (o.reference, o.provider, o.lot) == (r.reference, lock.provider, lock.lot):
             return o.places_used
     return 1
+
+
+def locked_providers(inst: PlacementInstance) -> NDArray[np.int64]:
+    """The provider index of each locked placement, in referral order."""
+    index = {p.id: i for i, p in enumerate(inst.providers)}
+    return np.array(
+        [index[r.lock.provider] for r in inst.referrals if r.lock is not None], dtype=np.int64
+    )
 
 
 def held(inst: PlacementInstance) -> Held:
@@ -151,7 +164,7 @@ def check_locks(
 ) -> None:
     """Each lock names a provider approved for its lot and open on its days, with as many days
     as the referral attends; the locked placements alone fit every capacity at their start
-    weeks and the budget cap; no share cap or minimum average quality alongside locks."""
+    weeks and the budget cap."""
     any_lock = False
     for i, r in enumerate(inst.referrals):
         if r.lock is None:
@@ -172,9 +185,6 @@ def check_locks(
 
 def _check_held(problems: ProblemList, inst: PlacementInstance) -> None:
     pol = inst.policy
-    for name in ("max_provider_share", "min_average_quality"):
-        if getattr(pol, name) is not None:
-            problems.add(f"policy.{name}", "cannot yet be combined with locked placements")
     for (kind, pi, lot, day), intervals in held(inst).by_resource.items():
         p = inst.providers[pi]
         cap = declared_cap(inst, p, kind, lot)

@@ -44,6 +44,7 @@ class PlacementModel:
     penalty: Floats  # per referral
     quality: Floats  # per pair: the provider's rating
     build_seconds: float
+    locked: Ints = field(default_factory=lambda: np.zeros(0, np.int64))  # locked: provider index
 
     @property
     def n_referrals(self) -> int:
@@ -79,6 +80,7 @@ def build(inst: PlacementInstance) -> PlacementModel:
     """The model of the unlocked referrals; locked placements hold their places (locks.py)."""
     started = time.perf_counter()
     held_places = locks.held(inst)
+    locked = locks.locked_providers(inst)
     inst = locks.free_instance(inst)
     ra = ReferralArrays.of(inst)
     pairs = build_pairs(inst, ra)
@@ -95,6 +97,7 @@ def build(inst: PlacementInstance) -> PlacementModel:
         penalty,
         quality,
         time.perf_counter() - started,
+        locked,
     )
 
 

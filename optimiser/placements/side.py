@@ -97,15 +97,31 @@ def _budget_reason(model: PlacementModel, chosen: Ints, open_: list[int]) -> str
 
 
 def _share_rows(model: PlacementModel) -> list[SideRow]:
-    """sum_{i at p} y_i - share * Y <= 0 for each provider p (hundredths), Y = sum_i y_i."""
+    """For each provider p with pairs or locked placements (hundredths), L locked placements in
+    all, L_p of them at p, Y = sum_i y_i the new ones:
+        sum_{i at p} y_i - share * Y <= share * L - L_p     where L_p <= share * L
+        sum_{i at p} y_i <= 0                               where L_p >  share * L
+    that is, (new at p + L_p) <= share * (Y + L), locked placements counted; a provider whose
+    locked placements alone exceed its share takes no new placement (so that placing no one
+    new always keeps the rule)."""
     share = model.inst.policy.max_provider_share
     assert share is not None
     prov, out = model.pairs.prov, []
-    for pi in np.unique(prov):
+    held = np.bincount(model.locked, minlength=len(model.inst.providers))
+    for pi in np.union1d(np.unique(prov), np.flatnonzero(held)):
         mine = np.flatnonzero(prov == pi)
         name = f"share({model.inst.providers[int(pi)].id})"
+        room = share * len(model.locked) - float(held[pi])
+        over = room < -1e-9
         row = SideRow(
-            SideRule.PROVIDER_SHARE_CAP, name, mine, np.ones(len(mine)), -INF, 0.0, 100.0, -share
+            SideRule.PROVIDER_SHARE_CAP,
+            name,
+            mine,
+            np.ones(len(mine)),
+            -INF,
+            0.0 if over else room,
+            100.0,
+            0.0 if over else -share,
         )
         out.append(row)
     return out
@@ -114,26 +130,38 @@ def _share_rows(model: PlacementModel) -> list[SideRow]:
 def _share_reason(model: PlacementModel, chosen: Ints, open_: list[int]) -> str | None:
     share, prov = model.inst.policy.max_provider_share, model.pairs.prov
     assert share is not None
-    counts = np.bincount(prov[chosen], minlength=len(model.inst.providers))
-    limit = share * (len(chosen) + 1)
-    if any(counts[int(prov[i])] + 1 <= limit + 1e-9 for i in open_):
+    held = np.bincount(model.locked, minlength=len(model.inst.providers))
+    counts = np.bincount(prov[chosen], minlength=len(model.inst.providers)) + held
+    limit = share * (len(chosen) + len(model.locked) + 1)
+    over = held > share * len(model.locked) + 1e-9
+    if any(not over[int(prov[i])] and counts[int(prov[i])] + 1 <= limit + 1e-9 for i in open_):
         return None
     return f"every eligible provider with room is at the cap of {share:.0%} of placements."
 
 
+def _locked_margin(model: PlacementModel, q_min: float) -> float:
+    """M = max(0, sum over locked placements of (q_p - q_min))."""
+    ratings = np.array([p.quality_rating for p in model.inst.providers], dtype=float)
+    return max(0.0, float((ratings[model.locked] - q_min).sum()))
+
+
 def _quality_rows(model: PlacementModel) -> list[SideRow]:
-    """sum_i (q_p(i) - q_min) y_i >= 0: the average rating is at least q_min (tenths)."""
+    """sum_i (q_p(i) - q_min) y_i >= -M (tenths), M = max(0, sum over locked placements of
+    (q_p - q_min)): the average rating of every placement, locked ones included, is at least
+    q_min; where the locked placements alone fall short of it, the new placements meet it on
+    their own (so that placing no one new always keeps the rule)."""
     q_min = model.inst.policy.min_average_quality
     assert q_min is not None
     every = np.arange(len(model.pairs))
-    margin = model.quality - q_min
-    return [SideRow(SideRule.MINIMUM_AVERAGE_QUALITY, "quality", every, margin, 0.0, INF, 10.0)]
+    margin, lo = model.quality - q_min, -_locked_margin(model, q_min)
+    return [SideRow(SideRule.MINIMUM_AVERAGE_QUALITY, "quality", every, margin, lo, INF, 10.0)]
 
 
 def _quality_reason(model: PlacementModel, chosen: Ints, open_: list[int]) -> str | None:
     q_min = model.inst.policy.min_average_quality
     assert q_min is not None
-    if any(model.quality[i] >= q_min for i in open_):
+    now = float((model.quality[chosen] - q_min).sum()) + _locked_margin(model, q_min)
+    if any(now + model.quality[i] - q_min >= -1e-9 for i in open_):
         return None
     return f"every eligible provider with room is rated below the minimum average of {q_min:g}."
 

@@ -179,17 +179,38 @@ def _check_policy(
     spend = sum(pl.charge_gbp + pl.travel_gbp for pl in placed)
     if pol.budget_cap_gbp is not None:
         chk.at_most(spend, pol.budget_cap_gbp, chk.money(spend), "placements exceed the budget cap")
+    locked = {r.reference for r in inst.referrals if r.lock is not None}
     if pol.max_provider_share is not None and placed:
-        for pid, n in Counter(pl.provider for pl in placed).items():
-            chk.at_most(
-                n,
-                pol.max_provider_share * len(placed),
-                1e-6,
-                f"{pid} above its share of placements",
-            )
+        _check_share(chk, pol.max_provider_share, placed, locked)
     if pol.min_average_quality is not None and placed:
-        mean = sum(provs[pl.provider].quality_rating for pl in placed) / len(placed)
-        chk.at_least(mean, pol.min_average_quality, 1e-9, "average quality below the minimum")
+        _check_quality(chk, pol.min_average_quality, placed, locked, provs)
+
+
+def _check_share(chk: Checker, share: float, placed: list[Placement], locked: set[str]) -> None:
+    """Each provider holds at most `share` of every placement, locked ones included; one whose
+    locked placements alone exceed its share of the locked ones takes no new placement."""
+    held = Counter(pl.provider for pl in placed if pl.reference in locked)
+    new = Counter(pl.provider for pl in placed if pl.reference not in locked)
+    for pid in held.keys() | new.keys():
+        if held[pid] > share * len(locked) + 1e-9:
+            chk.that(new[pid] == 0, f"{pid} above its share of locked placements takes new ones")
+        else:
+            chk.at_most(held[pid] + new[pid], share * len(placed), 1e-6, f"{pid} above its share")
+
+
+def _check_quality(
+    chk: Checker,
+    q_min: float,
+    placed: list[Placement],
+    locked: set[str],
+    provs: dict[str, Provider],
+) -> None:
+    """The average rating of every placement is at least q_min; where the locked placements
+    alone fall short of it, the new placements meet it on their own."""
+    margin = {pl.reference: provs[pl.provider].quality_rating - q_min for pl in placed}
+    held = sum(m for ref, m in margin.items() if ref in locked)
+    new = sum(m for ref, m in margin.items() if ref not in locked)
+    chk.at_least(new + max(held, 0.0), 0.0, 1e-9, "average quality below the minimum")
 
 
 def _check_totals(
