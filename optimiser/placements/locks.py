@@ -14,7 +14,8 @@ a provider whose locked placements alone exceed its share takes no new placement
 the locked placements alone fall below the minimum average the new ones meet it on their
 own). Locked placements that alone break a capacity or the budget cap are refused as input,
 naming the rule. The locked placements come back in extraction (listed with the others,
-counted in the totals) and in verification (the verifier checks each lock is kept and every capacity counts them).
+counted in the totals) and in verification (the verifier checks each lock is kept and every
+capacity counts them).
 """
 
 from __future__ import annotations
