@@ -209,6 +209,11 @@ MEANING: dict[str, tuple[str, str]] = {
     ),
     "policy.lot_rank_cost_gbp": ("Cost of each step down a referral's list of lots.", "£"),
     "policy.move_penalty_gbp": ("Cost of moving a pupil from their current provider.", "£"),
+    "policy.value_per_extra_day_gbp": (
+        "For a range of days a week: the value of each day above the fewest (per week); "
+        "0 places the fewest days.",
+        "£ per day",
+    ),
     "policy.hours_per_day": ("Hours in a day (converts an hourly price).", "hours"),
     "policy.sessions_per_day": ("Sessions in a day (converts a session price).", "sessions"),
     "policy.school_weeks_per_year": ("School weeks in a year (converts a place-year).", "weeks"),
@@ -239,7 +244,12 @@ MEANING: dict[str, tuple[str, str]] = {
     ),
     "referrals.lots": ("Lots that would suit the pupil; comma-separated.", "lot ids"),
     "referrals.key_stage": ("The pupil's key stage, 0 (early years) to 5.", "key stage"),
-    "referrals.days_per_week": ("Days a week of provision.", "days a week"),
+    "referrals.days_per_week": (
+        "Days a week of provision; empty when days_min and days_max give a range.",
+        "days a week",
+    ),
+    "referrals.days_min": ("Fewest days a week, with days_max (instead of days_per_week).", "1-5"),
+    "referrals.days_max": ("Most days a week, with days_min: the plan chooses.", "1-5"),
     "referrals.start_week": ("First week of the placement.", WEEK),
     "referrals.end_week": ("Last week of the placement.", WEEK),
     "referrals.easting_m": ("Easting of the pupil's home or school.", METRES),

@@ -61,7 +61,7 @@ def capacity_rows(
                 rows += _rows(ctx, "lot_places", pi, pl.places, sub, coef=pairs.use[sub], lot=li)
         if not p.registered_school:
             cap = inst.policy.unregistered_max_full_time
-            sub = mine[ra.days[pairs.ref[mine]] >= inst.policy.full_time_days]
+            sub = mine[pairs.days[mine] >= inst.policy.full_time_days]
             rows += _rows(ctx, "full_time", pi, cap, sub, coef=np.ones(len(sub), np.int64))
         if p.places_per_weekday is not None:
             ones = np.ones(len(mine), np.int64)

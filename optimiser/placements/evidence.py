@@ -208,7 +208,8 @@ def _text(model: PlacementModel, rule: str, r: int, pi: int, km: float) -> str:
     if rule == "offer":
         return "made no offer for this referral (call-off)"
     if rule == "open_days":
-        return f"open {len(p.open_days)} days a week; the pupil attends {int(ra.days[r])}"
+        fewest = "at least " if ra.most_days[r] > ra.days[r] else ""
+        return f"open {len(p.open_days)} days a week; the pupil attends {fewest}{int(ra.days[r])}"
     return "unregistered: takes no EHCP or looked-after pupil full time"
 
 
@@ -279,7 +280,7 @@ def _full(
     k = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
     found = keys[k] == wanted if len(keys) else np.zeros(len(wanted), dtype=bool)
     for row, c, kk in zip(rows[found], cs[found], k[found], strict=True):
-        why = blocking(int(pair_of[kk]), int(model.ra.days[mine[row]]))
+        why = blocking(int(pair_of[kk]), int(model.pairs.days[pair_of[kk]]))
         if why:
             out[int(row), int(c)] = [RuleFailure(rule="capacity", text=why)]
     return out

@@ -255,6 +255,7 @@ def _take(ra: ReferralArrays, idx: np.ndarray) -> ReferralArrays:
         ra.lot_index,
         position=idx if ra.position is None else ra.position[idx],
         offered_to=ra.offered_to,
+        most=None if ra.most is None else ra.most[idx],
     )
 
 
@@ -279,7 +280,7 @@ def _with_candidates(
 ) -> Unplaced:
     inst, pairs = model.inst, model.pairs
     ref, pen = inst.referrals[r], round(float(model.penalty[r]), 2)
-    blocked = {i: _blocking(model, load, i, ref.days_per_week) for i in candidates}
+    blocked = {i: _blocking(model, load, i, int(pairs.days[i])) for i in candidates}
     open_ = [i for i in candidates if not blocked[i]]
     if not open_:
         full = _full_providers(model, blocked, load.seen)

@@ -16,11 +16,11 @@ def placements(model: PlacementModel, plan: Assignment) -> list[Placement]:
         if i < 0:
             continue
         ref, prov = inst.referrals[r], inst.providers[int(pairs.prov[i])]
-        chosen = int(i) in model.weekday
+        chosen, n_days = int(i) in model.weekday, int(pairs.days[i])
         days = (
             [WEEKDAYS[d] for d in sorted(plan.days.get(int(i), []))]
             if chosen
-            else [d for d in WEEKDAYS if d in prov.open_days][: ref.days_per_week]
+            else [d for d in WEEKDAYS if d in prov.open_days][:n_days]
         )
         spend = float(pairs.charge[i] + pairs.travel[i])
         out.append(
@@ -30,7 +30,7 @@ def placements(model: PlacementModel, plan: Assignment) -> list[Placement]:
                 lot=inst.lots[int(pairs.lot[i])].id,
                 weekdays=days,
                 weekdays_chosen=chosen,
-                days_per_week=ref.days_per_week,
+                days_per_week=n_days,
                 start_week=ref.start_week,
                 end_week=ref.end_week,
                 weekly_cost_gbp=round(spend / ref.weeks, 2),
@@ -38,6 +38,7 @@ def placements(model: PlacementModel, plan: Assignment) -> list[Placement]:
                 travel_gbp=round(float(pairs.travel[i]), 2),
                 move_penalty_gbp=round(float(pairs.move[i]), 2),
                 preference_gbp=round(float(pairs.preference[i]), 2),
+                days_value_gbp=round(float(pairs.days_value[i]), 2),
                 total_cost_gbp=round(float(pairs.cost[i]), 2),
                 travel_km=round(float(pairs.distance_km[i]), 3),
                 offer=bool(pairs.offered[i]),
@@ -100,6 +101,7 @@ def totals(model: PlacementModel, plan: Assignment, placed: list[Placement]) -> 
     travel = sum(p.travel_gbp for p in placed)
     moves = sum(p.move_penalty_gbp for p in placed)
     preferences = sum(p.preference_gbp for p in placed)
+    value = sum(p.days_value_gbp for p in placed)
     penalties = float(model.penalty[unplaced].sum())
     return PlacementTotals(
         referrals=len(placed) + int(unplaced.sum()),
@@ -109,8 +111,9 @@ def totals(model: PlacementModel, plan: Assignment, placed: list[Placement]) -> 
         travel_gbp=round(travel, 2),
         move_penalties_gbp=round(moves, 2),
         preferences_gbp=round(preferences, 2),
+        days_value_gbp=round(value, 2),
         unplaced_penalties_gbp=round(penalties, 2),
-        objective_gbp=round(charge + travel + moves + preferences + penalties, 2),
+        objective_gbp=round(charge + travel + moves + preferences - value + penalties, 2),
         budget_cap_gbp=model.inst.policy.budget_cap_gbp,
         spend_gbp=round(charge + travel, 2),
     )

@@ -194,7 +194,7 @@ def _offers(
         if not fitting:
             continue
         p, pl = fitting[int(rng.integers(len(fitting)))]
-        total = float(round(rng.uniform(120, 260) * r.days_per_week * r.weeks, 2))
+        total = float(round(rng.uniform(120, 260) * r.fewest_days * r.weeks, 2))
         out.append(
             Offer(
                 reference=r.reference,

@@ -81,7 +81,7 @@ def greedy_plan(model: PlacementModel, form: LinearForm) -> Plan:
         tries[r] += 1
         chosen = [i]
         if z_count[i]:
-            picked = _pick_days(cols, int(z_first[i]), int(z_count[i]), int(model.ra.days[r]))
+            picked = _pick_days(cols, int(z_first[i]), int(z_count[i]), int(pairs.days[i]))
             if picked is None:
                 continue
             chosen += picked

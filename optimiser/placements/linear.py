@@ -216,7 +216,7 @@ def _weekday_link_rows(
     rows: _Rows, model: PlacementModel, z_col: dict[tuple[int, int], int]
 ) -> None:
     """sum_d z_{i,d} - days_r y_i = 0 for each weekday-packed pair."""
-    days = model.ra.days[model.pairs.ref]
+    days = model.pairs.days
     for i, open_days in model.weekday.items():
         cols = np.array([i] + [z_col[i, d] for d in open_days], np.int64)
         vals = np.array([-float(days[i])] + [1.0] * len(open_days))

@@ -83,6 +83,8 @@ def free_instance(inst: PlacementInstance) -> PlacementInstance:
 
 
 def _places_used(inst: PlacementInstance, r: Referral, lock: Lock) -> int:
+    if len(lock.weekdays) != r.fewest_days:  # an offer quotes the fewest days
+        return 1
     for o in inst.offers:
         if (o.reference, o.provider, o.lot) == (r.reference, lock.provider, lock.lot):
             return o.places_used
@@ -126,8 +128,8 @@ def locked_placements(inst: PlacementInstance) -> list[Placement]:
         if r.lock is None:
             continue
         p, lock = providers[r.lock.provider], r.lock
-        offer = offers.get((r.reference, p.id, lock.lot))
         days = len(lock.weekdays)
+        offer = offers.get((r.reference, p.id, lock.lot)) if days == r.fewest_days else None
         charge = offer.total_cost_gbp if offer else _charge(inst, p, lock.lot) * days * r.weeks
         km = distance_km(r, p)
         travel = inst.policy.travel_cost_per_km_gbp * km * 2 * days * r.weeks
@@ -178,8 +180,8 @@ def check_locks(
             problems.add(f"{where}.lot", "the provider is not approved for this lot", p.id)
         if not set(r.lock.weekdays) <= set(p.open_days):
             problems.add(f"{where}.weekdays", "the provider is closed on one of these days", p.id)
-        if len(r.lock.weekdays) != r.days_per_week:
-            problems.add(f"{where}.weekdays", "must list as many days as days_per_week")
+        if not r.allows_days(len(r.lock.weekdays)):
+            problems.add(f"{where}.weekdays", "must list as many days as the referral attends")
     if any_lock and not problems.items:
         _check_held(problems, inst)
 

@@ -47,6 +47,7 @@ class ReferralArrays:
     _last: dict[str, Floats] = field(default_factory=dict, compare=False, repr=False)
     position: Ints | None = None  # each row's referral in the instance (None: row i is i)
     offered_to: dict[tuple[str, str], Ints] = field(default_factory=dict, repr=False)
+    most: Ints | None = None  # most days a week (None: `days`, no ranges)
 
     @classmethod
     def of(cls, inst: PlacementInstance) -> ReferralArrays:
@@ -66,7 +67,7 @@ class ReferralArrays:
             easting=np.array([r.easting_m for r in refs], dtype=float),
             northing=np.array([r.northing_m for r in refs], dtype=float),
             key_stage=np.array([r.key_stage for r in refs], dtype=np.int64),
-            days=np.array([r.days_per_week for r in refs], dtype=np.int64),
+            days=np.array([r.fewest_days for r in refs], dtype=np.int64),
             start=np.array([r.start_week for r in refs], dtype=np.int64),
             end=np.array([r.end_week for r in refs], dtype=np.int64),
             max_travel_km=np.array([r.max_travel_km for r in refs], dtype=float),
@@ -77,7 +78,19 @@ class ReferralArrays:
             need_ids=need_ids,
             lot_index=lot_index,
             offered_to=_offered_to(inst),
+            most=np.array([r.most_days for r in refs], dtype=np.int64),
         )
+
+    @property
+    def most_days(self) -> Ints:
+        """Most days a week of each referral (its fewest where it gives no range)."""
+        return self.days if self.most is None else self.most
+
+    def with_extra_days(self, extra: int) -> ReferralArrays:
+        """The arrays with `days` raised by `extra` (one option of a range of days)."""
+        if not extra:
+            return self
+        return type(self)(**(vars(self) | {"days": self.days + extra}))  # caches shared
 
     def with_offer(self, p: Provider, pl: ProviderLot) -> Mask:
         """Which rows' referrals hold an offer from this provider in this lot."""
@@ -167,7 +180,8 @@ def _offered_to(inst: PlacementInstance) -> dict[tuple[str, str], Ints]:
 
 
 def _open_days(inst: PlacementInstance, ra: ReferralArrays, p: Provider, pl: ProviderLot) -> Mask:
-    """The provider is open on at least as many days as the referral attends."""
+    """The provider is open on at least as many days as the referral attends (its fewest, or
+    the days of one option of its range)."""
     return np.asarray(ra.days <= len(p.open_days))
 
 
@@ -216,6 +230,8 @@ class Pairs:
     travel: Floats  # travel cost, £
     move: Floats  # move penalty, £
     preference: Floats  # lot rank x policy.lot_rank_cost_gbp, £
+    days_value: Floats  # extra days x weeks x policy.value_per_extra_day_gbp (taken off), £
+    days: Ints  # days a week of this option (a range gives one pair per number of days)
     distance_km: Floats
     use: Ints  # places used at any one time
     offered: Mask
@@ -225,10 +241,12 @@ class Pairs:
 
 
 def build_pairs(inst: PlacementInstance, ra: ReferralArrays | None = None) -> Pairs:
-    """Every eligible pair with its cost; an offer replaces the provider's derived charge."""
+    """Every eligible pair with its cost; an offer replaces the provider's derived charge. A
+    referral with a range of days has one pair per number of days it may attend (each judged
+    by the rules with those days, priced for them); an offer quotes its fewest days."""
     ra = ra or ReferralArrays.of(inst)
-    weeks = (ra.end - ra.start + 1).astype(float)
-    trips = 2.0 * ra.days * weeks  # return journeys
+    span = int((ra.most_days - ra.days).max(initial=0))
+    options = [ra.with_extra_days(k) for k in range(span + 1)]
     index = {p.id: i for i, p in enumerate(inst.providers)}
     current = np.array(
         [index.get(r.current_provider, -1) if r.current_provider else -1 for r in inst.referrals],
@@ -240,42 +258,67 @@ def build_pairs(inst: PlacementInstance, ra: ReferralArrays | None = None) -> Pa
         offers.setdefault((o.provider, o.lot), {})[position[o.reference]] = o
     cols: dict[str, list[NDArray[np.generic]]] = {k: [] for k in Pairs.__dataclass_fields__}
     for pi, p in enumerate(inst.providers):
-        dist = ra.distance_km(p)
         moved = (current >= 0) & (current != pi)
         for pl in p.lots:
-            ok = np.ones(len(ra.days), dtype=bool)
-            for rule in RULES.values():
-                ok &= rule(inst, ra, p, pl)
-            idx = np.flatnonzero(ok)
-            charge = price_per_day(pl, inst.policy) * ra.days[idx] * weeks[idx]
-            use = np.ones(len(idx), dtype=np.int64)
-            offered = np.zeros(len(idx), dtype=bool)
-            for ri, o in offers.get((p.id, pl.lot), {}).items():
-                k = int(np.searchsorted(idx, ri))
-                if k < len(idx) and idx[k] == ri:  # an offer does not override eligibility
-                    charge[k], use[k], offered[k] = o.total_cost_gbp, o.places_used, True
-            travel = inst.policy.travel_cost_per_km_gbp * dist[idx] * trips[idx]
-            move = np.where(moved[idx], inst.policy.move_penalty_gbp, 0.0)
-            rank = ra.rank[idx, ra.lot_index[pl.lot]]
-            preference = inst.policy.lot_rank_cost_gbp * rank
-            chunk: dict[str, NDArray[np.generic]] = {
-                "ref": idx.astype(np.int64),
-                "prov": np.full(len(idx), pi, dtype=np.int64),
-                "lot": np.full(len(idx), ra.lot_index[pl.lot], dtype=np.int64),
-                "cost": charge + travel + move + preference,
-                "charge": charge,
-                "travel": travel,
-                "move": move,
-                "preference": preference.astype(float),
-                "distance_km": dist[idx],
-                "use": use,
-                "offered": offered,
-            }
-            for key, values in chunk.items():
-                cols[key].append(values)
+            for k, option in enumerate(options):
+                if k > 0 and inst.policy.offers_only:
+                    break  # a call-off offer quotes the fewest days only
+                bids = offers.get((p.id, pl.lot), {}) if k == 0 else {}
+                chunk = _chunk(inst, option, (pi, p, pl, k), bids, moved)
+                for key, values in chunk.items():
+                    cols[key].append(values)
     empty = {
-        k: np.zeros(0, dtype=np.int64 if k in ("ref", "prov", "lot", "use") else float)
+        k: np.zeros(0, dtype=np.int64 if k in ("ref", "prov", "lot", "use", "days") else float)
         for k in cols
     }
     empty["offered"] = np.zeros(0, dtype=bool)
     return Pairs(**{k: np.concatenate(v) if v else empty[k] for k, v in cols.items()})
+
+
+def _chunk(
+    inst: PlacementInstance,
+    ra: ReferralArrays,
+    at: tuple[int, Provider, ProviderLot, int],
+    bids: dict[int, Offer],
+    moved: Mask,
+) -> dict[str, NDArray[np.generic]]:
+    """The eligible pairs of one provider and lot, for the days a week in `ra.days` (one
+    option of each referral's range, `extra` days above its fewest: rows outside their range
+    are left out)."""
+    pi, p, pl, extra = at
+    weeks = (ra.end - ra.start + 1).astype(float)
+    ok = ra.days <= ra.most_days
+    for rule in RULES.values():
+        ok &= rule(inst, ra, p, pl)
+    idx = np.flatnonzero(ok)
+    charge = price_per_day(pl, inst.policy) * ra.days[idx] * weeks[idx]
+    use = np.ones(len(idx), dtype=np.int64)
+    offered = np.zeros(len(idx), dtype=bool)
+    for ri, o in bids.items():
+        k = int(np.searchsorted(idx, ri))
+        if k < len(idx) and idx[k] == ri:  # an offer does not override eligibility
+            charge[k], use[k], offered[k] = o.total_cost_gbp, o.places_used, True
+    travel = (
+        inst.policy.travel_cost_per_km_gbp
+        * ra.distance_km(p)[idx]
+        * 2.0
+        * (ra.days[idx] * weeks[idx])
+    )
+    move = np.where(moved[idx], inst.policy.move_penalty_gbp, 0.0)
+    preference = inst.policy.lot_rank_cost_gbp * ra.rank[idx, ra.lot_index[pl.lot]]
+    value = inst.policy.value_per_extra_day_gbp * extra * weeks[idx]
+    return {
+        "ref": idx.astype(np.int64),
+        "prov": np.full(len(idx), pi, dtype=np.int64),
+        "lot": np.full(len(idx), ra.lot_index[pl.lot], dtype=np.int64),
+        "cost": charge + travel + move + preference - value,
+        "charge": charge,
+        "travel": travel,
+        "move": move,
+        "preference": preference.astype(float),
+        "days_value": value.astype(float),
+        "days": ra.days[idx].astype(np.int64),
+        "distance_km": ra.distance_km(p)[idx],
+        "use": use,
+        "offered": offered,
+    }

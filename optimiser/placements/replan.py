@@ -50,7 +50,8 @@ def _fits(r: Referral, p: Placement, provider: Provider) -> bool:
     return (
         p.lot in {x.lot for x in provider.lots}
         and set(p.weekdays) <= set(provider.open_days)
-        and len(set(p.weekdays)) == len(p.weekdays) == r.days_per_week
+        and len(set(p.weekdays)) == len(p.weekdays)
+        and r.allows_days(len(p.weekdays))
     )
 
 

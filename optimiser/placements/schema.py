@@ -165,7 +165,28 @@ class Referral(Strict):
         description="Acceptable lots, first choice first (see policy.lot_rank_cost_gbp).",
     )
     key_stage: KeyStage
-    days_per_week: int = Field(strict=True, ge=1, le=5)
+    days_per_week: int | None = Field(
+        strict=True,
+        default=None,
+        ge=1,
+        le=5,
+        description="Days a week of provision (or give days_min and days_max for a range).",
+    )
+    days_min: int | None = Field(
+        strict=True,
+        default=None,
+        ge=1,
+        le=5,
+        description="Fewest days a week, with days_max: 'two or three days a week'.",
+    )
+    days_max: int | None = Field(
+        strict=True,
+        default=None,
+        ge=1,
+        le=5,
+        description="Most days a week, with days_min; the plan chooses (policy."
+        "value_per_extra_day_gbp).",
+    )
     start_week: Week
     end_week: Week
     easting_m: Metres = 0.0
@@ -191,12 +212,38 @@ class Referral(Strict):
     def _ordered(self) -> Self:
         if self.start_week > self.end_week:
             raise ValueError("start_week is after end_week")
+        ranged = (self.days_min, self.days_max)
+        if self.days_per_week is None and None in ranged:
+            raise ValueError("give days_per_week, or days_min and days_max")
+        if self.days_per_week is not None and ranged != (None, None):
+            raise ValueError("give days_per_week or days_min and days_max, not both")
+        low, high = ranged
+        if low is not None and high is not None and low > high:
+            raise ValueError("days_min is above days_max")
         return self
 
     @property
     def weeks(self) -> int:
         """Number of weeks, end and start included."""
         return self.end_week - self.start_week + 1
+
+    @property
+    def fewest_days(self) -> int:
+        """Fewest days a week: days_per_week, or days_min."""
+        days = self.days_per_week if self.days_per_week is not None else self.days_min
+        assert days is not None  # the validator requires one
+        return days
+
+    @property
+    def most_days(self) -> int:
+        """Most days a week: days_per_week, or days_max."""
+        days = self.days_per_week if self.days_per_week is not None else self.days_max
+        assert days is not None
+        return days
+
+    def allows_days(self, days: int) -> bool:
+        """Whether the referral may attend this many days a week."""
+        return self.fewest_days <= days <= self.most_days
 
 
 class Offer(Strict):
@@ -257,6 +304,12 @@ class Policy(Strict):
     move_penalty_gbp: Gbp = Field(
         default=0.0, description="Cost of moving a pupil from their current provider."
     )
+    value_per_extra_day_gbp: Gbp = Field(
+        default=0.0,
+        description="Where a referral gives a range of days a week: the value of each day "
+        "attended above its fewest (per day, per week), taken off the placement's cost. 0: "
+        "the fewest days; above a provider's day rate plus travel: the most it can give.",
+    )
     hours_per_day: float = Field(
         strict=True, default=5.0, gt=0, le=24, description="Hourly price -> daily."
     )
@@ -309,6 +362,7 @@ def distance_km(r: Referral, p: Provider) -> float:
 
 
 def unplaced_cost(r: Referral, policy: Policy) -> float:
-    """(fixed + per day * days a week * weeks) * priority: the spot purchase it falls back on."""
-    per_days = policy.unplaced_cost_per_day_gbp * r.days_per_week * r.weeks
+    """(fixed + per day * days a week * weeks) * priority: the spot purchase it falls back on
+    (for a range of days, its fewest)."""
+    per_days = policy.unplaced_cost_per_day_gbp * r.fewest_days * r.weeks
     return (policy.unplaced_cost_gbp + per_days) * r.priority

@@ -46,6 +46,7 @@ class Alternative(Out):
 
     provider: str
     lot: str
+    days_per_week: int = Field(default=0, description="Days a week (one option of a range).")
     cost_gbp: float = Field(description="The placement's own cost: charge, travel, move.")
     travel_km: float
     quality_rating: int
@@ -210,7 +211,7 @@ def _resolve_extra(
     at = next((i for i, x in enumerate(inst.referrals) if x.reference == reference), -1)
     for j, i in enumerate(mine.tolist()):
         p = inst.providers[int(pairs.prov[i])]
-        days = int(built.ra.days[int(pairs.ref[i])])
+        days = int(pairs.days[i])
         lock = Lock(
             provider=p.id,
             lot=inst.lots[int(pairs.lot[i])].id,
@@ -236,6 +237,7 @@ def _alternatives(
         Alternative(
             provider=inst.providers[int(pairs.prov[i])].id,
             lot=inst.lots[int(pairs.lot[i])].id,
+            days_per_week=int(pairs.days[i]),
             cost_gbp=round(float(pairs.cost[i]), 2),
             travel_km=round(float(pairs.distance_km[i]), 2),
             quality_rating=int(built.quality[i]),

@@ -26,7 +26,7 @@ class Placement(Out):
         description="True where the model chose the days (weekday places); otherwise the "
         "provider's first open days, for information."
     )
-    days_per_week: int
+    days_per_week: int = Field(description="Days a week attended (chosen within a range).")
     start_week: int
     end_week: int
     weekly_cost_gbp: float
@@ -35,6 +35,11 @@ class Placement(Out):
     move_penalty_gbp: float
     preference_gbp: float = Field(
         default=0.0, description="Lot rank x policy.lot_rank_cost_gbp (0: first-choice lot)."
+    )
+    days_value_gbp: float = Field(
+        default=0.0,
+        description="Days above the referral's fewest x weeks x policy.value_per_extra_day_gbp"
+        " (taken off the total cost).",
     )
     total_cost_gbp: float
     travel_km: float
@@ -123,6 +128,9 @@ class PlacementTotals(Out):
     travel_gbp: float
     move_penalties_gbp: float
     preferences_gbp: float = Field(default=0.0, description="Lot preference costs.")
+    days_value_gbp: float = Field(
+        default=0.0, description="Value of days above the fewest (taken off the objective)."
+    )
     unplaced_penalties_gbp: float
     objective_gbp: float
     budget_cap_gbp: float | None

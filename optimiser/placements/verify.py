@@ -62,8 +62,9 @@ def _check_placement(
         pl.lot in approved and pl.lot in r.lots,
         f"{who}: lot {pl.lot} not approved or not acceptable",
     )
+    days = pl.days_per_week
     if r.lock is None:
-        _check_rules(chk, inst, r, p)
+        _check_rules(chk, inst, r, p, days)
     else:  # kept as it was: the rules it was made under are not judged again
         kept = (pl.provider, pl.lot, set(pl.weekdays)) == (
             r.lock.provider,
@@ -73,24 +74,24 @@ def _check_placement(
         chk.that(kept and pl.locked, f"{who}: a locked placement was changed")
     km = distance_km(r, p)
     chk.that(
-        len(set(pl.weekdays)) == r.days_per_week == len(pl.weekdays), f"{who}: wrong number of days"
+        len(set(pl.weekdays)) == days == len(pl.weekdays) and r.allows_days(days),
+        f"{who}: wrong number of days",
     )
     chk.that(
         set(pl.weekdays) <= set(p.open_days), f"{who}: attends on a day the provider is closed"
     )
     if pl.lot not in approved:
         return
-    offer = offers.get((r.reference, p.id, pl.lot))
+    offer = offers.get((r.reference, p.id, pl.lot)) if days == r.fewest_days else None
     chk.that(
         offer is not None or not pol.offers_only or r.lock is not None,
         f"{who}: a call-off placement without an offer",
     )
+    chk.that(pl.offer == (offer is not None), f"{who}: offer flag differs from the offers")
     charge = (
-        offer.total_cost_gbp
-        if offer
-        else price_per_day(approved[pl.lot], pol) * r.days_per_week * r.weeks
+        offer.total_cost_gbp if offer else price_per_day(approved[pl.lot], pol) * days * r.weeks
     )
-    travel = pol.travel_cost_per_km_gbp * km * 2 * r.days_per_week * r.weeks
+    travel = pol.travel_cost_per_km_gbp * km * 2 * days * r.weeks
     moved = r.lock is None and r.current_provider not in (None, p.id)
     move = pol.move_penalty_gbp if moved else 0.0
     chk.close(pl.charge_gbp, charge, chk.money(charge), f"{who}: charge")
@@ -99,12 +100,17 @@ def _check_placement(
     preference = pol.lot_rank_cost_gbp * rank
     chk.close(pl.move_penalty_gbp, move, chk.money(move), f"{who}: move penalty")
     chk.close(pl.preference_gbp, preference, chk.money(preference), f"{who}: lot preference")
-    total = charge + travel + move + preference
+    extra = (days - r.fewest_days) * r.weeks * pol.value_per_extra_day_gbp if r.lock is None else 0
+    chk.close(pl.days_value_gbp, extra, chk.money(extra), f"{who}: value of extra days")
+    total = charge + travel + move + preference - extra
     chk.close(pl.total_cost_gbp, total, chk.money(total), f"{who}: total cost")
 
 
-def _check_rules(chk: Checker, inst: PlacementInstance, r: Referral, p: Provider) -> None:
-    """Key stage, needs, quality, travel (or outreach radius) and registration."""
+def _check_rules(
+    chk: Checker, inst: PlacementInstance, r: Referral, p: Provider, days: int
+) -> None:
+    """Key stage, needs, quality, travel (or outreach radius) and registration, for a
+    placement of `days` days a week."""
     pol, who = inst.policy, f"{r.reference} at {p.id}"
     chk.that(r.key_stage in p.key_stages, f"{who}: key stage not served")
     chk.that(set(r.needs) <= set(p.needs_supported), f"{who}: a need is not supported")
@@ -112,7 +118,7 @@ def _check_rules(chk: Checker, inst: PlacementInstance, r: Referral, p: Provider
     if p.outreach and p.outreach_radius_km is not None:
         chk.at_most(separation_km(r, p), p.outreach_radius_km, 1e-6, f"{who}: beyond outreach")
     chk.at_most(distance_km(r, p), r.max_travel_km, 1e-6, f"{who}: too far")
-    full_time = r.days_per_week >= pol.full_time_days
+    full_time = days >= pol.full_time_days
     chk.that(
         p.registered_school or not (full_time and (r.ehcp or r.looked_after)),
         f"{who}: unregistered provider takes an EHCP or looked-after pupil full time",
@@ -120,8 +126,9 @@ def _check_rules(chk: Checker, inst: PlacementInstance, r: Referral, p: Provider
 
 
 def _places_used(offers: Offers, pl: Placement) -> int:
+    """An offer's places where the placement is the offer's (`offer`), else 1."""
     offer = offers.get((pl.reference, pl.provider, pl.lot))
-    return offer.places_used if offer else 1
+    return offer.places_used if offer and pl.offer else 1
 
 
 def _check_capacity(
@@ -155,9 +162,7 @@ def _check_capacity(
                         used, lot.places, 0, f"{p.id} over places in lot {lot.lot} in week {w}"
                     )
             if not p.registered_school:
-                ft = sum(
-                    1 for x in live if refs[x.reference].days_per_week >= inst.policy.full_time_days
-                )
+                ft = sum(1 for x in live if x.days_per_week >= inst.policy.full_time_days)
                 chk.at_most(
                     ft,
                     inst.policy.unregistered_max_full_time,
