@@ -145,4 +145,11 @@ PLACEMENTS: dict[str, Any] = {
             "total_cost_gbp": 1800,
         }
     ],
+    "policy": {
+        "objective": [
+            {"goal": "placed"},
+            {"goal": "cost", "tolerance": 0.05, "relative": True},
+            {"goal": "quality"},
+        ]
+    },
 }

@@ -248,6 +248,13 @@ MEANING: dict[str, tuple[str, str]] = {
         "Days a week of provision; empty when days_min and days_max give a range.",
         "days a week",
     ),
+    "objective.goal": (
+        "A level of a lexicographic objective, first level first: placed (priority-weighted), "
+        "cost, quality (average rating) or first_choice (placed in the first-choice lot).",
+        "a goal",
+    ),
+    "objective.tolerance": ("How far later levels may move this level from its best.", "its unit"),
+    "objective.relative": ("The tolerance is a share of the best value.", "true or false"),
     "referrals.days_min": ("Fewest days a week, with days_max (instead of days_per_week).", "1-5"),
     "referrals.days_max": ("Most days a week, with days_min: the plan chooses.", "1-5"),
     "referrals.start_week": ("First week of the placement.", WEEK),

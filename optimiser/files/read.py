@@ -120,7 +120,13 @@ def _read_table(reader: Reader, table: Table, rows: Rows) -> None:
         target.update(_read_settings(reader, table, rows))
         return
     items = _read_rows(reader, table, rows)
-    if table.child_of is None:
+    if table.child_of is None and "." in table.field:  # policy.objective: inside the policy
+        parent, name = table.field.split(".")
+        if items:
+            reader.data.setdefault(parent, {})[name] = items
+        for i in range(len(items)):
+            reader.where[f"{table.field}[{i}]"] = reader.where[f"{table.sheet}#{i}"]
+    elif table.child_of is None:
         reader.data[table.field] = items
         for i in range(len(items)):
             reader.where[f"{table.field}[{i}]"] = reader.where[f"{table.sheet}#{i}"]

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from optimiser.placements.schema import PlacementInstance, Policy, Provider, ProviderLot
+from optimiser.placements.schema import Level, PlacementInstance, Policy, Provider, ProviderLot
 from optimiser.staffing.schema import FundingSource, StaffingInstance
 from optimiser.staffing.schema_years import (
     DriverValue,
@@ -78,6 +78,7 @@ PLACEMENT_TABLES = (
     Table(
         "offers", "offers", typing.get_args(PlacementInstance.model_fields["offers"].annotation)[0]
     ),
+    Table("objective", "policy.objective", Level),  # a list inside the policy
 )
 TABLES = {"staffing": STAFFING_TABLES, "placements": PLACEMENT_TABLES}
 

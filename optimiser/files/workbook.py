@@ -57,8 +57,10 @@ def instance_tables(instance: StaffingInstance | PlacementInstance) -> dict[str,
                 for child in parent[table.field]
             ]
         else:
+            head, _, inner = table.field.partition(".")  # policy.objective: inside the policy
+            items: list[Any] = (data[head].get(inner) or []) if inner else data[head]
             out[table.sheet] = [[c for c, _ in cols]] + [
-                list(flatten(r, cols).values()) for r in data[table.field]
+                list(flatten(r, cols).values()) for r in items
             ]
     return out
 

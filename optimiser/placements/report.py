@@ -24,10 +24,21 @@ def show_placements(console: Console, sol: PlacementSolution) -> None:
             f"{gbp(t.unplaced_penalties_gbp)}; "
             f"objective {gbp(t.objective_gbp)}"
         )
+        _levels(console, sol)
         _placements(console, sol)
         _unplaced(console, sol)
         _utilisation(console, sol)
     footer(console, sol.statistics, sol.verification)
+
+
+def _levels(console: Console, sol: PlacementSolution) -> None:
+    """A lexicographic objective: each level's value, best and tolerance, in order."""
+    for i, x in enumerate(sol.levels, start=1):
+        best = "not reached" if x.best is None else f"best {x.best:,.6g}"
+        console.print(
+            f"Level {i}: {x.sense} {x.goal} = {x.value:,.6g} ({best}, tolerance "
+            f"{x.tolerance:,.6g}, {x.status.value})"
+        )
 
 
 def _placements(console: Console, sol: PlacementSolution) -> None:

@@ -259,6 +259,32 @@ class Offer(Strict):
     )
 
 
+class Goal(StrEnum):
+    """A level of a lexicographic objective."""
+
+    PLACED = "placed"  # maximise placed referrals weighted by priority
+    COST = "cost"  # minimise the plan's cost (placements and spot purchases)
+    QUALITY = "quality"  # maximise the average quality rating of the placements
+    FIRST_CHOICE = "first_choice"  # maximise placements in the referral's first-choice lot
+
+
+class Level(Strict):
+    """One level of a lexicographic objective, with how far the later levels may move it."""
+
+    goal: Goal
+    tolerance: float = Field(
+        strict=True,
+        default=0.0,
+        ge=0,
+        le=1e9,
+        allow_inf_nan=False,
+        description="How far below its best (above, for cost) later levels may take it.",
+    )
+    relative: bool = Field(
+        strict=True, default=False, description="The tolerance is a share of the best value."
+    )
+
+
 class Policy(Strict):
     """The commissioning rules and the conversions between price units."""
 
@@ -310,9 +336,25 @@ class Policy(Strict):
         "attended above its fewest (per day, per week), taken off the placement's cost. 0: "
         "the fewest days; above a provider's day rate plus travel: the most it can give.",
     )
+    objective: list[Level] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=4,
+        description="A lexicographic objective: levels solved in order, each held within its "
+        "tolerance while the next is optimised (HiGHS or CP-SAT). None: the single weighted "
+        "objective (cost with spot purchases).",
+    )
     hours_per_day: float = Field(
         strict=True, default=5.0, gt=0, le=24, description="Hourly price -> daily."
     )
+
+    @model_validator(mode="after")
+    def _distinct_levels(self) -> Self:
+        goals = [level.goal for level in self.objective or []]
+        if len(set(goals)) != len(goals):
+            raise ValueError("an objective level is listed twice")
+        return self
+
     sessions_per_day: float = Field(strict=True, default=2.0, gt=0, le=10)
     school_weeks_per_year: float = Field(strict=True, default=39.0, gt=0, le=52)
 

@@ -137,6 +137,18 @@ class PlacementTotals(Out):
     spend_gbp: float = Field(description="Charge plus travel: what the budget cap limits.")
 
 
+class LevelValue(Out):
+    """One level of a lexicographic objective: the plan's value, the best found when the level
+    was solved, and the tolerance held while later levels were solved."""
+
+    goal: str = Field(description="placed | cost | quality | first_choice")
+    sense: str = Field(description="maximise | minimise")
+    value: float = Field(description="The plan's value (locked placements included).")
+    best: float | None = Field(description="The level's best when solved (None: not reached).")
+    tolerance: float = Field(description="How far later levels could move it, in its unit.")
+    status: SolveStatus = Field(description="The level's own solve: optimal or feasible.")
+
+
 class PlacementSolution(Out):
     """A placements plan, its status, totals and reasons."""
 
@@ -151,3 +163,6 @@ class PlacementSolution(Out):
     totals: PlacementTotals | None = None
     statistics: Statistics
     verification: Verification | None = None
+    levels: list[LevelValue] = Field(
+        default_factory=list, description="Each level of a lexicographic objective (policy)."
+    )

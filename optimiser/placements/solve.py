@@ -21,11 +21,12 @@ from optimiser.placements.backends.highs import solve_highs
 from optimiser.placements.backends.lagrange import FULL_MIP_PAIRS, solve_lagrange
 from optimiser.placements.explain import explain_unplaced
 from optimiser.placements.incumbent import Plan, greedy_plan
+from optimiser.placements.lexicographic import solve_levels
 from optimiser.placements.linear import LinearForm, linear_form
 from optimiser.placements.postcodes import require_resolved
 from optimiser.placements.schema import PlacementInstance
 from optimiser.placements.side import SideRule, relaxable
-from optimiser.placements.solution import PlacementSolution
+from optimiser.placements.solution import LevelValue, PlacementSolution
 from optimiser.placements.verify import verify_placements
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,16 @@ def _start(
     return start
 
 
+def lexicographic_backend(built: model.PlacementModel, forced: str | None) -> tuple[str, str]:
+    """A lexicographic objective is solved level by level on the MIP backends: HiGHS, or
+    CP-SAT when asked for; flow and the Lagrangian are refused."""
+    if forced in ("flow", "lagrange"):
+        raise OptionError("a lexicographic objective is solved level by level on highs or cpsat")
+    if forced is not None:
+        return choose_backend(built, forced)  # the same check of the name
+    return "highs", "MIP on HiGHS: a lexicographic objective, solved level by level"
+
+
 def solve_placements(
     instance: PlacementInstance,
     options: SolveOptions | None = None,
@@ -120,7 +131,9 @@ def solve_placements(
     options = options or SolveOptions()
     require_resolved(instance)
     built = model.build(instance)
-    backend, reason = choose_backend(built, options.solver)
+    choose = lexicographic_backend if instance.policy.objective else choose_backend
+    backend, reason = choose(built, options.solver)
+    levels: list[LevelValue] = []
     if backend == "flow":
         plan = solve_flow(built)
     elif backend == "lagrange":
@@ -129,10 +142,16 @@ def solve_placements(
         form = linear_form(built)
         start = _start(instance, built, form, progress)
         mip = solve_highs if backend == "highs" else solve_cpsat
-        plan = mip(built, options, progress, start=start, form=form)
+        if instance.policy.objective:
+            plan, levels = solve_levels(instance, built, form, options, backend=mip, start=start)
+        else:
+            plan = mip(built, options, progress, start=start, form=form)
     value = model.objective(built, plan.choice)
-    status, bound, gap = honest(plan.status, value, plan.bound, options.mip_gap, plan.resolution)
-    plan = replace(plan, status=status, bound=bound, gap=gap)
+    if not levels:  # a lexicographic run's status is its levels' (lexicographic.py)
+        status, bound, gap = honest(
+            plan.status, value, plan.bound, options.mip_gap, plan.resolution
+        )
+        plan = replace(plan, status=status, bound=bound, gap=gap)
     log.info(
         "placement solve: %d referrals, %d pairs, backend %s, status %s",
         built.n_referrals,
@@ -151,7 +170,8 @@ def solve_placements(
         integer_variables=plan.integer_variables,
         objective_bound=plan.bound,
         gap=plan.gap,
-        notes=[f"{len(built.pairs)} eligible pairs", f"{len(built.rows)} capacity rows"],
+        notes=[f"{len(built.pairs)} eligible pairs", f"{len(built.rows)} capacity rows"]
+        + ([f"lexicographic: {len(levels)} levels, the status is theirs"] if levels else []),
     )
     base = PlacementSolution(
         instance=instance.name,
@@ -159,6 +179,7 @@ def solve_placements(
         backend=backend,
         backend_reason=reason,
         statistics=stats,
+        levels=levels,
     )
     if not plan.status.has_solution:
         return base

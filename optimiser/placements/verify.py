@@ -44,6 +44,7 @@ def verify_placements(inst: PlacementInstance, plan: PlacementSolution) -> Verif
     _check_capacity(chk, inst, valid, refs, offers=offers)
     _check_policy(chk, inst, valid, provs)
     _check_totals(chk, inst, plan, refs)
+    _check_levels(chk, inst, plan, refs, provs)
     return chk.verdict()
 
 
@@ -240,3 +241,43 @@ def _check_totals(
         t.placed == len(plan.placements) and t.unplaced == len(plan.unplaced),
         "placed/unplaced counts",
     )
+
+
+def _check_levels(
+    chk: Checker,
+    inst: PlacementInstance,
+    plan: PlacementSolution,
+    refs: dict[str, Referral],
+    provs: dict[str, Provider],
+) -> None:
+    """A lexicographic plan: one record per level of the policy, in order, each value as the
+    plan gives it, and every level but the last within its tolerance of its best."""
+    levels = inst.policy.objective or []
+    chk.that(
+        [x.goal for x in plan.levels] == [x.goal.value for x in levels],
+        "the levels differ from the policy's objective",
+    )
+    placed = [pl for pl in plan.placements if pl.reference in refs and pl.provider in provs]
+    ratings = [provs[pl.provider].quality_rating for pl in placed]
+    objective = sum(pl.total_cost_gbp for pl in plan.placements) + sum(
+        unplaced_cost(refs[u.reference], inst.policy) for u in plan.unplaced if u.reference in refs
+    )
+    values = {
+        "placed": float(sum(refs[pl.reference].priority for pl in placed)),
+        "first_choice": float(sum(pl.lot == refs[pl.reference].lots[0] for pl in placed)),
+        "cost": objective,
+        "quality": sum(ratings) / len(ratings) if ratings else 0.0,
+    }
+    for i, record in enumerate(plan.levels):
+        if record.goal not in values:
+            chk.that(False, f"unknown level {record.goal}")
+            continue
+        ok = values[record.goal]
+        slack = chk.money(ok) if record.goal == "cost" else 1e-3
+        chk.close(record.value, ok, slack, f"level {record.goal}: value")
+        if record.best is None or i == len(plan.levels) - 1:
+            continue
+        if record.goal == "cost":
+            chk.at_most(ok, record.best + record.tolerance, slack, f"level {record.goal} moved")
+        else:
+            chk.at_least(ok, record.best - record.tolerance, slack, f"level {record.goal} moved")
