@@ -293,7 +293,9 @@ def test_weekday_packing_by_cyclic_filling() -> None:
 GOALS = [["placed", "cost"], ["first_choice", "cost"], ["placed", "quality", "cost"]]
 
 
-def _level_values(sol: PlacementSolution, inst: PlacementInstance, goals: list[str]) -> tuple:
+def _level_values(
+    sol: PlacementSolution, inst: PlacementInstance, goals: list[str]
+) -> tuple[float, ...]:
     """The plan's value of each level, maximised levels negated (smaller is better)."""
     refs = {r.reference: r for r in inst.referrals}
     ratings = {p.id: p.quality_rating for p in inst.providers}
@@ -310,7 +312,7 @@ def _level_values(sol: PlacementSolution, inst: PlacementInstance, goals: list[s
     return tuple(values[g] for g in goals)
 
 
-def lexicographic_oracle(inst: PlacementInstance, goals: list[str]) -> tuple:
+def lexicographic_oracle(inst: PlacementInstance, goals: list[str]) -> tuple[float, ...]:
     """The lexicographically best level values over every assignment the verifier accepts."""
     model = build(inst)
     best = None
