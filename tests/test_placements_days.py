@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from optimiser import InstanceError, parse_placements
+from optimiser.commissioning import shortlist
 from optimiser.placements.verify import verify_placements
 from tests.placements_helpers import instance, provider, referral, run, where
 
@@ -138,3 +139,24 @@ def test_verifier_refuses_days_outside_the_range() -> None:
     verdict = verify_placements(inst, bad)
     assert not verdict.passed
     assert any("wrong number of days" in v for v in verdict.violations)
+
+
+def test_shortlist_lists_each_number_of_days() -> None:
+    """R attends two or three days (10 weeks); an extra day is valued at £150. A charges £100
+    a day, B £120. Costs: A 3 days £3,000 - £1,500 = £1,500 (the plan), A 2 days £2,000
+    (+£500), B 3 days £3,600 - £1,500 = £2,100 (+£600), B 2 days £2,400 (+£900)."""
+    data = instance(
+        [provider("A", 100), provider("B", 120)],
+        [_ranged("R", **TWO_OR_THREE)],
+        value_per_extra_day_gbp=150.0,
+    )
+    listed = shortlist(parse_placements(data), "R", run(data))
+    assert [
+        (a.provider, a.days_per_week, a.cost_gbp, a.extra_cost_gbp) for a in listed.alternatives
+    ] == [
+        ("A", 3, 1_500.0, 0.0),
+        ("A", 2, 2_000.0, 500.0),
+        ("B", 3, 2_100.0, 600.0),
+        ("B", 2, 2_400.0, 900.0),
+    ]
+    assert listed.sentence.startswith("Placed with A (therapeutic, 3 days a week) at £1,500.")

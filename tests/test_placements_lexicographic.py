@@ -156,3 +156,21 @@ def test_a_level_stopped_early_makes_the_run_feasible() -> None:
     )
     assert [x.status for x in levels] == [SolveStatus.FEASIBLE, SolveStatus.OPTIMAL]
     assert plan.status is SolveStatus.FEASIBLE
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_locked_placements_count_in_every_level(solver: str) -> None:
+    """R1 is locked at A (£100 a day, rated 4: £2,000) and holds A's one place; R2 can go
+    only to B (£400 a day, rated 2: £8,000, more than its spot purchase of £6,000).
+    [placed, cost, quality]: R2 is placed at B; the levels count the locked placement:
+    placed 2, cost £2,000 + £8,000 = £10,000, average quality (4 + 2) / 2 = 3."""
+    lock = {"provider": "A", "lot": "therapeutic", "weekdays": ["mon", "tue"]}
+    provs = [provider("A", 100, places=1, quality_rating=4), provider("B", 400, quality_rating=2)]
+    refs = [referral("R1", lock=lock), referral("R2")]
+    data = instance(provs, refs, objective=_levels("placed", "cost", "quality"))
+    sol = run(data, solver)
+    assert where(sol) == {"R1": "A", "R2": "B"}
+    assert [x.value for x in sol.levels] == [2.0, 10_000.0, 3.0]
+    assert [x.best for x in sol.levels] == [2.0, 10_000.0, 3.0]
+    assert sol.verification is not None
+    assert sol.verification.passed

@@ -74,13 +74,23 @@ def shortlist_command(
     except OptimiserError as exc:
         _fail(screen, exc)
         return
-    t = table(f"Shortlist ({s.method})", "Provider", "Lot", "Cost", "Travel km", "Quality", "Extra")
+    t = table(
+        f"Shortlist ({s.method})",
+        "Provider",
+        "Lot",
+        "Days",
+        "Cost",
+        "Travel km",
+        "Quality",
+        "Extra",
+    )
     for a in s.alternatives:
         extra = "—" if a.extra_cost_gbp is None else gbp(a.extra_cost_gbp)
         mark = " (plan)" if a.chosen else ""
         t.add_row(
             a.provider + mark,
             a.lot,
+            str(a.days_per_week),
             gbp(a.cost_gbp),
             f"{a.travel_km:.1f}",
             str(a.quality_rating),

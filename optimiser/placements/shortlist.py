@@ -278,14 +278,22 @@ def _travels(pa: ProviderArrays, pi: int) -> int:
     return 0 if pa.online[pi] or pa.outreach[pi] else 1
 
 
+def _what(a: Alternative, ranged: bool) -> str:
+    """lot, and the days a week where the referral gives a range."""
+    return f"{a.lot}, {a.days_per_week} days a week" if ranged else a.lot
+
+
 def _sentence(chosen: Alternative | None, others: list[Alternative]) -> str:
-    """Why this provider and not the next cheapest (by the placement's own cost)."""
+    """Why this provider and not the next cheapest (by the placement's own cost); the days
+    a week named where the referral gives a range (one alternative per number of days)."""
     rivals = sorted(others, key=lambda a: a.cost_gbp)
     if not rivals:
         return "No other eligible provider." if chosen else "No eligible provider."
     nxt = rivals[0]
+    every = [*others, *([chosen] if chosen else [])]
+    ranged = len({(a.provider, a.lot) for a in every}) < len(every)
     head = (
-        f"Placed with {chosen.provider} ({chosen.lot}) at £{chosen.cost_gbp:,.0f}. "
+        f"Placed with {chosen.provider} ({_what(chosen, ranged)}) at £{chosen.cost_gbp:,.0f}. "
         if chosen
         else "Not placed. "
     )
@@ -295,7 +303,8 @@ def _sentence(chosen: Alternative | None, others: list[Alternative]) -> str:
             "placements hold its places in these weeks."
         )
     text = (
-        f"{head}Next cheapest: {nxt.provider} ({nxt.lot}) at £{nxt.cost_gbp:,.0f}; choosing it "
+        f"{head}Next cheapest: {nxt.provider} ({_what(nxt, ranged)}) at £{nxt.cost_gbp:,.0f}; "
+        "choosing it "
         f"instead adds £{nxt.extra_cost_gbp:,.0f} to the plan"
     )
     own = nxt.cost_gbp - (chosen.cost_gbp if chosen else 0.0)
