@@ -48,12 +48,13 @@ def applies(model: PlacementModel) -> bool:
 
 def aggregated_rows(model: PlacementModel) -> tuple[list[str], sparse.csr_matrix, Floats]:
     """One row per weekday provider: sum_i days_i y_i <= sum of its open days' rooms (a day
-    with no row, one where every candidate fits, counts its declared places)."""
+    with no row, one where every candidate fits, counts its declared places); days_i are the
+    pair's days (a referral with a range has one pair per number of days)."""
     by_provider: dict[int, list[int]] = defaultdict(list)
     for k, r in enumerate(model.rows):
         if r.kind == "weekday":
             by_provider[r.provider].append(k)
-    days = model.ra.days[model.pairs.ref].astype(float)
+    days = model.pairs.days.astype(float)
     names, b, cols, row_of = [], [], [], []
     for n, (pi, ks) in enumerate(sorted(by_provider.items())):
         p = model.inst.providers[pi]
@@ -102,7 +103,7 @@ def days_of(model: PlacementModel, choice: Ints) -> tuple[Ints, dict[int, list[i
         i = int(choice[ref])
         if i not in model.weekday:
             continue
-        pi, need = int(model.pairs.prov[i]), int(model.ra.days[ref])
+        pi, need = int(model.pairs.prov[i]), int(model.pairs.days[i])
         declared = model.inst.providers[pi].places_per_weekday or 0
         left = {d: room.get((pi, d), declared) for d in model.weekday[i]}
         best = sorted(left, key=lambda d: -left[d])[:need]
