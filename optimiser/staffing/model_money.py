@@ -216,7 +216,7 @@ def _add_funding_amounts(lp: StaffingLp) -> None:
                 weight=2.0 * money_weight(lp.instance),
                 relax=f"each extra £1,000 of {k.name}",
                 year=lp.year or None,
-                carry=0.0 if k.ring_fenced or variable else -1.0,
+                carry=0.0 if k.ring_fenced or variable else -lp.discount,
                 moves=() if k.ring_fenced or variable else ((lp.name("council_cap"), 1.0),),
             ),
             pulp.lpSum(v for (kid, _), v in lp.pay.items() if kid == k.id)

@@ -50,7 +50,7 @@ from optimiser.staffing.sensitivity import (
     rows,
 )
 from optimiser.staffing.solution import BindingRule
-from optimiser.staffing.wording import gbp, net_change, opening, valid_for
+from optimiser.staffing.wording import ONE_YEAR, gbp, net_change, opening, period, valid_for
 
 log = logging.getLogger(__name__)
 
@@ -266,7 +266,7 @@ def binding_rules(
     ranges = ranging(lp) if with_prices else None
     value_rows = grouped(value_lp) if value_lp is not None and with_prices else {}
     value_ranges = ranging(value_lp) if value_lp is not None and with_prices else None
-    out = []
+    out, over = [], priced_over(lp.instance)
     for key, members in grouped(lp).items():
         binding = [r for r in members if r.binds]
         if not binding:
@@ -275,11 +275,21 @@ def binding_rules(
         gain = None
         if key in value_rows and value_lp is not None:
             gain = price(value_lp, value_rows[key], value_ranges, carry=False)
-        out.append(_binding(key, [r.rule for r in binding], net, gain))
+        out.append(_binding(key, [r.rule for r in binding], (net, gain), over))
     return sorted(out, key=lambda b: (b.shadow_price_gbp or 0.0, b.rule))
 
 
-def _binding(key: str, rules: list[Rule], net: Price | None, gain: Price | None) -> BindingRule:
+def priced_over(instance: StaffingInstance) -> str:
+    """What the prices are a change in: the net cost of the year, or over the years (the
+    objective, discounted when discounting is on)."""
+    rate = instance.discount_rate if instance.discount else None
+    return period([y.id for y in instance.years], rate)
+
+
+def _binding(
+    key: str, rules: list[Rule], prices: tuple[Price | None, Price | None], over: str
+) -> BindingRule:
+    net, gain = prices
     first = rules[0]
     shown = None if net is None else (net.tighten if net.kink and net.tighten else net.relax)
     return BindingRule(
@@ -293,7 +303,7 @@ def _binding(key: str, rules: list[Rule], net: Price | None, gain: Price | None)
         valid_steps=_steps(net),
         value_per_step=None if gain is None else round(-gain.relax, 6),
         unit=first.unit,
-        sentence=sentence(first, net, gain),
+        sentence=sentence(first, net, gain, over),
     )
 
 
@@ -303,14 +313,15 @@ def _steps(net: Price | None) -> float | None:
     return round(net.steps, 6)
 
 
-def sentence(rule: Rule, net: Price | None, gain: Price | None = None) -> str:
-    """The rule's price in words, net of its own cost, with its range and any kink."""
+def sentence(rule: Rule, net: Price | None, gain: Price | None = None, over: str = ONE_YEAR) -> str:
+    """The rule's price in words, net of its own cost, with its range and any kink; `over`
+    says what the price changes ('a year', or over the years of a plan over years)."""
     if net is None:
         return opening(
             rule, f"{rule.text} binds (no shadow price: whole-post plans have no duals)."
         )
     if gain is not None:
-        return _value_sentence(rule, net, gain)
+        return _value_sentence(rule, net, gain, over)
     if abs(net.relax) <= 0.5 and not net.kink:
         if rule.own > 0:
             return opening(
@@ -324,7 +335,7 @@ def sentence(rule: Rule, net: Price | None, gain: Price | None = None) -> str:
         )
     text = opening(
         rule,
-        f"{rule.relax} would {_effect(rule, net.relax)}{valid_for(net.steps, rule)}"
+        f"{rule.relax} would {_effect(rule, net.relax, over)}{valid_for(net.steps, rule)}"
         f"{_own(rule, net.relax)}.",
     )
     if net.tighten is None:
@@ -332,15 +343,15 @@ def sentence(rule: Rule, net: Price | None, gain: Price | None = None) -> str:
     elif net.kink:
         text += (
             " The plan sits at a kink of this rule: tightening it as much would "
-            f"{net_change(-net.tighten)}, the price given."
+            f"{net_change(-net.tighten, over)}, the price given."
         )
     return text
 
 
-def _effect(rule: Rule, price: float) -> str:
+def _effect(rule: Rule, price: float, over: str) -> str:
     if rule.own <= 0:
-        return net_change(price)
-    return f"{'add' if price > 0 else 'save'} {gbp(price)} a year"
+        return net_change(price, over)
+    return f"{'add' if price > 0 else 'save'} {gbp(price)} {over}"
 
 
 def _own(rule: Rule, price: float) -> str:
@@ -354,7 +365,7 @@ def _own(rule: Rule, price: float) -> str:
     return f": it costs {gbp(rule.own)} and {freed}"
 
 
-def _value_sentence(rule: Rule, net: Price, gain: Price) -> str:
+def _value_sentence(rule: Rule, net: Price, gain: Price, over: str) -> str:
     """Under max_strategic_value: the value gained, then N's price with the value held."""
     value = -gain.relax
     first = (
@@ -363,7 +374,7 @@ def _value_sentence(rule: Rule, net: Price, gain: Price) -> str:
         else "would not raise the strategic value"
     )
     held = (
-        f"it would {net_change(net.relax)}"
+        f"it would {net_change(net.relax, over)}"
         if abs(net.relax) > 0.5
         else "it would not change the council's net cost"
     )

@@ -94,7 +94,9 @@ class BindingRule(Out):
     ids: list[str]
     text: str
     shadow_price_gbp: float | None = Field(
-        description="Change in the council's net cost, £ a year, per step of relaxation "
+        description="Change in the council's net cost per step of relaxation, £ a year; for "
+        "a plan over years, in the objective: the net cost over the years, discounted to the "
+        "first year when discounting is on "
         "(negative: relaxing saves money), net of the step's own cost (one more FTE brings "
         "its salary). At a kink, the tightening price. Under max_strategic_value, taken with "
         "the strategic value held at its optimum. None where the model has no duals."

@@ -47,11 +47,29 @@ def gbp(value: float) -> str:
     return f"£{abs(value):,.0f}"
 
 
-def net_change(price: float) -> str:
-    """'save the council £1,800 a year' (price < 0) or 'cost the council £1,800 a year more'."""
+ONE_YEAR = "a year"
+
+
+def period(horizon: list[str], discount_rate: float | None) -> str:
+    """What a price is a change in: the net cost of one year ('a year'), or of a plan over
+    years, the objective: 'over 2015-16 to 2017-18', discounted to its first year at the rate
+    when discounting is on."""
+    if not horizon:
+        return ONE_YEAR
+    span = f"over {horizon[0]} to {horizon[-1]}"
+    if discount_rate is None:
+        return span
+    return f"{span}, discounted to {horizon[0]} at {discount_rate:.1%} a year"
+
+
+def net_change(price: float, over: str = ONE_YEAR) -> str:
+    """'save the council £1,800 a year' (price < 0) or 'cost the council £1,800 a year more';
+    over years, 'save the council £1,800 over 2015-16 to 2017-18'."""
     if price < 0:
-        return f"save the council {gbp(price)} a year"
-    return f"cost the council {gbp(price)} a year more"
+        return f"save the council {gbp(price)} {over}"
+    if over == ONE_YEAR:
+        return f"cost the council {gbp(price)} a year more"
+    return f"cost the council {gbp(price)} more {over}"
 
 
 def valid_for(steps: float | None, rule: Rule) -> str:
@@ -76,6 +94,9 @@ def year_prefix(rule: Rule) -> str:
 
 
 def opening(rule: Rule, words: str) -> str:
-    """A sentence's opening, naming the year where the rule has one."""
+    """A sentence's opening, naming the year where the rule has one (once: a rule's words
+    that already start with its year lose that start)."""
     prefix = year_prefix(rule)
-    return prefix + (words if prefix else capitalised(words))
+    if not prefix:
+        return capitalised(words)
+    return prefix + words.removeprefix(f"{rule.year}: ")
