@@ -71,7 +71,8 @@ def _range(value: float | None, sens: Sensitivity) -> float | str:
 
 
 def _answer_rules(solution: StaffingSolution, sens: Sensitivity) -> ReportTable:
-    objective = ("Objective", sens.objective, "", solution.net_cost_gbp, "", None, None, "")
+    value = solution.discounted_net_cost_gbp if solution.years else solution.net_cost_gbp
+    objective = ("Objective", sens.objective, "", value, "", None, None, "")
     rows = [objective] + [
         (r.rule, r.text, ", ".join(r.ids), r.value, r.sense, r.limit, r.slack, _binds(r.binding))
         for r in sens.rules

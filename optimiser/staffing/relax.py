@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from optimiser.files.parse import parse_staffing
+from optimiser.staffing.relax_years import YEAR_STEPS, relax_year
 from optimiser.staffing.schema import CATEGORY_LABEL, Category, StaffingInstance
 from optimiser.staffing.solution import BindingRule
 
@@ -30,12 +31,19 @@ class Relaxation:
 
 
 def relaxable(rule: BindingRule) -> bool:
-    """Whether the rule's family can be relaxed."""
-    return rule.family in _STEPS
+    """Whether the rule's family can be relaxed (in its year, for a plan over years)."""
+    return rule.family in (YEAR_STEPS if rule.year else _STEPS)
 
 
 def relax(instance: StaffingInstance, rule: BindingRule) -> Relaxation | None:
-    """The instance with `rule` relaxed by one step, or None if it has no step."""
+    """The instance with `rule` relaxed by one step, or None if it has no step. A rule of one
+    year of a plan over years moves that year's figure only (optimiser.staffing.relax_years)."""
+    if rule.year:
+        ident = next((i for i in rule.ids if i != rule.year), "")
+        moved = relax_year(instance, rule.family, rule.year, ident)
+        if moved is None:
+            return None
+        return Relaxation(parse_staffing(moved["data"]), moved["change"])
     step = _STEPS.get(rule.family)
     if step is None or not rule.ids:
         return None

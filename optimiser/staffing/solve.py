@@ -14,7 +14,7 @@ from optimiser.core.verdict import judge
 from optimiser.staffing import backend as pulp_backend
 from optimiser.staffing import extract, model
 from optimiser.staffing.explain import diagnose
-from optimiser.staffing.prices import binding_rules
+from optimiser.staffing.prices import binding_rules, priced_over
 from optimiser.staffing.schema import StaffingInstance
 from optimiser.staffing.sensitivity import sensitivity
 from optimiser.staffing.solution import StaffingSolution
@@ -99,9 +99,13 @@ def optimise(
 
 
 def _priced(instance: StaffingInstance) -> str:
+    """What the sensitivity report's prices are a change in."""
+    net = "the council's net cost"
+    if instance.horizon:
+        net += f" {priced_over(instance)}"
     if instance.objective == "max_strategic_value":
-        return "the council's net cost, with the strategic value held at its optimum"
-    return "the council's net cost"
+        return f"{net}, with the strategic value held at its optimum"
+    return net
 
 
 def _verified(
@@ -117,6 +121,8 @@ def _verified(
     binding = binding_rules(lp, with_prices, options) if options.shadow_prices else []
     if instance.horizon:
         plan = horizon_plan(lp, base, binding)
+        if options.sensitivity:
+            plan = plan.model_copy(update={"sensitivity": sensitivity(lp, _priced(instance))})
     else:
         rows = extract.functions(lp)
         plan = base.model_copy(
