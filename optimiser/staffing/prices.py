@@ -36,8 +36,7 @@ from optimiser.staffing import backend as pulp_backend
 from optimiser.staffing import model
 from optimiser.staffing.extract import val
 from optimiser.staffing.model import StaffingLp
-from optimiser.staffing.schema import StaffingInstance
-from optimiser.staffing.sensitivity import (
+from optimiser.staffing.ranging import (
     Row,
     RowState,
     bound_moves,
@@ -49,6 +48,7 @@ from optimiser.staffing.sensitivity import (
     row_room,
     rows,
 )
+from optimiser.staffing.schema import StaffingInstance
 from optimiser.staffing.solution import BindingRule
 from optimiser.staffing.wording import ONE_YEAR, gbp, net_change, opening, period, valid_for
 
