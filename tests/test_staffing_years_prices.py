@@ -4,9 +4,10 @@ independent re-solve.
 Every binding rule of a plan over years names its year, once ("In 2016-17, ..."), and its
 price is the change in the objective: the council's net cost over the years, discounted to
 the first year when discounting is on (the sentence says which). Each priced rule of the
-Oxfordshire 2015-18 LP relaxation (discounted and not) and of generated authorities over three
-years is relaxed by a small step in its year and the horizon re-solved from scratch
-(tests.staffing_relax_years): the change per step must be the figure the sentence states.
+Oxfordshire 2015-18 LP relaxation (discounted) and of generated authorities over three years
+(discounted and not) is relaxed by a small step in its year and the horizon re-solved from
+scratch (tests.staffing_relax_years): the change per step must be the figure the sentence
+states.
 """
 
 from __future__ import annotations
@@ -87,9 +88,8 @@ def read_per_year(solution: StaffingSolution, data: dict[str, Any]) -> None:
             assert not re.search(r"£[\d,]+ a year", rule.sentence), rule.sentence
 
 
-@pytest.mark.parametrize("discount", [True, False])
-def test_oxfordshire_over_three_years_prices_match_a_re_solve(discount: bool) -> None:
-    data = oxfordshire_lp(discount=discount)
+def test_oxfordshire_over_three_years_prices_match_a_re_solve() -> None:
+    data = oxfordshire_lp(discount=True)
     checked, solution = check_prices(data)
     assert checked >= 20
     read_per_year(solution, data)
@@ -97,7 +97,7 @@ def test_oxfordshire_over_three_years_prices_match_a_re_solve(discount: bool) ->
     assert {"function_min", "admin_ratio", "establishment", "band_max"} <= families
 
 
-@pytest.mark.parametrize(("seed", "discount"), [(0, True), (1, False), (2, True)])
+@pytest.mark.parametrize(("seed", "discount"), [(0, True), (1, False)])
 def test_generated_authorities_over_three_years_prices_match_a_re_solve(
     seed: int, discount: bool
 ) -> None:
