@@ -1,7 +1,11 @@
 """The body of a worker process: for each job id it is sent, check that the store shows the job
-dispatched to this process, solve it within the job's whole time limit, keep the best plan so far in
-the store as the engine reports it, and write the result. A job cancelled meanwhile keeps its
-`cancelled` status. Logs hold ids, counts and timings only.
+dispatched to this process, run it within the job's whole time limit (a solve, or a synchronous
+commissioning operation: a shortlist, a re-plan), keep the best plan so far in the store as the
+engine reports it, and write the result. A placement solve keeps the plan that always exists
+(every referral unplaced) as its first incumbent, so that the watchdog always has a plan to end
+it with. A job cancelled meanwhile keeps its `cancelled` status. Every solve of the process uses
+the thread count fixed when it started (HiGHS's thread pool is one per process and cannot be
+resized). Logs hold ids, counts and timings only.
 """
 
 from __future__ import annotations
@@ -16,16 +20,20 @@ from typing import Any, TextIO
 
 from pydantic import BaseModel
 
+from api.routes.commissioning import OPERATIONS
 from api.store import JobState, JobStore
+from api.worker import THREADS_MARK
 from optimiser import (
     BackendError,
     InstanceError,
     OptimiserError,
+    PlacementInstance,
     Progress,
     ProgressCallback,
     SolveOptions,
     parse_instance,
     solve,
+    unplaced_fallback,
 )
 
 log = logging.getLogger("api.worker")
@@ -50,6 +58,7 @@ def serve(db: str, orders: TextIO) -> None:
     # so nothing it starts can outlive it.
     mp.current_process().daemon = True
     store = JobStore(Path(db))
+    threads = pinned_threads()
     for line in orders:
         job_id = line.strip()
         if not job_id:
@@ -57,7 +66,7 @@ def serve(db: str, orders: TextIO) -> None:
         if not store.mark_ready(job_id, os.getpid()):
             log.warning("job %s: not dispatched to process %d", job_id, os.getpid())
             continue
-        run(store, job_id)
+        run(store, job_id, threads)
 
 
 def solver_limit(job_limit: float | None, spent: float) -> float | None:
@@ -68,30 +77,72 @@ def solver_limit(job_limit: float | None, spent: float) -> float | None:
     return max(MIN_SOLVER_SECONDS, (job_limit - spent) * SOLVER_SHARE - RESERVE_SECONDS)
 
 
-def run(store: JobStore, job_id: str) -> None:
-    """Run one job: parse its request, solve, and store the solution (or why it failed)."""
+def pinned_threads() -> int | None:
+    """The thread count the server fixed for this worker process (None: the solvers' own)."""
+    value = os.environ.get(THREADS_MARK, "")
+    return int(value) if value.isdigit() else None
+
+
+def run(store: JobStore, job_id: str, threads: int | None = None) -> None:
+    """Run one job: read its request, run it, and store the answer (or why it failed)."""
     began = time.monotonic()
     payload = store.payload(job_id)
     if payload is None:
         return
     data = json.loads(payload)
+    options = SolveOptions()
     try:
-        instance = parse_instance(data["instance"])
         options = SolveOptions(**data["options"])
-        limit = solver_limit(options.time_limit_seconds, time.monotonic() - began)
-        options = options.model_copy(update={"time_limit_seconds": limit})
-        solution = solve(instance, options, _reporter(store, job_id))
+        result = _perform(store, job_id, data, _pinned(options, threads), began)
     except Exception as exc:
         _fail(store, job_id, exc)
         return
-    store.finish(job_id, solution.status.value, result=solution.model_dump_json())
+    result = _noted(result, options.threads, threads)
+    status = getattr(result, "status", JobState.DONE)
+    store.finish(job_id, str(status), result=result.model_dump_json())
     log.info(
-        "job %s finished: %s in %.2f s (solver limit %s s)",
+        "job %s finished: %s in %.2f s (limit %s s)",
         job_id,
-        solution.status.value,
+        status,
         time.monotonic() - began,
-        "none" if limit is None else f"{limit:.2f}",
+        options.time_limit_seconds or "none",
     )
+
+
+def _pinned(options: SolveOptions, threads: int | None) -> SolveOptions:
+    return options.model_copy(update={"threads": threads})
+
+
+def _perform(
+    store: JobStore, job_id: str, data: dict[str, Any], options: SolveOptions, began: float
+) -> BaseModel:
+    """A solve (kept best plans reported to the store as they arrive) or an operation."""
+
+    def within(read: SolveOptions) -> SolveOptions:
+        spent = time.monotonic() - began
+        limit = solver_limit(read.time_limit_seconds, spent)
+        return read.model_copy(update={"time_limit_seconds": limit})
+
+    operation = data.get("operation", "solve")
+    if operation != "solve":
+        chosen = OPERATIONS[operation]
+        return chosen.run(chosen.body.model_validate(data["body"]), within(options))
+    instance = parse_instance(data["instance"])
+    if isinstance(instance, PlacementInstance) and options.time_limit_seconds is not None:
+        fallback = unplaced_fallback(instance).model_dump_json()
+        store.progress(job_id, {"phase": "solving"}, fallback)
+    return solve(instance, within(options), _reporter(store, job_id))
+
+
+def _noted(result: BaseModel, asked: int | None, threads: int | None) -> BaseModel:
+    """A solution whose request asked for another thread count says which it used."""
+    stats = getattr(result, "statistics", None)
+    if asked is None or asked == threads or not isinstance(stats, BaseModel):
+        return result
+    used = "the solvers' default" if threads is None else str(threads)
+    note = f"threads: {used} (fixed for this server's worker processes), not the {asked} asked for"
+    notes = [*getattr(stats, "notes", []), note]
+    return result.model_copy(update={"statistics": stats.model_copy(update={"notes": notes})})
 
 
 def _fail(store: JobStore, job_id: str, exc: Exception) -> None:

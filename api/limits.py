@@ -10,7 +10,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import MEDIA, TITLES
 
-SYNC_PATHS = ("/v1/staffing/solve", "/v1/placements/solve")
+SYNC_PATHS = (
+    "/v1/staffing/solve",
+    "/v1/placements/solve",
+    "/v1/placements/shortlist",
+    "/v1/placements/replan",
+)
 
 
 class BodyLimit:

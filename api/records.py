@@ -19,6 +19,7 @@ class JobState(StrEnum):
     RUNNING = "running"
     CANCELLED = "cancelled"
     FAILED = "failed"
+    DONE = "done"  # a synchronous operation whose answer has no solve status (a shortlist)
 
 
 class Origin(StrEnum):
@@ -28,7 +29,7 @@ class Origin(StrEnum):
     SYNC = "sync"
 
 
-WITH_RESULT: frozenset[str] = frozenset(s.value for s in SolveStatus)
+WITH_RESULT: frozenset[str] = frozenset(s.value for s in SolveStatus) | {JobState.DONE.value}
 TERMINAL: frozenset[str] = WITH_RESULT | {JobState.CANCELLED.value, JobState.FAILED.value}
 EVERY_STATUS: tuple[str, ...] = (
     JobState.QUEUED.value,
@@ -85,6 +86,7 @@ ADDED = (
     ("incumbent", "TEXT"),
     ("attempt_log", "TEXT"),
     ("problems", "TEXT"),
+    ("interruptions", "INTEGER NOT NULL DEFAULT 0"),
 )
 
 
@@ -121,6 +123,12 @@ class Job:
     problems: list[dict[str, Any]] = field(default_factory=list)
     origin: str = "job"
     has_incumbent: bool = False
+    interruptions: int = 0  # runs ended by a server restart: they use none of its attempts
+
+    @property
+    def charged(self) -> int:
+        """The attempts that count against the job's retries (runs a restart ended do not)."""
+        return self.attempts - self.interruptions
 
     @property
     def terminal(self) -> bool:
@@ -136,7 +144,7 @@ class Job:
 COLUMNS = (
     "id, owner, kind, status, size, created, started, ready, finished, time_limit, error_code, "
     "error, progress, pid, attempts, attempt_log, problems, origin, "
-    "incumbent IS NOT NULL AS has_incumbent"
+    "incumbent IS NOT NULL AS has_incumbent, interruptions"
 )
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from api.groups import group_alive, kill_group, kill_ours
 from api.settings import Settings
 from api.store import Job, JobState, JobStore, Origin
-from api.worker import MARK, STORE_MARK
+from api.worker import MARK, STORE_MARK, THREADS_MARK
 from optimiser import SolveStatus
 
 log = logging.getLogger("api.runner")
@@ -84,10 +84,10 @@ class Runner:
                 self._kill(child)
                 if child.job_id is None:
                     continue
-                if child.origin is Origin.SYNC:
-                    self.store.finish(child.job_id, JobState.FAILED, error_code="interrupted")
-                else:
-                    self.store.requeue(child.job_id, "the server stopped while it ran")
+                job = self.store.get(child.job_id)
+                if job is not None and job.status == JobState.RUNNING:
+                    reason = "the server stopped while it ran"
+                    self._retry_or_fail(job, "interrupted", reason, interrupted=True)
             self.children.clear()
 
     def recover(self) -> None:
@@ -102,7 +102,8 @@ class Runner:
         if dropped:
             log.warning("dropped %d synchronous solves of the previous server", dropped)
         for job in self.store.running():
-            self._retry_or_fail(job, "interrupted", "the server restarted while it ran")
+            reason = "the server restarted while it ran"
+            self._retry_or_fail(job, "interrupted", reason, interrupted=True)
 
     def cancel(self, job_id: str) -> bool:
         """Cancel a queued or running job; a running solve is stopped. False if already done."""
@@ -158,13 +159,17 @@ class Runner:
     def _spawn(self, origin: Origin) -> Child:
         """Start an idle worker and record its process group."""
         token = uuid.uuid4().hex
+        env = {**os.environ, MARK: token, STORE_MARK: str(self.store.path)}
+        env.pop(THREADS_MARK, None)
+        if self.settings.solver_threads is not None:
+            env[THREADS_MARK] = str(self.settings.solver_threads)
         process = subprocess.Popen(
             [sys.executable, "-m", "api.worker", str(self.store.path), str(os.getpid()), token],
             start_new_session=True,  # its own process group, killed whole by the watchdog
             stdin=subprocess.PIPE,
             text=True,
             cwd=str(ROOT),
-            env={**os.environ, MARK: token, STORE_MARK: str(self.store.path)},
+            env=env,
         )
         self.store.record_worker(process.pid, token)
         child = Child(process, origin)
@@ -209,11 +214,26 @@ class Runner:
                 reason = f"the solver process ended unexpectedly (exit code {code})"
                 self._retry_or_fail(job, "worker_died", reason)
 
-    def _retry_or_fail(self, job: Job, code: str, reason: str) -> None:
-        if job.attempts < self.settings.max_attempts and job.origin == Origin.JOB:
-            if self.store.requeue(job.id, f"{code}: {reason}"):
+    def _retry_or_fail(
+        self, job: Job, code: str, reason: str, *, interrupted: bool = False
+    ) -> None:
+        """Re-queue a job whose run ended without its fault, or fail it once its budget is
+        spent. A run the server ended (`interrupted`: a restart, a stop, a worker that did not
+        start) uses none of the job's attempts; such runs have a bound of their own, so that a
+        job that itself brings the server down cannot loop forever."""
+        settings = self.settings
+        if interrupted:
+            again = job.interruptions < settings.max_interruptions
+            if not again:
+                reason += f" ({job.interruptions + 1} runs ended this way)"
+        else:
+            again = job.charged < settings.max_attempts
+        if again and job.origin == Origin.JOB:
+            if self.store.requeue(job.id, f"{code}: {reason}", interrupted=interrupted):
                 log.warning("job %s re-queued (%s)", job.id, code)
-        elif self.store.finish(job.id, JobState.FAILED, error_code=code, error=reason):
+        elif self.store.finish(
+            job.id, JobState.FAILED, error_code=code, error=reason, note=f"{code}: {reason}"
+        ):
             log.warning("job %s failed (%s)", job.id, code)
 
     def _watchdog(self) -> None:
@@ -229,7 +249,8 @@ class Runner:
                 if now - job.started > self.settings.start_timeout_seconds:
                     self.children.remove(child)
                     self._kill(child)
-                    self._retry_or_fail(job, "worker_start", "the worker did not start in time")
+                    reason = "the worker did not start in time"
+                    self._retry_or_fail(job, "worker_start", reason, interrupted=True)
                 continue
             if now <= self.deadline(job):
                 continue

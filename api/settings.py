@@ -40,6 +40,12 @@ class Settings(BaseSettings):
     sync_max_queued: int = Field(
         default=4, ge=1, description="Synchronous solves waiting beyond which: 429."
     )
+    sync_queue_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="A synchronous solve no worker took by then is answered 503 (the server "
+        "is busy, or its solvers are not running).",
+    )
     sync_max_size: int = Field(
         default=5000,
         ge=1,
@@ -70,7 +76,23 @@ class Settings(BaseSettings):
         default=2,
         ge=1,
         le=10,
-        description="Attempts of a job whose worker died or whose server restarted.",
+        description="Attempts of a job whose worker died (a run the server's restart or stop "
+        "ended, or whose worker did not start, uses none).",
+    )
+    max_interruptions: int = Field(
+        default=20,
+        ge=0,
+        le=1000,
+        description="Runs of a job that a server restart or stop (or a worker that did not "
+        "start) may end before the job fails: they use none of its attempts, and this bound "
+        "stops a job that itself brings the server down from looping forever.",
+    )
+    solver_threads: int | None = Field(
+        default=None,
+        ge=1,
+        le=256,
+        description="Threads of every solve in a worker process, fixed when it starts (HiGHS "
+        "keeps one thread pool per process); unset: the solvers' own default.",
     )
     max_body_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     retention_days: float = Field(default=7.0, gt=0)

@@ -13,67 +13,16 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
-from api.records import COLUMNS, TERMINAL, Job, JobState, Origin, job_of, migrate
+from api.admission import Admission, Admissions, KeyState
+from api.records import COLUMNS, TERMINAL, Job, JobState, Origin, job_of
 
 __all__ = ["TERMINAL", "Admission", "Job", "JobState", "JobStore", "KeyState", "Origin"]
 
-RESERVATION_SECONDS = 120.0  # an idempotency key left reserved by a crashed request is reused
 
-
-class KeyState(StrEnum):
-    """An idempotency key when a request arrives with it."""
-
-    RESERVED = "reserved"  # new: this request holds it until its job is admitted or refused
-    ACCEPTING = "accepting"  # another request with this key is still being accepted
-    USED = "used"  # a job was admitted with it
-
-
-@dataclass(frozen=True)
-class Admission:
-    """The outcome of a submission: the job, or None when the queue is full."""
-
-    job: Job | None
-    created: bool
-
-
-class JobStore:
+class JobStore(Admissions):
     """The jobs, their idempotency keys and their workers, in SQLite."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._db() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            migrate(db)
-
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.row_factory = sqlite3.Row
-        try:
-            yield db
-        finally:
-            db.close()
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken before anything is read (`BEGIN IMMEDIATE`)."""
-        with self._db() as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                yield db
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
 
     def migrate_scenarios(self) -> None:
         """The planner's scenario columns (a name; the run it was re-planned from), added to a
@@ -96,90 +45,6 @@ class JobStore:
         with self._db() as db:
             rows = db.execute("SELECT id, name, parent FROM jobs WHERE owner=?", (owner,))
             return {row["id"]: (row["name"], row["parent"]) for row in rows}
-
-    def ping(self) -> bool:
-        """Whether the database answers."""
-        with self._db() as db:
-            return bool(db.execute("SELECT 1").fetchone()[0] == 1)
-
-    # --- admission -------------------------------------------------------------------------
-
-    def reserve_key(self, owner: str, key: str) -> tuple[KeyState, str | None, str | None]:
-        """Hold an idempotency key for this request: (state, job id, body hash of that job)."""
-        now = time.time()
-        with self._write() as db:
-            row = db.execute(
-                "SELECT job_id, body_hash, reserved FROM idempotency WHERE owner=? AND key=?",
-                (owner, key),
-            ).fetchone()
-            if row is not None and row["job_id"] is not None:
-                return KeyState.USED, row["job_id"], row["body_hash"]
-            if row is not None and now - row["reserved"] < RESERVATION_SECONDS:
-                return KeyState.ACCEPTING, None, None
-            db.execute(
-                "INSERT OR REPLACE INTO idempotency (owner, key, reserved) VALUES (?, ?, ?)",
-                (owner, key, now),
-            )
-        return KeyState.RESERVED, None, None
-
-    def release_key(self, owner: str, key: str) -> None:
-        """Free an idempotency key whose job was never created."""
-        with self._db() as db:
-            db.execute(
-                "DELETE FROM idempotency WHERE owner=? AND key=? AND job_id IS NULL", (owner, key)
-            )
-
-    def admit(
-        self,
-        owner: str,
-        kind: str,
-        size: int,
-        time_limit: float,
-        *,
-        payload: str,
-        max_queued: int | None = None,
-        origin: Origin = Origin.JOB,
-        key: str | None = None,
-        body_hash: str | None = None,
-    ) -> Admission:
-        """Count the queued jobs of this origin and insert one more, in one transaction: the
-        limit holds under any burst. A reserved idempotency key is bound to the new job."""
-        job_id = uuid.uuid4().hex
-        with self._write() as db:
-            queued = db.execute(
-                "SELECT COUNT(*) FROM jobs WHERE status=? AND origin=?",
-                (JobState.QUEUED.value, origin.value),
-            ).fetchone()[0]
-            if max_queued is not None and queued >= max_queued:
-                if key is not None:
-                    db.execute(
-                        "DELETE FROM idempotency WHERE owner=? AND key=? AND job_id IS NULL",
-                        (owner, key),
-                    )
-                return Admission(None, False)
-            db.execute(
-                "INSERT INTO jobs (id, owner, kind, status, size, created, time_limit, payload, "
-                "idempotency_key, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    job_id,
-                    owner,
-                    kind,
-                    JobState.QUEUED.value,
-                    size,
-                    time.time(),
-                    time_limit,
-                    payload,
-                    key,
-                    origin.value,
-                ),
-            )
-            if key is not None:
-                db.execute(
-                    "UPDATE idempotency SET job_id=?, body_hash=? WHERE owner=? AND key=?",
-                    (job_id, body_hash, owner, key),
-                )
-            row = db.execute(f"SELECT {COLUMNS} FROM jobs WHERE id=?", (job_id,)).fetchone()
-        return Admission(job_of(row), True)
 
     def create(
         self,
@@ -384,15 +249,18 @@ class JobStore:
                 _log_attempt(db, job_id, note or error_code or "")
         return done == 1
 
-    def requeue(self, job_id: str, note: str) -> bool:
-        """Back to the queue for another attempt; `note` (the reason) is logged with the job."""
+    def requeue(self, job_id: str, note: str, *, interrupted: bool = False) -> bool:
+        """Back to the queue for another attempt; `note` (the reason) is logged with the job.
+        An `interrupted` run (the server stopped or restarted under it) is counted apart, and
+        uses none of the job's attempts."""
         with self._write() as db:
             done = db.execute(
                 "UPDATE jobs SET status=?, started=NULL, ready=NULL, pid=NULL, incumbent=NULL, "
-                "progress=? WHERE id=? AND status=?",
+                "progress=?, interruptions=interruptions+? WHERE id=? AND status=?",
                 (
                     JobState.QUEUED.value,
                     json.dumps({"phase": "queued", "note": note}),
+                    int(interrupted),
                     job_id,
                     JobState.RUNNING.value,
                 ),

@@ -1,9 +1,10 @@
-"""Synchronous solves under the same supervision as jobs: the instance is queued as a job for
-the synchronous pool, a worker process solves it within the capped limit (the watchdog holds
-the cap, and a plan found by then comes back `feasible`), and the request waits for it without
-blocking the event loop. A caller who hangs up cancels the solve. The job and its data are
-deleted once answered. Instances above the configured size are refused (413, pointing to
-/v1/jobs)."""
+"""Synchronous solves and commissioning operations (a shortlist, a re-plan) under the same
+supervision as jobs: the request is queued as a job for the synchronous pool, a worker process
+runs it within the capped limit (the watchdog holds the cap, and a plan found by then comes back
+`feasible`), and the request waits for it without blocking the event loop, up to a deadline of
+its own (a solve no worker takes, say because the pool is not running, is answered with a
+problem). A caller who hangs up cancels the solve. The job and its data are deleted once
+answered. Instances above the configured size are refused (413, pointing to /v1/jobs)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,16 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from api.problems import FieldError, problem
-from api.runner import Runner
+from api.runner import OVERRUN_SHARE, Runner
 from api.settings import Settings
 from api.store import Job, JobStore, Origin
 from optimiser import (
@@ -31,8 +35,24 @@ from optimiser import (
 
 log = logging.getLogger("api.sync")
 POLL_SECONDS = 0.05
-SERVER_SIDE = frozenset({"watchdog", "worker_died", "worker_start", "interrupted"})
+RUNNING_MARGIN_SECONDS = 5.0  # past the watchdog's own deadline, should the runner be gone
+SERVER_SIDE = frozenset({"worker_died", "worker_start", "interrupted"})
 SOLVER_FAILURES = frozenset({BackendError.code, VerificationError.code, "internal_error"})
+
+
+class Operation(NamedTuple):
+    """A synchronous operation other than a solve: the model its body is read back with in
+    the worker, and what the worker runs (options capped, time limit what is left)."""
+
+    body: type[BaseModel]
+    run: Callable[[Any, SolveOptions], BaseModel]
+
+
+class Waited(NamedTuple):
+    """How the wait for a synchronous job ended: the job (None if gone) and why it stopped."""
+
+    job: Job | None
+    why: str  # "ended", "hung_up", "not_taken" or "overdue"
 
 
 def size_of(instance: StaffingInstance | PlacementInstance) -> int:
@@ -47,21 +67,19 @@ async def solve_now(
     owner: str,
     instance: StaffingInstance | PlacementInstance,
     options: SolveOptions,
+    *,
+    operation: str = "solve",
+    body: BaseModel | None = None,
 ) -> Response:
-    """Run one solve in the synchronous pool and answer with its solution or its problem."""
+    """Run one solve (or the named operation on `body`, whose instance is `instance`) in the
+    synchronous pool and answer with its result or its problem."""
     settings: Settings = request.app.state.settings
     store: JobStore = request.app.state.store
     size = size_of(instance)
     if size > settings.sync_max_size:
-        return problem(
-            413,
-            "too_large_for_sync",
-            f"synchronous solves take at most {settings.sync_max_size} "
-            f"{'functions' if instance.kind == 'staffing' else 'referrals'}; "
-            "submit this instance to /v1/jobs",
-        )
+        return _too_large(settings, instance)
     capped = settings.capped(options, sync=True)
-    payload = await run_in_threadpool(_payload, instance, capped)
+    payload = await run_in_threadpool(_payload, instance, capped, operation, body)
     limit = capped.time_limit_seconds or settings.sync_time_limit_seconds
     admitted = await run_in_threadpool(
         store.admit,
@@ -81,30 +99,67 @@ async def solve_now(
             headers={"Retry-After": "2"},
         )
     job_id = admitted.job.id
-    log.info("sync %s queued: kind %s, size %d, limit %g s", job_id, instance.kind, size, limit)
+    log.info("sync %s queued: %s, size %d, limit %g s", job_id, operation, size, limit)
     try:
-        job = await _wait(request, store, job_id)
-        return await run_in_threadpool(_answer, store, job)
+        waited = await _wait(request, settings, store, job_id)
+        return await run_in_threadpool(_answer, settings, store, waited)
     finally:
         await run_in_threadpool(_close, request.app.state.runner, store, job_id)
 
 
-def _payload(instance: StaffingInstance | PlacementInstance, options: SolveOptions) -> str:
-    return json.dumps(
-        {"instance": instance.model_dump(mode="json"), "options": options.model_dump(mode="json")}
+def _too_large(settings: Settings, instance: StaffingInstance | PlacementInstance) -> Response:
+    return problem(
+        413,
+        "too_large_for_sync",
+        f"synchronous solves take at most {settings.sync_max_size} "
+        f"{'functions' if instance.kind == 'staffing' else 'referrals'}; "
+        "submit this instance to /v1/jobs",
     )
 
 
-async def _wait(request: Request, store: JobStore, job_id: str) -> Job | None:
-    """Poll the store until the job ends; None when the caller hung up first."""
-    started = time.monotonic()
+def _payload(
+    instance: StaffingInstance | PlacementInstance,
+    options: SolveOptions,
+    operation: str,
+    body: BaseModel | None,
+) -> str:
+    opts = options.model_dump(mode="json")
+    if body is None:
+        return json.dumps({"instance": instance.model_dump(mode="json"), "options": opts})
+    return json.dumps(
+        {"operation": operation, "body": body.model_dump(mode="json"), "options": opts}
+    )
+
+
+def overdue_at(settings: Settings, job: Job, waiting_since: float) -> float:
+    """When the wait gives up (time.time()): a job still queued after `sync_queue_seconds`
+    was taken by no worker; a running one gets the watchdog's own deadline at the latest
+    (start-up, limit x 1.05, grace) and a margin, in case the runner itself is gone."""
+    if job.started is None:
+        return waiting_since + settings.sync_queue_seconds
+    return (
+        job.started
+        + settings.start_timeout_seconds
+        + job.time_limit * OVERRUN_SHARE
+        + settings.watchdog_grace_seconds
+        + RUNNING_MARGIN_SECONDS
+    )
+
+
+async def _wait(request: Request, settings: Settings, store: JobStore, job_id: str) -> Waited:
+    """Poll the store until the job ends, the caller hangs up, or the wait is overdue."""
+    started, since = time.monotonic(), time.time()
     while True:
         job = await run_in_threadpool(store.get, job_id)
         if job is None or job.terminal:
-            return job
+            return Waited(job, "ended")
         if await request.is_disconnected():
             log.info("sync %s: the caller hung up after %.1f s", job_id, time.monotonic() - started)
-            return None
+            return Waited(None, "hung_up")
+        if time.time() > overdue_at(settings, job, since):
+            why = "not_taken" if job.started is None else "overdue"
+            log.warning("sync %s: %s after %.1f s", job_id, why, time.monotonic() - started)
+            return Waited(job, why)
         await asyncio.sleep(POLL_SECONDS)
 
 
@@ -114,9 +169,10 @@ def _close(runner: Runner, store: JobStore, job_id: str) -> None:
     store.delete(job_id)
 
 
-def _answer(store: JobStore, job: Job | None) -> Response:
-    if job is None:
-        return problem(503, "cancelled", "the solve was stopped")
+def _answer(settings: Settings, store: JobStore, waited: Waited) -> Response:
+    job = waited.job
+    if waited.why != "ended" or job is None:
+        return _unanswered(settings, waited)
     if job.has_result:
         result = store.result(job.id) or "{}"
         return Response(result, media_type=JSONResponse.media_type)
@@ -127,6 +183,36 @@ def _answer(store: JobStore, job: Job | None) -> Response:
     if code in SOLVER_FAILURES:
         log.error("sync %s: solver failure %s", job.id, code)
         return problem(500, code, "the solver failed; the request was valid")
+    if code == "watchdog":
+        return problem(
+            422,
+            "no_plan_in_time",
+            f"the time limit of {job.time_limit:g} s ran out before any plan was found; "
+            "submit this instance to /v1/jobs with a longer time_limit_seconds (up to "
+            f"{settings.job_time_limit_seconds:g} s), or simplify it",
+        )
     if code in SERVER_SIDE:
         return problem(503, code, job.error or "", headers={"Retry-After": "5"})
     return problem(422, code, job.error or "")
+
+
+def _unanswered(settings: Settings, waited: Waited) -> Response:
+    """The solve was stopped: the caller hung up, no worker took it, or it overran."""
+    if waited.why == "not_taken":
+        return problem(
+            503,
+            "sync_not_taken",
+            f"no solver process took this solve within {settings.sync_queue_seconds:g} s (the "
+            "server's synchronous solvers are busy or not running); retry later, or submit "
+            "it to /v1/jobs",
+            headers={"Retry-After": "5"},
+        )
+    if waited.why == "overdue":
+        return problem(
+            503,
+            "sync_overdue",
+            "the solve did not end by its time limit and the server's margin, and was "
+            "stopped; retry later, or submit it to /v1/jobs",
+            headers={"Retry-After": "5"},
+        )
+    return problem(503, "cancelled", "the solve was stopped")

@@ -3,7 +3,9 @@ concurrent submissions against the queue limit. Each returns figures; nothing he
 
 from __future__ import annotations
 
+import contextlib
 import random
+import sqlite3
 import threading
 import time
 from collections import Counter
@@ -27,6 +29,8 @@ class KillReport:
     most_workers: int = 0
     pool: int = 0
     endings: Counter[str] = field(default_factory=Counter)
+    interruptions: Counter[int] = field(default_factory=Counter)  # runs a crash ended, per job
+    failures: Counter[str] = field(default_factory=Counter)  # error code of each failed job
 
 
 def _aim(server: Server, job_id: str, aim: str, rng: random.Random) -> None:
@@ -82,6 +86,11 @@ def kills(server: Server, bodies: list[dict[str, Any]], count: int, seed: int = 
     report.submitted = len(accepted)
     report.lost = sum(1 for s in statuses.values() if s is None or s in ("queued", "running"))
     report.endings = Counter(str(s) for s in statuses.values())
+    with contextlib.closing(sqlite3.connect(server.db, timeout=30)) as db:
+        rows = db.execute("SELECT id, interruptions, error_code FROM jobs").fetchall()
+    ours = [r for r in rows if r[0] in set(accepted)]
+    report.interruptions = Counter(int(r[1]) for r in ours)
+    report.failures = Counter(str(r[2]) for r in ours if statuses.get(r[0]) == "failed")
     return report
 
 

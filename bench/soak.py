@@ -72,7 +72,7 @@ def _hostile(data: Path, requests: int, *, full_canaries: bool) -> None:
 
 
 def _kills(data: Path, kills: int) -> None:
-    server = Server(data, {"OPTIMISER_WORKERS": "2", "OPTIMISER_MAX_ATTEMPTS": "10"})
+    server = Server(data, {"OPTIMISER_WORKERS": "2"})  # default retries
     bodies = [small_job(), hard_job(3.0), small_job(), hard_job(8.0, seed=12)]
     started = time.perf_counter()
     try:
@@ -86,6 +86,10 @@ def _kills(data: Path, kills: int) -> None:
     print(f"  orphans: {report.orphans}; jobs accepted {report.submitted}, lost {report.lost}")
     print(f"  most worker processes seen: {report.most_workers} (pool {report.pool})")
     print(f"  how the accepted jobs ended: {endings}")
+    runs = ", ".join(f"{k}: {v}" for k, v in sorted(report.interruptions.items()))
+    print(f"  runs ended by a crash, per job (count: jobs): {runs}")
+    if report.failures:
+        print(f"  failed jobs by code: {dict(report.failures)}")
 
 
 def _bursts(data: Path, bursts: int) -> None:

@@ -35,7 +35,14 @@ from optimiser.placements.schema import PlacementInstance
 from optimiser.placements.shortlist import Shortlist
 from optimiser.placements.solution import PlacementSolution
 from optimiser.scenarios.batch import solve_many
-from optimiser.solve import Instance, Solution, check_instance, solve, write_model
+from optimiser.solve import (
+    Instance,
+    Solution,
+    check_instance,
+    solve,
+    unplaced_fallback,
+    write_model,
+)
 from optimiser.staffing.relax import Relaxation, relax, relaxable
 from optimiser.staffing.schema import CATEGORY_LABEL, StaffingInstance
 from optimiser.staffing.solution import UNALLOCATED, StaffingSolution
@@ -84,6 +91,7 @@ __all__ = [
     "shortlist",
     "solve",
     "solve_many",
+    "unplaced_fallback",
     "write_instance_workbook",
     "write_model",
     "write_solution_workbook",

@@ -121,6 +121,14 @@ def _no_plan(instance: Instance, seconds: float) -> Solution:
     return unplaced_plan(instance, stats)
 
 
+def unplaced_fallback(instance: PlacementInstance) -> PlacementSolution:
+    """The placement plan that always exists (every free referral unplaced, locked placements
+    kept), verified and `feasible`: the answer of a run stopped before any better plan came.
+    Built from the checked instance alone, in milliseconds; a job server keeps it as the first
+    incumbent of a time-limited run."""
+    return _no_plan(check_instance(instance), 0.0)
+
+
 def write_model(instance: Instance, path: Path) -> None:
     """Check the instance, then write its model as a readable file, rows and columns named from
     its ids: placements through HiGHS (`.lp` or `.mps` by the extension), staffing through

@@ -1,17 +1,20 @@
 """Commissioning week by week over HTTP: a shortlist for one referral, a re-plan with last
 week's placements locked, and the difference between two plans. Thin: the public surface
-does the work."""
+does the work. A shortlist (which may solve) and a re-plan (which solves) run in the
+synchronous worker pool, like a synchronous solve: the same caps, size limit and
+cancellation; `OPERATIONS` names what the worker runs for each."""
 
 from __future__ import annotations
 
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from api.problems import responses
-from api.security import SettingsDep, caller
+from api.security import Caller, caller
+from api.sync import Operation, solve_now
 from optimiser import (
     PlacementInstance,
     PlacementSolution,
@@ -24,7 +27,8 @@ from optimiser import (
 )
 
 router = APIRouter(prefix="/v1/placements", tags=["commissioning"], dependencies=[Depends(caller)])
-ERRORS = responses(400, 401, 413, 422, 500)
+ERRORS = responses(400, 401, 413, 422, 429, 500, 503)
+LimitQuery = Annotated[float | None, Query(gt=0, le=86_400)]
 
 
 def _strict_plan(value: Any) -> Any:
@@ -71,31 +75,45 @@ class DiffRequest(BaseModel):
     b: Plan
 
 
-def _options(time_limit: float | None, settings: SettingsDep) -> SolveOptions:
-    return settings.capped(SolveOptions(time_limit_seconds=time_limit), sync=True)
-
-
-@router.post("/shortlist", response_model=Shortlist, responses=ERRORS)
-def shortlist_route(
-    body: ShortlistRequest,
-    settings: SettingsDep,
-    time_limit_seconds: Annotated[float | None, Query(gt=0, le=86_400)] = None,
-) -> Shortlist:
-    """The best eligible providers for one referral, with the extra cost of each to the plan,
-    and every other provider of its lots with the rules that exclude it."""
-    options = _options(time_limit_seconds, settings)
+def run_shortlist(body: ShortlistRequest, options: SolveOptions) -> Shortlist:
+    """The shortlist, as a synchronous worker computes it."""
     return shortlist(body.instance, body.reference, body.solution, k=body.k, options=options)
 
 
-@router.post("/replan", response_model=PlacementSolution, responses=ERRORS)
-def replan_route(
-    body: ReplanRequest,
-    settings: SettingsDep,
-    time_limit_seconds: Annotated[float | None, Query(gt=0, le=86_400)] = None,
-) -> PlacementSolution:
-    """This week's plan: last week's placements locked (or moved at the move penalty)."""
-    options = _options(time_limit_seconds, settings)
+def run_replan(body: ReplanRequest, options: SolveOptions) -> PlacementSolution:
+    """This week's plan, as a synchronous worker solves it."""
     return replan(body.instance, body.previous, lock=body.lock, options=options)[1]
+
+
+OPERATIONS: dict[str, Operation] = {
+    "shortlist": Operation(ShortlistRequest, run_shortlist),
+    "replan": Operation(ReplanRequest, run_replan),
+}
+
+
+@router.post("/shortlist", response_model=Shortlist, responses=ERRORS)
+async def shortlist_route(
+    body: ShortlistRequest,
+    request: Request,
+    owner: Caller,
+    time_limit_seconds: LimitQuery = None,
+) -> Response:
+    """The best eligible providers for one referral, with the extra cost of each to the plan,
+    and every other provider of its lots with the rules that exclude it."""
+    options = SolveOptions(time_limit_seconds=time_limit_seconds)
+    return await solve_now(request, owner, body.instance, options, operation="shortlist", body=body)
+
+
+@router.post("/replan", response_model=PlacementSolution, responses=ERRORS)
+async def replan_route(
+    body: ReplanRequest,
+    request: Request,
+    owner: Caller,
+    time_limit_seconds: LimitQuery = None,
+) -> Response:
+    """This week's plan: last week's placements locked (or moved at the move penalty)."""
+    options = SolveOptions(time_limit_seconds=time_limit_seconds)
+    return await solve_now(request, owner, body.instance, options, operation="replan", body=body)
 
 
 @router.post("/diff", response_model=PlanDiff, responses=responses(400, 401, 413, 422))
