@@ -102,7 +102,7 @@ async def solve_now(
     log.info("sync %s queued: %s, size %d, limit %g s", job_id, operation, size, limit)
     try:
         waited = await _wait(request, settings, store, job_id)
-        return await run_in_threadpool(_answer, settings, store, waited)
+        return await run_in_threadpool(_answer, settings, store, waited, operation)
     finally:
         await run_in_threadpool(_close, request.app.state.runner, store, job_id)
 
@@ -169,7 +169,9 @@ def _close(runner: Runner, store: JobStore, job_id: str) -> None:
     store.delete(job_id)
 
 
-def _answer(settings: Settings, store: JobStore, waited: Waited) -> Response:
+def _answer(
+    settings: Settings, store: JobStore, waited: Waited, operation: str = "solve"
+) -> Response:
     job = waited.job
     if waited.why != "ended" or job is None:
         return _unanswered(settings, waited)
@@ -184,16 +186,32 @@ def _answer(settings: Settings, store: JobStore, waited: Waited) -> Response:
         log.error("sync %s: solver failure %s", job.id, code)
         return problem(500, code, "the solver failed; the request was valid")
     if code == "watchdog":
-        return problem(
-            422,
-            "no_plan_in_time",
-            f"the time limit of {job.time_limit:g} s ran out before any plan was found; "
-            "submit this instance to /v1/jobs with a longer time_limit_seconds (up to "
-            f"{settings.job_time_limit_seconds:g} s), or simplify it",
-        )
+        return _no_plan(settings, job, operation)
     if code in SERVER_SIDE:
         return problem(503, code, job.error or "", headers={"Retry-After": "5"})
     return problem(422, code, job.error or "")
+
+
+def _no_plan(settings: Settings, job: Job, operation: str) -> Response:
+    """Stopped at the cap before any plan existed: what ran out, and the way on."""
+    if operation == "solve":
+        way = (
+            "submit this instance to /v1/jobs with a longer time_limit_seconds (up to "
+            f"{settings.job_time_limit_seconds:g} s), or simplify it"
+        )
+    else:
+        first = "send the plan (`solution`) so that it is not solved first, or " * (
+            operation == "shortlist"
+        )
+        way = (
+            f"synchronous requests are capped at {settings.sync_time_limit_seconds:g} s: "
+            f"{first}run `optimiser {operation}` without the cap"
+        )
+    return problem(
+        422,
+        "no_plan_in_time",
+        f"the time limit of {job.time_limit:g} s ran out before any plan was found; {way}",
+    )
 
 
 def _unanswered(settings: Settings, waited: Waited) -> Response:

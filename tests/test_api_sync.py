@@ -117,6 +117,10 @@ def test_a_sync_solve_stopped_with_no_plan_is_a_problem_saying_what_to_do(tmp_pa
     assert "2 s ran out before any plan was found" in body["detail"]
     assert "/v1/jobs" in body["detail"]
     assert "600 s" in body["detail"]
+    shortlist = _answer(app.state.settings, app.state.store, Waited(job, "ended"), "shortlist")
+    detail = json.loads(bytes(shortlist.body))["detail"]
+    assert "send the plan (`solution`)" in detail
+    assert "`optimiser shortlist`" in detail
 
 
 def test_one_worker_process_runs_jobs_asking_for_different_thread_counts(tmp_path: Path) -> None:
