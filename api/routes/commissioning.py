@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+import anyio.from_thread
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from api.problems import responses
@@ -29,6 +30,7 @@ from optimiser import (
 router = APIRouter(prefix="/v1/placements", tags=["commissioning"], dependencies=[Depends(caller)])
 ERRORS = responses(400, 401, 413, 422, 429, 500, 503)
 LimitQuery = Annotated[float | None, Query(gt=0, le=86_400)]
+PLANNER = "planner"  # the owner of the planner's synchronous operations (never listed)
 
 
 def _strict_plan(value: Any) -> Any:
@@ -102,6 +104,24 @@ async def shortlist_route(
     and every other provider of its lots with the rules that exclude it."""
     options = SolveOptions(time_limit_seconds=time_limit_seconds)
     return await solve_now(request, owner, body.instance, options, operation="shortlist", body=body)
+
+
+def shortlist_from_thread(request: Request, body: ShortlistRequest) -> Shortlist:
+    """The shortlist as POST /v1/placements/shortlist gives it (run by the synchronous pool),
+    for code in a worker thread of the server (a planner page); HTTPException with the
+    problem's status and code when there is none."""
+    options = SolveOptions(time_limit_seconds=None)
+
+    async def answer() -> Response:
+        return await solve_now(
+            request, PLANNER, body.instance, options, operation="shortlist", body=body
+        )
+
+    response = anyio.from_thread.run(answer)
+    if response.status_code != 200:
+        code = json.loads(bytes(response.body)).get("code", "failed")
+        raise HTTPException(response.status_code, detail=code)
+    return Shortlist.model_validate_json(bytes(response.body))
 
 
 @router.post("/replan", response_model=PlacementSolution, responses=ERRORS)

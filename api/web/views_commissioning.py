@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from api.routes.commissioning import ShortlistRequest, shortlist_route
+from api.routes.commissioning import ShortlistRequest, shortlist_from_thread
 from api.web import planning, runs
 from api.web.errors import PageError
 from api.web.levers import FieldError
@@ -57,7 +57,7 @@ def shortlist_of(
         instance=instance, reference=reference, solution=plan, k=SHORTLIST_LENGTH
     )
     try:
-        return shortlist_route(body, runs.settings_of(request))
+        return shortlist_from_thread(request, body)
     except (OptimiserError, HTTPException):
         runs.log.info("no shortlist for a referral of %d", len(instance.referrals))
         return "The shortlist could not be worked out for this plan."
