@@ -107,3 +107,16 @@ def test_call_off_provider_without_an_offer_is_a_rule_failure() -> None:
         ("A", ["offer"]),
         ("B", ["travel"]),
     ]
+
+
+def test_distance_in_the_rule_reads_as_the_listed_distance() -> None:
+    """B is 17,849.9 m away: listed as 17.85 km, shown as 17.9 km, and its rule says 17.9 km
+    against a 15 km limit (the same figure, not 17.8)."""
+    data = instance([provider("B", easting_m=17_849.9)], [referral("R", max_travel_km=15.0)])
+    sol = run(data)
+    (miss,) = sol.unplaced[0].near_misses
+    assert miss.distance_km == 17.85
+    assert miss.failures[0].text == f"{miss.distance_km:.1f} km against a 15 km limit"
+    listed = shortlist(parse_placements(data), "R", sol)
+    (excluded,) = listed.excluded
+    assert excluded.failures[0].text == f"{excluded.distance_km:.1f} km against a 15 km limit"

@@ -192,8 +192,9 @@ def static_failures(
 
 
 def _text(model: PlacementModel, rule: str, r: int, pi: int, km: float) -> str:
-    """The figures of one failed rule."""
-    inst, ra = model.inst, model.ra
+    """The figures of one failed rule (km rounded as the near miss's and the shortlist's
+    distance_km, so that a sentence and its table read the same figure)."""
+    inst, ra, km = model.inst, model.ra, round(km, 2)
     p = inst.providers[pi]
     if rule == "key_stage":
         served = ", ".join(map(str, p.key_stages))
