@@ -69,7 +69,7 @@ def test_repair_keeps_the_rows_and_filling_places_everyone_they_admit() -> None:
     assert np.array_equal(kept, repaired)
     load: dict[tuple[int, int], int] = {}
     for i, ds in days.items():
-        assert len(set(ds)) == len(ds) == int(model.ra.days[model.pairs.ref[i]])
+        assert len(set(ds)) == len(ds) == int(weekdays.pair_days(model)[i])
         for d in ds:
             key = (int(model.pairs.prov[i]), d)
             load[key] = load.get(key, 0) + 1
@@ -88,5 +88,5 @@ def test_the_aggregated_row_is_the_sum_of_the_day_rows() -> None:
         cols = a.indices[a.indptr[k] : a.indptr[k + 1]]
         assert set(model.pairs.prov[cols].tolist()) == {model.inst.providers.index(p)}
         assert np.array_equal(
-            a.data[a.indptr[k] : a.indptr[k + 1]], model.ra.days[model.pairs.ref[cols]]
+            a.data[a.indptr[k] : a.indptr[k + 1]], weekdays.pair_days(model)[cols]
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import replace
 
 from optimiser.core.errors import OptionError
@@ -122,6 +123,38 @@ def lexicographic_backend(built: model.PlacementModel, forced: str | None) -> tu
     return "highs", "MIP on HiGHS: a lexicographic objective, solved level by level"
 
 
+def _reporter(
+    instance: PlacementInstance, built: model.PlacementModel, progress: ProgressCallback | None
+) -> Callable[[model.Assignment], None] | None:
+    """Reports a plan found along the way (the Lagrangian's first) as a whole verified
+    incumbent, when someone listens: a run stopped at its limit then still has it."""
+    if progress is None:
+        return None
+
+    def report(plan: model.Assignment) -> None:
+        base = PlacementSolution(
+            instance=instance.name,
+            status=SolveStatus.FEASIBLE,
+            backend="lagrange",
+            backend_reason="the first plan of the Lagrangian relaxation (every rule kept)",
+            statistics=Statistics(
+                solver=plan.solver,
+                solver_version=plan.solver_version,
+                backend="lagrange",
+                build_seconds=round(built.build_seconds, 4),
+                solve_seconds=round(plan.seconds, 4),
+                variables=len(built.pairs),
+                constraints=len(built.rows),
+            ),
+        )
+        solution = _assemble(instance, built, plan, base)
+        if solution.status.has_solution:
+            value = model.objective(built, plan.choice)
+            progress(Progress(value, plan.bound, None, incumbent=solution))
+
+    return report
+
+
 def solve_placements(
     instance: PlacementInstance,
     options: SolveOptions | None = None,
@@ -137,7 +170,8 @@ def solve_placements(
     if backend == "flow":
         plan = solve_flow(built)
     elif backend == "lagrange":
-        plan = solve_lagrange(built, options, progress)
+        report = _reporter(instance, built, progress)
+        plan = solve_lagrange(built, options, progress, incumbent=report)
     else:
         form = linear_form(built)
         start = _start(instance, built, form, progress)

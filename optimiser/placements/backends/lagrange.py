@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from importlib.metadata import version
 
@@ -50,6 +51,7 @@ MAX_ROUNDS = 60  # flow solves for the multipliers
 KEEP_CHEAPEST = 3  # alternatives per referral offered to the restricted MIP
 FULL_MIP_PAIRS = 100_000  # up to this many pairs the polishing MIP is the whole instance
 FINISH = 0.1  # share of a time limit kept for days, explanations and the verifier
+FINISH_FACTOR = 1.5  # or this many times the set-up and first flow solve, if more
 KELLEY_ROWS = 8  # more relaxed rows than this: subgradient steps instead of Kelley's
 PATIENCE = 3  # subgradient rounds without a better bound before the step halves
 MIN_STEP = 1e-3
@@ -163,43 +165,24 @@ def _next_multipliers(
 
 
 def solve_lagrange(
-    model: PlacementModel, options: SolveOptions, progress: ProgressCallback | None = None
+    model: PlacementModel,
+    options: SolveOptions,
+    progress: ProgressCallback | None = None,
+    *,
+    incumbent: Callable[[Assignment], None] | None = None,
 ) -> Assignment:
-    """Solve by Lagrangian relaxation of the capacity rows, within the time limit: the flow
-    solves stop FINISH of the limit early, and before a round that would not end in time, so
-    that the plan's days, explanations and verification fit in the limit too."""
+    """Solve by Lagrangian relaxation of the capacity rows, within the time limit. The limit
+    counts the model's build; after the first flow solve, time is kept for the plan's days,
+    explanations and verification (FINISH of the limit, or what reporting the first plan took
+    with a quarter more, or else FINISH_FACTOR times the set-up and first solve, whichever is
+    more), and no round starts that would end past that.
+    With a limit, the first plan is handed to `incumbent` (reported as a whole verified plan,
+    so that a run stopped from outside still has it)."""
     started = time.perf_counter()
-    limit = options.time_limit_seconds
-    deadline = math.inf if limit is None else started + limit * (1.0 - FINISH)
     relax = _Relaxation(model)
-    box = relax.box()
-    cuts: list[_Point] = []
-    best: _Point | None = None
-    bound = -math.inf
-    lam = np.zeros(len(box))
-    step = _Steps()
-    for _ in range(MAX_ROUNDS):
-        round_started = time.perf_counter()
-        point, lower = relax.evaluate(lam)
-        cuts.append(point)
-        bound = max(bound, lower)
-        plan = relax.primal(point)
-        if plan.feasible and (best is None or plan.cost < best.cost):
-            best = plan
-        if progress is not None:
-            progress(_progress(best, bound))
-        now = time.perf_counter()
-        if _within(best, bound, options.mip_gap) or 2 * now - round_started > deadline:
-            break  # within the gap, or the next round would end past the deadline
-        if len(box) > KELLEY_ROWS:  # many rows (weekday providers): subgradient steps
-            lam = step.next(lam, point.g, lower, bound, best)
-            if step.settled:
-                break
-            continue
-        lam, ceiling = _next_multipliers(cuts, box)
-        if ceiling - bound <= relax.allowance + SETTLED * abs(bound):
-            break  # settled: no multipliers in the box raise the bound further
-        box = np.where(lam >= box * (1 - 1e-9), box * 4.0, box)  # widen where it reached
+    found = _search(relax, options, (progress, incumbent), started)
+    cuts, bound, deadline = found.cuts, found.bound, found.deadline
+    best, lam = found.best, cuts[-1].lam
     rounds = len(cuts)
     if best is None:  # the empty plan keeps every relaxed row
         empty = np.full(model.n_referrals, -1, np.int64)
@@ -214,9 +197,9 @@ def solve_lagrange(
     ):
         sub = _polish(model, options, relax, cuts, (choice, days), deadline, progress)
         polished = True
-        found = objective(model, sub.choice) if sub.status.has_solution else math.inf
-        if found < cost:
-            choice, days, cost = sub.choice, sub.days, found
+        value = objective(model, sub.choice) if sub.status.has_solution else math.inf
+        if value < cost:
+            choice, days, cost = sub.choice, sub.days, value
         if sub.bound is not None and small:
             bound = max(bound, sub.bound)  # HiGHS's bound holds for the whole instance here
     gap = _gap(cost, bound)
@@ -235,6 +218,65 @@ def solve_lagrange(
         variables=len(relax.base.tails),
         constraints=len(relax.base.supplies) + len(relax.b),
     )
+
+
+@dataclass
+class _Found:
+    """What the multiplier search found: its flow solutions, best plan, best bound, and the
+    time by which the plan must be finished."""
+
+    cuts: list[_Point]
+    best: _Point | None
+    bound: float
+    deadline: float
+
+
+def _search(
+    relax: _Relaxation,
+    options: SolveOptions,
+    listeners: tuple[ProgressCallback | None, Callable[[Assignment], None] | None],
+    started: float,
+) -> _Found:
+    """Flow solves under changing multipliers: Kelley's cuts for a few rows, subgradient steps
+    for many; stops within the gap, when the multipliers settle, or before a round that would
+    end past the deadline (set after the first solve, see solve_lagrange)."""
+    model, (progress, incumbent) = relax.model, listeners
+    limit = options.time_limit_seconds
+    box = relax.box()
+    found = _Found([], None, -math.inf, math.inf)
+    lam = np.zeros(len(box))
+    step = _Steps()
+    for _ in range(MAX_ROUNDS):
+        round_started = time.perf_counter()
+        point, lower = relax.evaluate(lam)
+        found.cuts.append(point)
+        found.bound = max(found.bound, lower)
+        plan = relax.primal(point)
+        finish = FINISH_FACTOR * (time.perf_counter() - started)  # a first guess
+        if plan.feasible and (found.best is None or plan.cost < found.best.cost):
+            if found.best is None and limit is not None and incumbent is not None:
+                reported = time.perf_counter()
+                incumbent(_first(model, plan, found.bound, reported - started))
+                finish = 1.25 * (time.perf_counter() - reported)  # the same work as the end
+            found.best = plan
+        if limit is not None and math.isinf(found.deadline):
+            keep = max(FINISH * limit, finish)
+            found.deadline = started + limit - model.build_seconds - keep
+        if progress is not None:
+            progress(_progress(found.best, found.bound))
+        late = 2 * time.perf_counter() - round_started > found.deadline
+        if _within(found.best, found.bound, options.mip_gap) or late:
+            break  # within the gap, or the next round would end past the deadline
+        if len(box) > KELLEY_ROWS:  # many rows (weekday providers): subgradient steps
+            lam = step.next(lam, point.g, lower, found.bound, found.best)
+            if step.settled:
+                break
+            continue
+        lam, ceiling = _next_multipliers(found.cuts, box)
+        if ceiling - found.bound <= relax.allowance + SETTLED * abs(found.bound):
+            break  # settled: no multipliers in the box raise the bound further
+        box = np.where(lam >= box * (1 - 1e-9), box * 4.0, box)  # widen where it reached
+    return found
 
 
 class _Steps:
@@ -270,6 +312,21 @@ class _Steps:
         if norm <= 0.0:
             return lam
         return np.maximum(0.0, lam + self.t * max(target - lower, 0.0) / norm * g)
+
+
+def _first(model: PlacementModel, plan: _Point, bound: float, seconds: float) -> Assignment:
+    """The first plan as an Assignment (days given where places are counted per weekday)."""
+    choice, days = weekdays.days_of(model, plan.choice) if model.weekday else (plan.choice, {})
+    return Assignment(
+        choice=choice,
+        days=days,
+        status=SolveStatus.FEASIBLE,
+        solver="min_cost_flow + lagrangian (first plan)",
+        solver_version=f"ortools {version('ortools')}",
+        backend="lagrange",
+        seconds=seconds,
+        bound=bound,
+    )
 
 
 def _gap(cost: float, bound: float) -> float:

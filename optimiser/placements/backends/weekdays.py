@@ -35,6 +35,11 @@ from optimiser.placements.pairs import Floats, Ints
 TOL = 1e-9
 
 
+def pair_days(model: PlacementModel) -> Ints:
+    """Days a week of each pair (a referral with a range of days has a pair per number)."""
+    return model.pairs.days
+
+
 def applies(model: PlacementModel) -> bool:
     """Whether every weekday row covers all of its provider's pairs at one week."""
     rows = [r for r in model.rows if r.kind == "weekday"]
@@ -54,7 +59,7 @@ def aggregated_rows(model: PlacementModel) -> tuple[list[str], sparse.csr_matrix
     for k, r in enumerate(model.rows):
         if r.kind == "weekday":
             by_provider[r.provider].append(k)
-    days = model.pairs.days.astype(float)
+    days = pair_days(model).astype(float)
     names, b, cols, row_of = [], [], [], []
     for n, (pi, ks) in enumerate(sorted(by_provider.items())):
         p = model.inst.providers[pi]
@@ -99,11 +104,12 @@ def days_of(model: PlacementModel, choice: Ints) -> tuple[Ints, dict[int, list[i
         if r.kind == "weekday" and r.day is not None:
             room[r.provider, r.day] = r.cap
     out: dict[int, list[int]] = {}
+    per_pair = pair_days(model)
     for ref in np.flatnonzero(choice >= 0).tolist():
         i = int(choice[ref])
         if i not in model.weekday:
             continue
-        pi, need = int(model.pairs.prov[i]), int(model.pairs.days[i])
+        pi, need = int(model.pairs.prov[i]), int(per_pair[i])
         declared = model.inst.providers[pi].places_per_weekday or 0
         left = {d: room.get((pi, d), declared) for d in model.weekday[i]}
         best = sorted(left, key=lambda d: -left[d])[:need]
