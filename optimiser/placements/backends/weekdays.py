@@ -1,4 +1,4 @@
-"""Places per weekday, aggregated: one row per provider, relaxed into min-cost flow (lagrange.py).
+"""Places per weekday, aggregated: one row per provider and week, relaxed into min-cost flow.
 
 Where every placement that may go to a weekday provider p overlaps in time (each of its
 weekday rows covers all its pairs: one term's intake), p's rows, one per open day d,
@@ -7,19 +7,22 @@ weekday rows covers all its pairs: one term's intake), p's rows, one per open da
 
 admit a choice of days for the placed pupils exactly when
 
-    sum_{i at p} days_i y_i <= sum_d c_d      (c_d all equal: `uniform`)
+    sum_{i at p} days_i y_i <= sum_d c_d      (c_d all equal)
 
 (each pupil attends at most as many days as p opens, an eligibility rule): cyclic filling
 (each pupil in turn takes the next days_i open days, round the week) gives every pupil distinct
 days and loads every day within one of every other (tests/test_oracle.py proves it on every
-small case). With per-day rooms that differ (locked placements hold some days), the aggregated
-row is still implied by the day rows, so it still gives a valid bound, but a plan's days are
-then chosen with the most room left, and a pupil who cannot be fitted is left unplaced.
+small case); taking the days with most room left does the same. Where placements do not all
+overlap, there is one such row per provider and check week w (its pairs active at w, the
+rooms at w): still implied by the day rows, so still a valid bound, but no longer enough for
+days that stay the same all through a placement; days are then chosen with the most room left
+over the weeks a pupil attends, and a pupil who cannot be fitted is left unplaced. The same
+holds where rooms differ by day (locked placements hold some days).
 
 The aggregated rows have the shape a . y <= b, so the Lagrangian backend relaxes them with
 the side rules: each flow solve gives a lower bound, its plan is made to keep the rows by
-`repair` (a provider over its days drops its placements worth least per day) and `refill`
-(referrals left out take the cheapest pair with room), and `days_of` gives the days.
+`repair` (a provider over its days drops its placements worth least per day), and `days_of`
+gives the days.
 """
 
 from __future__ import annotations
@@ -41,34 +44,30 @@ def pair_days(model: PlacementModel) -> Ints:
 
 
 def applies(model: PlacementModel) -> bool:
-    """Whether every weekday row covers all of its provider's pairs at one week."""
-    rows = [r for r in model.rows if r.kind == "weekday"]
-    if not rows:
-        return False
-    weeks = defaultdict(set)
-    for r in rows:
-        weeks[r.provider].add(r.week)
-    return all(r.covers_all for r in rows) and all(len(w) == 1 for w in weeks.values())
+    """Whether the instance counts places per weekday (it has weekday rows)."""
+    return any(r.kind == "weekday" for r in model.rows)
 
 
 def aggregated_rows(model: PlacementModel) -> tuple[list[str], sparse.csr_matrix, Floats]:
-    """One row per weekday provider: sum_i days_i y_i <= sum of its open days' rooms (a day
-    with no row, one where every candidate fits, counts its declared places); days_i are the
-    pair's days (a referral with a range has one pair per number of days)."""
-    by_provider: dict[int, list[int]] = defaultdict(list)
+    """One row per weekday provider and check week: sum_i days_i y_i over its pairs active
+    that week <= the sum of its open days' rooms that week (a day with no row, one where every
+    candidate fits or another week's row dominates, counts its declared places); days_i are
+    the pair's days (a referral with a range has one pair per number of days)."""
+    by_week: dict[tuple[int, int], list[int]] = defaultdict(list)
     for k, r in enumerate(model.rows):
         if r.kind == "weekday":
-            by_provider[r.provider].append(k)
+            by_week[r.provider, r.week].append(k)
     days = pair_days(model).astype(float)
     names, b, cols, row_of = [], [], [], []
-    for n, (pi, ks) in enumerate(sorted(by_provider.items())):
+    for n, ((pi, week), ks) in enumerate(sorted(by_week.items())):
         p = model.inst.providers[pi]
         declared = p.places_per_weekday or 0
         rooms = [model.rows[k].cap for k in ks] + [declared] * (len(p.open_days) - len(ks))
-        names.append(f"weekdays({p.id})")
+        names.append(f"weekdays({p.id},w{week})")
         b.append(float(sum(rooms)))
-        cols.append(model.rows[ks[0]].pairs)
-        row_of.append(np.full(len(model.rows[ks[0]].pairs), n, np.int64))
+        mine = np.unique(np.concatenate([model.rows[k].pairs for k in ks]))
+        cols.append(mine)
+        row_of.append(np.full(len(mine), n, np.int64))
     col = np.concatenate(cols) if cols else np.zeros(0, np.int64)
     row = np.concatenate(row_of) if row_of else np.zeros(0, np.int64)
     a = sparse.csr_matrix((days[col], (row, col)), shape=(len(names), len(model.pairs)))
@@ -96,27 +95,34 @@ def repair(model: PlacementModel, a: sparse.csr_matrix, b: Floats, choice: Ints)
 
 def days_of(model: PlacementModel, choice: Ints) -> tuple[Ints, dict[int, list[int]]]:
     """Days for every placed pupil at a weekday provider: each in turn takes the days_i open
-    days with the most room left at its provider (cyclic filling where rooms are equal); a
-    pupil who cannot be fitted is left unplaced."""
+    days with the most room left over the weeks it attends (cyclic filling where placements
+    overlap and rooms are equal); a pupil who cannot be fitted is left unplaced."""
     choice = choice.copy()
-    room: dict[tuple[int, int], int] = {}
+    room: dict[tuple[int, int, int], int] = {}  # (provider, day, week) -> room left
+    weeks: dict[tuple[int, int], list[int]] = defaultdict(list)  # (provider, day) -> weeks
     for r in model.rows:
         if r.kind == "weekday" and r.day is not None:
-            room[r.provider, r.day] = r.cap
+            room[r.provider, r.day, r.week] = r.cap
+            weeks[r.provider, r.day].append(r.week)
     out: dict[int, list[int]] = {}
-    per_pair = pair_days(model)
+    per_pair, ra = pair_days(model), model.ra
     for ref in np.flatnonzero(choice >= 0).tolist():
         i = int(choice[ref])
         if i not in model.weekday:
             continue
         pi, need = int(model.pairs.prov[i]), int(per_pair[i])
-        declared = model.inst.providers[pi].places_per_weekday or 0
-        left = {d: room.get((pi, d), declared) for d in model.weekday[i]}
+        span = (int(ra.start[ref]), int(ra.end[ref]))
+        held = {
+            d: [(pi, d, w) for w in weeks.get((pi, d), []) if span[0] <= w <= span[1]]
+            for d in model.weekday[i]
+        }
+        left = {d: min((room[k] for k in keys), default=need + 1) for d, keys in held.items()}
         best = sorted(left, key=lambda d: -left[d])[:need]
         if len(best) < need or min((left[d] for d in best), default=0) < 1:
             choice[ref] = -1
             continue
         for d in best:
-            room[pi, d] = left[d] - 1
+            for k in held[d]:
+                room[k] -= 1
         out[i] = sorted(best)
     return choice, out
