@@ -11,13 +11,13 @@ from typer.testing import CliRunner
 from optimiser import InstanceError
 from optimiser.cli import app
 from optimiser.core.options import SolveOptions
+from optimiser.scenarios.settings import set_field
 from optimiser.scenarios.sweep import (
     Axis,
     crossings,
     parse_axis,
     parse_values,
     run_sweep,
-    set_field,
 )
 from tests.helpers import INSTANCES, raw
 

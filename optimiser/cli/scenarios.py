@@ -18,7 +18,8 @@ from optimiser.files.io import load_instance
 from optimiser.files.workbook import write_frames_workbook
 from optimiser.scenarios.batch import executor_for, run_batch
 from optimiser.scenarios.plot import plot_sweep, show_batch, show_sweep
-from optimiser.scenarios.sweep import crossings, parse_axis, parse_setting, run_sweep
+from optimiser.scenarios.settings import parse_setting
+from optimiser.scenarios.sweep import crossings, parse_axis, run_sweep
 
 
 @app.command("batch")

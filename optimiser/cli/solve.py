@@ -13,11 +13,11 @@ from optimiser.cli.app import Exit, app, console, show_problems
 from optimiser.core.errors import InstanceError, OptimiserError
 from optimiser.core.options import SolveOptions, Solver
 from optimiser.core.status import SolveStatus
-from optimiser.files.io import load_instance, write_json, write_placements_csv
+from optimiser.files.io import write_json, write_placements_csv
 from optimiser.files.solver_reports import Report, show_reports
 from optimiser.files.workbook import write_solution_workbook
 from optimiser.placements.report import show_placements
-from optimiser.scenarios.sweep import with_settings
+from optimiser.scenarios.settings import load_with_settings
 from optimiser.solve import solve, write_model
 from optimiser.staffing.report import show_staffing
 from optimiser.staffing.schema import StaffingInstance
@@ -120,7 +120,7 @@ def _solve_one(
 ) -> Exit:
     json_out, csv_out, xlsx_out, lp_out = out
     try:
-        instance = with_settings(load_instance(path), asked.settings)
+        instance = load_with_settings(path, asked.settings)
         if lp_out is not None:
             if many:
                 lp_out.mkdir(parents=True, exist_ok=True)

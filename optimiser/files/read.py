@@ -11,7 +11,7 @@ import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -36,14 +36,30 @@ Rows = list[list[Any]]
 INDEX = re.compile(r"\[\d+\]")
 
 
-def read_workbook(path: Path) -> StaffingInstance | PlacementInstance:
-    """A workbook written by `template` or `export` (or edited by hand) as a checked instance."""
+class Adjustment(Protocol):
+    """Changes made to the data read before it is checked (what-if settings): their own
+    problems, and a problem with a value they wrote named by them."""
+
+    def apply(self, data: dict[str, Any]) -> list[Problem]:
+        """Change `data` in place; every problem with the changes."""
+
+    def rename(self, problem: Problem) -> Problem | None:
+        """`problem` named by the change that wrote its value; None if none did."""
+
+
+def read_workbook(
+    path: Path, adjust: Adjustment | None = None
+) -> StaffingInstance | PlacementInstance:
+    """A workbook written by `template` or `export` (or edited by hand) as a checked instance
+    (`adjust`ed before it is checked)."""
     book = load_workbook(path, read_only=True, data_only=True)
     sheets = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets}
-    return assemble(sheets, _kind(sheets))
+    return assemble(sheets, _kind(sheets), adjust)
 
 
-def read_csv_folder(folder: Path) -> StaffingInstance | PlacementInstance:
+def read_csv_folder(
+    folder: Path, adjust: Adjustment | None = None
+) -> StaffingInstance | PlacementInstance:
     """An instance from a folder of CSV files (one per sheet, kind.txt)."""
     kind_file = folder / "kind.txt"
     kind = kind_file.read_text(encoding="utf-8").strip() if kind_file.is_file() else ""
@@ -51,7 +67,7 @@ def read_csv_folder(folder: Path) -> StaffingInstance | PlacementInstance:
     for file in folder.glob("*.csv"):
         with file.open(newline="", encoding="utf-8") as f:
             sheets[file.stem] = [list(r) for r in csv.reader(f)]
-    return assemble(sheets, kind or _kind(sheets))
+    return assemble(sheets, kind or _kind(sheets), adjust)
 
 
 def _kind(sheets: dict[str, Rows]) -> str:
@@ -90,8 +106,11 @@ def _within(path: str, prefix: str) -> bool:
     return path == prefix or (path.startswith(prefix) and path[len(prefix)] in ".[")
 
 
-def assemble(sheets: dict[str, Rows], kind: str) -> StaffingInstance | PlacementInstance:
-    """Rows -> instance data -> checked instance; every problem at once, by sheet, row, column."""
+def assemble(
+    sheets: dict[str, Rows], kind: str, adjust: Adjustment | None = None
+) -> StaffingInstance | PlacementInstance:
+    """Rows -> instance data (`adjust`ed) -> checked instance; every problem at once, by sheet,
+    row, column (a value `adjust` wrote by the change that wrote it)."""
     if kind not in TABLES:
         raise InstanceError([Problem("kind", "unknown kind; expected staffing or placements")])
     reader = Reader({"kind": kind})
@@ -99,11 +118,16 @@ def assemble(sheets: dict[str, Rows], kind: str) -> StaffingInstance | Placement
         rows = [r for r in sheets.get(table.sheet, []) if any(v not in (None, "") for v in r)]
         if rows:
             _read_table(reader, table, rows)
+    if adjust is not None:
+        reader.problems += adjust.apply(reader.data)
     try:
         instance = parse_instance(reader.data)
     except InstanceError as exc:
         bad_cells = {p.path for p in reader.problems}
-        located = [reader.locate(p) for p in exc.problems]
+        located = [
+            (adjust.rename(p) if adjust is not None else None) or reader.locate(p)
+            for p in exc.problems
+        ]
         reader.problems += [
             p
             for p in located

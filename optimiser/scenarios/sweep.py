@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import copy
 import itertools
-import json
 import math
-import re
 from collections.abc import Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -24,13 +22,12 @@ from optimiser.core.errors import InstanceError, OptimiserError, Problem
 from optimiser.core.options import SolveOptions
 from optimiser.files.frames import objective
 from optimiser.files.parse import parse_instance
-from optimiser.placements.schema import PlacementInstance
 from optimiser.placements.solution import PlacementSolution
+from optimiser.scenarios.settings import set_field
 from optimiser.solve import Solution, solve
-from optimiser.staffing.schema import Category, StaffingInstance
+from optimiser.staffing.schema import Category
 from optimiser.staffing.solution import StaffingSolution
 
-_SEGMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)(?:\[([^\]]+)\])?$")
 MAX_POINTS = 100_000
 
 
@@ -62,75 +59,6 @@ def parse_axis(spec: str) -> Axis:
     if not values:
         raise InstanceError([Problem("--vary", "expected FIELD=VALUES")])
     return Axis(path.strip(), parse_values(values.strip()))
-
-
-def parse_setting(spec: str) -> tuple[str, Any]:
-    """`FIELD=VALUE`, the value read as JSON where it can be (null, true, 3.5), else text."""
-    path, _, raw = spec.partition("=")
-    try:
-        value = json.loads(raw)
-    except json.JSONDecodeError:
-        value = raw
-    return path.strip(), value
-
-
-def set_field(data: dict[str, Any], path: str, value: Any) -> None:
-    """Set the field at `path` in plain instance data (in place)."""
-    node: Any = data
-    segments = path.split(".")
-    for depth, segment in enumerate(segments):
-        match = _SEGMENT.match(segment)
-        if match is None or not isinstance(node, dict):
-            raise InstanceError([Problem(path, "not a field path")])
-        name, key = match.groups()
-        last = depth == len(segments) - 1
-        if last and key is None:
-            node[name] = value
-            return
-        if name not in node:
-            if last:
-                raise InstanceError([Problem(path, "no such field")])
-            node[name] = {}
-        node = node[name]
-        if key is not None:
-            node = _item(node, key, path)
-            if last:
-                raise InstanceError([Problem(path, "the path ends at a list item, not a field")])
-
-
-def with_settings(
-    instance: StaffingInstance | PlacementInstance, specs: list[str]
-) -> StaffingInstance | PlacementInstance:
-    """The instance with each `FIELD=VALUE` applied (the sweep's field paths), checked again;
-    every bad path or value at once."""
-    if not specs:
-        return instance
-    data = instance.model_dump(mode="json")
-    problems: list[Problem] = []
-    for spec in specs:
-        path, value = parse_setting(spec)
-        try:
-            set_field(data, path, value)
-        except InstanceError as exc:
-            problems += [Problem(f"--set {p.path}", p.message, p.ids) for p in exc.problems]
-    if problems:
-        raise InstanceError(problems)
-    return parse_instance(data)
-
-
-def _item(items: Any, key: str, path: str) -> Any:
-    if not isinstance(items, list):
-        raise InstanceError([Problem(path, "only lists can be indexed")])
-    if key.isdigit() and int(key) < len(items):
-        return items[int(key)]
-    for item in items:
-        if isinstance(item, dict) and key in (
-            item.get("id"),
-            item.get("category"),
-            item.get("reference"),
-        ):
-            return item
-    raise InstanceError([Problem(path, "no list item with that id")])
 
 
 def scenarios(
