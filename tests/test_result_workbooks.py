@@ -4,6 +4,7 @@ the penny; an infeasible result opens on its diagnosis; placements list every pr
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -64,8 +65,9 @@ def test_summary_first_and_print_setup(path: Path, tmp_path: Path) -> None:
     assert len(figures["Input file SHA-256"]) == 64
     assert figures["Plan re-checked without the solver"].startswith("Yes")
     for ws in book.worksheets:
-        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.page_setup.orientation in {"landscape", "portrait"}, ws.title
         assert ws.page_setup.fitToWidth == 1, ws.title
+        assert ws.page_setup.fitToHeight == 1, ws.title  # one page (tests/test_result_print.py)
         props, footer = ws.sheet_properties.pageSetUpPr, ws.oddFooter
         assert props is not None
         assert props.fitToPage, ws.title
@@ -99,14 +101,17 @@ def staffing_figures(solution: StaffingSolution, book: Workbook) -> None:
 def year_figures(solution: StaffingSolution, book: Workbook) -> None:
     """A plan over years: its total on the Summary, one row a year whose net costs add up to
     it, and each group's establishment in every year."""
-    assert book.sheetnames == ["Summary", *YEAR_SHEETS]
+    assert list(dict.fromkeys(re.sub(r" \d+$", "", s) for s in book.sheetnames)) == [
+        "Summary",
+        *YEAR_SHEETS,
+    ]
     figures = summary(book)
     assert figures["Council net cost over the years (£)"] == solution.net_cost_gbp
     nets = [r[1] for r in rows(book, "Year by year")]
     assert nets == [y.net_cost_gbp for y in solution.years]
     assert sum(nets) == pytest.approx(solution.net_cost_gbp, abs=0.02)
     groups = len(solution.years[0].groups)
-    assert len(rows(book, "Establishment")) == groups * len(solution.years)
+    assert len(parts(book, "Establishment")) == groups * len(solution.years)
 
 
 def reconciled(net: float, book: Workbook) -> None:
@@ -124,16 +129,35 @@ def placement_figures(
     solution: PlacementSolution, instance: PlacementInstance, book: Workbook
 ) -> None:
     assert solution.totals is not None
-    assert book.sheetnames == ["Summary", "Placements", "Unplaced", "Utilisation"]
+    sheets = [re.sub(r" \d+$", "", s) for s in book.sheetnames]  # long lists: numbered parts
+    assert list(dict.fromkeys(sheets)) == [
+        "Summary",
+        "Placements",
+        "Unplaced",
+        "Utilisation",
+        "Peak pupils by lot",
+    ]
     figures = summary(book)
     assert figures["Placement cost (£)"] == solution.totals.objective_gbp
     assert figures["Placed"] == solution.totals.placed
     assert figures["Not placed"] == solution.totals.unplaced
-    providers = [r[0] for r in rows(book, "Utilisation")]
-    assert providers == [p.id for p in instance.providers]  # those with no pupils included
     names = {p.id: p.name for p in instance.providers}
-    for row in rows(book, "Placements"):
+    for sheet in ("Utilisation", "Peak pupils by lot"):
+        providers = [r[:2] for r in parts(book, sheet)]
+        assert providers == list(names.items())  # those with no pupils included
+    placed = parts(book, "Placements")
+    assert [r[0] for r in placed] == [p.reference for p in solution.placements]
+    for row in placed:
         assert row[2] == names[row[1]]
+    costs = [r[6] for r in parts(book, "Utilisation")]
+    total = sum(p.total_cost_gbp for p in solution.placements)
+    assert sum(costs) == pytest.approx(total, abs=0.01)
+
+
+def parts(book: Workbook, sheet: str) -> list[tuple[Any, ...]]:
+    """The rows of a sheet, or of its numbered parts in order."""
+    titles = [t for t in book.sheetnames if re.fullmatch(rf"{sheet}( \d+)?", t)]
+    return [r for t in titles for r in rows(book, t)]
 
 
 def test_staffing_sheets_have_names_units_and_lists(tmp_path: Path) -> None:
@@ -180,7 +204,7 @@ def test_infeasible_result_opens_on_its_diagnosis(tmp_path: Path) -> None:
 def test_unplaced_reasons_in_words(tmp_path: Path) -> None:
     _, solution, book = written(INSTANCES / "dps_small.json", tmp_path)
     assert isinstance(solution, PlacementSolution)
-    unplaced = rows(book, "Unplaced")
+    unplaced = parts(book, "Unplaced")
     assert [r[0] for r in unplaced] == [u.reference for u in solution.unplaced]
     assert unplaced[0][:2] == ("DPS-020", "No eligible provider")
     assert all("_" not in r[1] for r in unplaced)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from optimiser.files.pages import add_pages, print_setup
 from optimiser.files.sheets import (
     GBP,
     ONE_DP,
@@ -20,14 +21,12 @@ from optimiser.files.sheets import (
     TITLE_FONT,
     WHOLE,
     Col,
-    add_table,
     key_values,
     new_book,
     paragraph,
-    print_setup,
     run_rows,
 )
-from optimiser.placements.schema import PlacementInstance
+from optimiser.placements.schema import PlacementInstance, Weekday
 from optimiser.placements.solution import PlacementSolution, PlacementTotals, Utilisation
 
 OBJECTIVE = (
@@ -53,9 +52,11 @@ def placements_book(
     _summary(book, solution, instance, source)
     if solution.totals is not None:
         names = {p.id: p.name for p in instance.providers}
-        _placements(book, solution, names)
+        preferences = any(p.preference_gbp for p in solution.placements)
+        _placements(book, solution, names, preferences)
         _unplaced(book, solution)
-        _utilisation(book, solution, names)
+        _utilisation(book, solution, instance)
+        _lots(book, solution, instance)
     for ws in book.worksheets:
         print_setup(ws, solution.instance)
     book.active = 0
@@ -92,6 +93,7 @@ def _totals(t: PlacementTotals) -> list[tuple[str, object, str | None]]:
         ("Provider charges (£)", t.charge_gbp, GBP),
         ("Travel (£)", t.travel_gbp, GBP),
         ("Moves from a current provider (£)", t.move_penalties_gbp, GBP),
+        *([("Lot preferences (£)", t.preferences_gbp, GBP)] if t.preferences_gbp else []),
         ("Spot purchases for pupils not placed (£)", t.unplaced_penalties_gbp, GBP),
         ("Spend: charges and travel (£)", t.spend_gbp, GBP),
         ("Budget cap on spend (£)", "no cap" if cap is None else cap, GBP),
@@ -99,14 +101,16 @@ def _totals(t: PlacementTotals) -> list[tuple[str, object, str | None]]:
     ]
 
 
-def _placements(book: Workbook, sol: PlacementSolution, names: dict[str, str]) -> None:
+def _placements(
+    book: Workbook, sol: PlacementSolution, names: dict[str, str], preferences: bool
+) -> None:
     rows = [
         (
             p.reference,
             p.provider,
             names.get(p.provider, ""),
             p.lot,
-            [d.value for d in p.weekdays],
+            ", ".join(d.value.title() for d in p.weekdays),
             p.days_per_week,
             p.start_week,
             p.end_week,
@@ -114,6 +118,7 @@ def _placements(book: Workbook, sol: PlacementSolution, names: dict[str, str]) -
             p.charge_gbp,
             p.travel_gbp,
             p.move_penalty_gbp,
+            *([p.preference_gbp] if preferences else []),
             p.total_cost_gbp,
             p.travel_km,
             p.offer,
@@ -124,22 +129,23 @@ def _placements(book: Workbook, sol: PlacementSolution, names: dict[str, str]) -
     cols = (
         Col("Referral"),
         Col("Provider id"),
-        Col("Provider", width=30),
+        Col("Provider"),
         Col("Lot"),
-        Col("Weekdays", width=20),
-        Col("Days a week", WHOLE, width=8),
-        Col("Start week", WHOLE, width=8),
-        Col("End week", WHOLE, width=8),
+        Col("Weekdays"),
+        Col("Days a week", WHOLE),
+        Col("Start week", WHOLE),
+        Col("End week", WHOLE),
         Col("Weekly cost (£)", GBP),
         Col("Provider charge (£)", GBP),
         Col("Travel (£)", GBP),
         Col("Move (£)", GBP),
+        *([Col("Lot preference (£)", GBP)] if preferences else []),
         Col("Total cost (£)", GBP),
-        Col("Travel (km one way)", ONE_DP, width=10),
-        Col("Call-off offer", width=8),
-        Col("Places used", WHOLE, width=8),
+        Col("Travel (km one way)", ONE_DP),
+        Col("Call-off offer"),
+        Col("Places used", WHOLE),
     )
-    add_table(book, "Placements", cols, rows)
+    add_pages(book, "Placements", cols, rows)
 
 
 def _unplaced(book: Workbook, sol: PlacementSolution) -> None:
@@ -149,44 +155,73 @@ def _unplaced(book: Workbook, sol: PlacementSolution) -> None:
     ]
     cols = (
         Col("Referral"),
-        Col("Reason", width=30),
-        Col("Explanation", width=110, wrap=True),
-        Col("Spot-purchase cost (£)", GBP, width=14),
+        Col("Reason", width=24, wrap=True),
+        Col("Explanation", width=140, wrap=True),
+        Col("Spot-purchase cost (£)", GBP),
     )
-    add_table(book, "Unplaced", cols, rows)
+    add_pages(book, "Unplaced", cols, rows)
 
 
-def _utilisation(book: Workbook, sol: PlacementSolution, names: dict[str, str]) -> None:
-    """One row a provider (every provider, those with no pupils too): peak pupils against
-    places, by lot and on the busiest weekday."""
-    by_provider: dict[str, list[Utilisation]] = defaultdict(list)
-    for u in sol.utilisation:
-        by_provider[u.provider].append(u)
+def _utilisation(book: Workbook, sol: PlacementSolution, instance: PlacementInstance) -> None:
+    """One row a provider (every provider, those with no pupils too): peak pupils at any one
+    time against places, the pupils placed there and their cost, the peak on each weekday."""
+    uses = _by_provider(sol)
+    placed: dict[str, list[float]] = defaultdict(list)
+    for p in sol.placements:
+        placed[p.provider].append(p.total_cost_gbp)
     rows = []
-    for provider, uses in by_provider.items():
-        whole = next(u for u in uses if u.lot is None and u.weekday is None)
+    for provider in instance.providers:
+        whole = next(u for u in uses[provider.id] if u.lot is None and u.weekday is None)
+        days = {u.weekday: _of(u) for u in uses[provider.id] if u.weekday is not None}
         rows.append(
             (
-                provider,
-                names.get(provider, ""),
-                whole.peak,
+                provider.id,
+                provider.name,
                 whole.capacity,
+                whole.peak,
                 whole.peak / whole.capacity if whole.capacity else None,
-                [_of(u.lot or "", u) for u in uses if u.lot is not None],
-                [_of(u.weekday.value, u) for u in uses if u.weekday is not None],
+                len(placed[provider.id]),
+                sum(placed[provider.id]),
+                *(days.get(day, "") for day in Weekday),
             )
         )
     cols = (
         Col("Provider id"),
-        Col("Provider", width=34),
-        Col("Peak pupils at any one time", WHOLE, width=11),
-        Col("Places", WHOLE, width=8),
-        Col("Use (%)", PCT, width=8),
-        Col("Peak by lot (of its places)", width=44, wrap=True),
-        Col("Peak by weekday (of its places)", width=56, wrap=True),
+        Col("Provider"),
+        Col("Places", WHOLE),
+        Col("Peak pupils at any one time", WHOLE),
+        Col("Use (%)", PCT),
+        Col("Pupils placed", WHOLE),
+        Col("Cost of its placements (£)", GBP),
+        *(Col(f"Peak on {day.value.title()} (of places)") for day in Weekday),
     )
-    add_table(book, "Utilisation", cols, rows)
+    add_pages(book, "Utilisation", cols, rows)
 
 
-def _of(label: str, u: Utilisation) -> str:
-    return f"{label} {u.peak}" + ("" if u.capacity is None else f" of {u.capacity}")
+def _lots(book: Workbook, sol: PlacementSolution, instance: PlacementInstance) -> None:
+    """One row a provider, one column a lot: the peak pupils on that lot (of its own places,
+    where the lot has some); blank where the provider is not approved for the lot."""
+    uses = _by_provider(sol)
+    rows = []
+    for provider in instance.providers:
+        by_lot = {u.lot: _of(u) for u in uses[provider.id] if u.lot is not None}
+        rows.append(
+            (provider.id, provider.name, *(by_lot.get(lot.id, "") for lot in instance.lots))
+        )
+    cols = (
+        Col("Provider id"),
+        Col("Provider"),
+        *(Col(lot.name, width=18, wrap=True) for lot in instance.lots),
+    )
+    add_pages(book, "Peak pupils by lot", cols, rows)
+
+
+def _by_provider(sol: PlacementSolution) -> dict[str, list[Utilisation]]:
+    by_provider: dict[str, list[Utilisation]] = defaultdict(list)
+    for u in sol.utilisation:
+        by_provider[u.provider].append(u)
+    return by_provider
+
+
+def _of(u: Utilisation) -> str:
+    return f"{u.peak}" + ("" if u.capacity is None else f" of {u.capacity}")

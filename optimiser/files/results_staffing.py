@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
+from optimiser.files.pages import add_pages, print_setup
 from optimiser.files.results_years import money_rows, year_sheets
 from optimiser.files.sheets import (
     BODY_FONT,
@@ -38,7 +39,6 @@ from optimiser.files.sheets import (
     key_values,
     new_book,
     paragraph,
-    print_setup,
     run_rows,
     style_header,
 )
@@ -78,7 +78,7 @@ def staffing_book(
         _binding(book, solution)
     for report in reports:
         for t in report_tables(solution, report):
-            add_table(book, t.title, t.cols, t.rows)
+            add_pages(book, t.title, t.cols, t.rows)
     for ws in book.worksheets:
         print_setup(ws, solution.instance)
     book.active = 0
@@ -259,7 +259,7 @@ def _deployment(book: Workbook, sol: StaffingSolution, instance: StaffingInstanc
         *(Col(f"{g.name} (FTE)", FTE, width=13) for g in groups),
         Col("All groups (FTE)", FTE, width=11),
     ]
-    add_table(book, "Deployment", cols, rows)
+    add_pages(book, "Deployment", cols, rows)
 
 
 def _functions(book: Workbook, sol: StaffingSolution, instance: StaffingInstance) -> None:
@@ -288,7 +288,7 @@ def _functions(book: Workbook, sol: StaffingSolution, instance: StaffingInstance
         Col("Income (£ a year)", GBP),
         Col("Net cost (£ a year)", GBP),
     )
-    add_table(book, "Functions", cols, rows)
+    add_pages(book, "Functions", cols, rows)
 
 
 def _groups(book: Workbook, sol: StaffingSolution, instance: StaffingInstance) -> None:
@@ -319,7 +319,7 @@ def _groups(book: Workbook, sol: StaffingSolution, instance: StaffingInstance) -
         Col("Idle FTE", FTE),
         Col("Cost (£ a year)", GBP),
     )
-    add_table(book, "Staff groups", cols, rows)
+    add_pages(book, "Staff groups", cols, rows)
 
 
 def _funding(
@@ -345,7 +345,7 @@ def _funding(
         Col("Pays for", width=44),
         Col("Amount (£ a year)", PENCE),
     )
-    add_table(book, "Funding", cols, rows)
+    add_pages(book, "Funding", cols, rows)
 
 
 def _binding(book: Workbook, sol: StaffingSolution) -> None:
@@ -356,7 +356,7 @@ def _binding(book: Workbook, sol: StaffingSolution) -> None:
         Col("Step", width=14, wrap=True),
         Col("The rule, and what relaxing it is worth", width=120, wrap=True),
     )
-    add_table(book, "Binding rules", cols, rows)
+    add_pages(book, "Binding rules", cols, rows)
 
 
 def _diagnosis(book: Workbook, sol: StaffingSolution) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 
-from optimiser.files.sheets import FTE, GBP, PCT, Col, add_table
+from optimiser.files.pages import add_pages
+from optimiser.files.sheets import FTE, GBP, PCT, Col
 from optimiser.staffing.schema import CATEGORY_LABEL, Category, StaffingInstance
 from optimiser.staffing.solution import StaffingSolution
 
@@ -49,7 +50,7 @@ def year_sheets(book: Workbook, sol: StaffingSolution, instance: StaffingInstanc
         Col("Shadow price (£ per step)", GBP),
         Col("What relaxing it would do", width=80, wrap=True),
     )
-    add_table(book, "Binding rules", cols, rows)
+    add_pages(book, "Binding rules", cols, rows)
 
 
 def _summary(book: Workbook, sol: StaffingSolution) -> None:
@@ -82,7 +83,7 @@ def _summary(book: Workbook, sol: StaffingSolution) -> None:
         Col("Traded surplus kept by the traded arm (£)", GBP),
         Col("Discount factor", "0.0000"),
     )
-    add_table(book, "Year by year", cols, rows)
+    add_pages(book, "Year by year", cols, rows)
 
 
 def _establishment(book: Workbook, sol: StaffingSolution, instance: StaffingInstance) -> None:
@@ -120,7 +121,7 @@ def _establishment(book: Workbook, sol: StaffingSolution, instance: StaffingInst
         Col("Release cost (£)", GBP),
         Col("Cost (£)", GBP),
     )
-    add_table(book, "Establishment", cols, rows)
+    add_pages(book, "Establishment", cols, rows)
 
 
 def _funding(book: Workbook, sol: StaffingSolution, instance: StaffingInstance) -> None:
@@ -137,7 +138,7 @@ def _funding(book: Workbook, sol: StaffingSolution, instance: StaffingInstance) 
         Col("Available (£)", GBP),
         Col("Used on functions (£)", GBP),
     )
-    add_table(book, "Funding by year", cols, rows)
+    add_pages(book, "Funding by year", cols, rows)
 
 
 def _deployment(book: Workbook, sol: StaffingSolution, instance: StaffingInstance) -> None:
@@ -153,4 +154,4 @@ def _deployment(book: Workbook, sol: StaffingSolution, instance: StaffingInstanc
         Col("Function", width=50),
         Col("FTE", FTE),
     )
-    add_table(book, "Deployment", cols, rows)
+    add_pages(book, "Deployment", cols, rows)

@@ -1,9 +1,9 @@
-"""Sheets a council can file: plain headers with units, number formats and print setup.
+"""Sheets a council can file: plain headers with units, number formats, rows sized to fit.
 
 Every result sheet is a table whose first row is its header: bold, frozen, filtered and
-repeated at the top of every printed page. Every sheet prints landscape on A4, one page wide
-(and one page tall when its rows fit there legibly), with the instance, the sheet's
-name and the page number in the footer.
+repeated at the top of every printed page (print setup: optimiser.files.pages). The
+workbook's default font is 10 point Arial, and every row of a table is given its height (one
+13 point line, more where text wraps), so that how a sheet prints can be worked out here.
 """
 
 from __future__ import annotations
@@ -18,8 +18,6 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.page import PageMargins
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from optimiser.core.schema import Statistics, Verification
@@ -41,8 +39,7 @@ TITLE_FONT = Font(name=FONT, size=14, bold=True)
 TOTAL_BORDER = Border(top=Side(style="thin"), bottom=Side(style="double"))
 MAX_WIDTH = 60
 LINE_HEIGHT = 13.0  # points a line of 10 point text takes
-CHARS_PER_WIDTH = 1.25  # letters of running text in one unit of column width
-ONE_PAGE_POINTS = 900.0  # a table this tall still prints legibly on one landscape page
+CHARS_PER_WIDTH = 1.1  # letters of running text in one unit of column width (10 point Arial)
 
 
 @dataclass(frozen=True)
@@ -59,10 +56,14 @@ Row = Sequence[Any]
 
 
 def new_book() -> Workbook:
-    """A workbook with no sheets."""
+    """A workbook with no sheets, its default font 10 point Arial (the unit of column width
+    is a digit of the default font: widths and print scale then agree across programs)."""
     book = Workbook()
     if book.active is not None:
         book.remove(book.active)
+    inner: Any = book  # the default font has no public setter: the Normal style's, font 0
+    inner._named_styles["Normal"].font = Font(name=FONT, size=10)
+    inner._fonts[0] = Font(name=FONT, size=10)
     return book
 
 
@@ -71,10 +72,13 @@ def add_table(
     title: str,
     cols: Sequence[Col],
     rows: Sequence[Row],
+    *,
     intro: Sequence[str] = (),
+    widths: Sequence[float] | None = None,
 ) -> Worksheet:
     """A sheet holding one table (below a few lines of `intro`, if any): its header row
-    frozen, filtered and repeated on printed pages; formats and widths set."""
+    frozen, filtered and repeated on printed pages; formats, widths (`widths`, else fitted to
+    the content) and row heights set."""
     ws: Worksheet = book.create_sheet(title)
     for line in intro:
         ws.append([line])
@@ -86,16 +90,19 @@ def add_table(
     for row in rows:
         ws.append([plain(v) for v in row])
     style_header(ws, top, len(cols))
+    widths = list(widths or table_widths(cols, rows))
     for i, col in enumerate(cols, start=1):
         letter = get_column_letter(i)
-        values = [r[i - 1] for r in rows if i - 1 < len(r)]
-        ws.column_dimensions[letter].width = col.width or fit_width(col.header, values, col.fmt)
+        ws.column_dimensions[letter].width = widths[i - 1]
         for cell in ws[letter][top:]:
             if col.fmt:
                 cell.number_format = col.fmt
             cell.alignment = Alignment(wrap_text=col.wrap, vertical="top")
             cell.font = BODY_FONT
-    fit_heights(ws, cols, top)
+    for n in range(1, top):
+        ws.row_dimensions[n].height = LINE_HEIGHT
+    for n, height in enumerate(row_heights(cols, widths, rows), start=top):
+        ws.row_dimensions[n].height = height
     ws.freeze_panes = f"A{top + 1}"
     ws.print_title_rows = f"{top}:{top}"
     if rows:
@@ -103,19 +110,26 @@ def add_table(
     return ws
 
 
-def fit_heights(ws: Worksheet, cols: Sequence[Col], top: int) -> None:
-    """Rows tall enough for their wrapped text (a spreadsheet does not grow them on opening)."""
-    widths = [
-        ws.column_dimensions[get_column_letter(i)].width or 10 for i in range(1, len(cols) + 1)
+def table_widths(cols: Sequence[Col], rows: Sequence[Row]) -> list[float]:
+    """Each column's width: its own, else fitted to its header and values."""
+    return [
+        col.width or fit_width(col.header, [r[i] for r in rows if i < len(r)], col.fmt)
+        for i, col in enumerate(cols)
     ]
-    for n in range(top, ws.max_row + 1):
+
+
+def row_heights(cols: Sequence[Col], widths: Sequence[float], rows: Sequence[Row]) -> list[float]:
+    """Points each row takes, the header's first: a line of LINE_HEIGHT, more where text wraps
+    (a spreadsheet does not grow rows on opening)."""
+    header = max(_lines(c.header, w * 0.85) for c, w in zip(cols, widths, strict=True))
+    out = [LINE_HEIGHT * header]
+    for row in rows:
         lines = 1
-        for i, col in enumerate(cols):
-            value = ws.cell(n, i + 1).value
-            if isinstance(value, str) and (col.wrap or n == top):
-                lines = max(lines, _lines(value, widths[i] * (0.85 if n == top else 1.0)))
-        if lines > 1:
-            ws.row_dimensions[n].height = LINE_HEIGHT * lines
+        for col, width, value in zip(cols, widths, row, strict=False):
+            if col.wrap and isinstance(value, str):
+                lines = max(lines, _lines(value, width))
+        out.append(LINE_HEIGHT * lines)
+    return out
 
 
 def _lines(text: str, width: float) -> int:
@@ -137,18 +151,28 @@ def style_header(ws: Worksheet, row: int, width: int) -> None:
 
 
 def fit_width(header: str, values: Sequence[Any], fmt: str | None) -> float:
-    """Characters wide enough for the longest value, and for the header over two lines."""
+    """Characters wide enough for the longest value, and for the header over three lines."""
     longest = max((len(shown(v, fmt)) for v in values), default=0)
     words = max((len(w) for w in header.split()), default=0)
-    header_need = max(words, (len(header) + 1) // 2)
-    return float(min(MAX_WIDTH, max(8, longest + 2, header_need + 2)))
+    header_need = max(words, (len(header) + 2) // 3)
+    return float(min(MAX_WIDTH, max(7, longest + 2, header_need + 2)))
 
 
 def shown(value: Any, fmt: str | None) -> str:
-    """Roughly what a cell shows (for widths)."""
+    """Roughly what a cell shows (for widths): numbers with the format's decimals."""
     if isinstance(value, int | float) and not isinstance(value, bool) and fmt:
-        return f"£{value:,.2f}" if "£" in fmt else f"{value:,.2f}"
-    return "" if value is None else str(value)
+        decimals = len(fmt.split(";")[0].partition(".")[2].rstrip("%"))
+        if "%" in fmt:
+            return f"{value * 100:,.{decimals}f}%"
+        text = f"{value:,.{decimals}f}"
+        return f"£{text}" if "£" in fmt else text
+    return "" if value is None else plain_text(value)
+
+
+def plain_text(value: Any) -> str:
+    """A value as the text its cell holds."""
+    shown_value = plain(value)
+    return "" if shown_value is None else str(shown_value)
 
 
 def plain(value: Any) -> Any:
@@ -170,23 +194,6 @@ def ids_text(ids: Sequence[Any], most: int = 8) -> str:
     """A list as comma-separated text; a long one cut short with how many more."""
     shown_ids = ", ".join(str(v) for v in ids[:most])
     return shown_ids if len(ids) <= most else f"{shown_ids} and {len(ids) - most} more"
-
-
-def print_setup(ws: Worksheet, instance: str) -> None:
-    """Landscape A4, one page wide (one tall if short), header rows repeated, a footer."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.fitToWidth = 1
-    tall = sum(ws.row_dimensions[n].height or 15.0 for n in range(1, ws.max_row + 1))
-    ws.page_setup.fitToHeight = 1 if tall <= ONE_PAGE_POINTS else 0
-    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6, footer=0.3)
-    ws.print_options.gridLines = ws.title != "Summary"
-    footer = ws.oddFooter
-    assert footer is not None
-    footer.left.text = instance
-    footer.center.text = "&A"
-    footer.right.text = "Page &P of &N"
 
 
 def file_hash(source: Path | None, fallback: bytes) -> str:
