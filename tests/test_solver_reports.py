@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
@@ -40,6 +41,31 @@ def test_answer_report_states_value_limit_slack_and_binds() -> None:
     assert {v[0] for v in variables.rows} >= {"x_advisers_traded", "pay_dsg_statutory"}
 
 
+def test_limits_report_is_excels() -> None:
+    """One row a variable: its value, the lowest and highest values it can take with every
+    other variable held and every rule met, and the net cost at each (Excel's Limits report);
+    the advisers' traded FTE can fall to 1.5 (worked in tests/test_staffing_sensitivity.py)."""
+    solution = solved()
+    assert solution.sensitivity is not None
+    net = solution.net_cost_gbp
+    assert net is not None
+    (limits,) = report_tables(solution, Report.LIMITS)
+    assert len(limits.rows) == len(solution.sensitivity.variables)
+    for row, v in zip(limits.rows, solution.sensitivity.limits, strict=True):
+        assert row == (
+            v.variable,
+            v.value,
+            "no limit" if v.lower_limit is None else v.lower_limit,
+            v.lower_objective,
+            "no limit" if v.upper_limit is None else v.upper_limit,
+            v.upper_objective,
+        )
+        for end in (v.lower_objective, v.upper_objective):  # the optimum: no end costs less
+            assert end is None or end >= net - 0.01
+    traded = next(v for v in solution.sensitivity.limits if v.variable == "x_advisers_traded")
+    assert traded.lower_limit == pytest.approx(1.5)
+
+
 def test_reports_as_sheets_and_on_the_command_line(tmp_path: Path) -> None:
     target = tmp_path / "small.xlsx"
     write_solution_workbook(
@@ -71,8 +97,12 @@ def test_reports_as_sheets_and_on_the_command_line(tmp_path: Path) -> None:
     assert "Answer report" in result.output
     assert "Limits report" in result.output
     assert "Not binding" in result.output
-    placements = CliRunner().invoke(
-        app, ["solve", str(INSTANCES / "dps_small.json"), "--report", "answer"]
-    )
-    assert placements.exit_code == 0
-    assert "reports are for staffing plans" in placements.output
+    limits = [c.value for c in book["Limits report"][1]]
+    assert limits == [
+        "Variable",
+        "Value on the plan",
+        "Lower limit",
+        "Net cost at the lower limit (£ a year)",
+        "Upper limit",
+        "Net cost at the upper limit (£ a year)",
+    ]

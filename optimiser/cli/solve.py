@@ -17,6 +17,7 @@ from optimiser.files.io import write_json, write_placements_csv
 from optimiser.files.solver_reports import Report, show_reports
 from optimiser.files.workbook import write_solution_workbook
 from optimiser.placements.report import show_placements
+from optimiser.placements.schema import PlacementInstance
 from optimiser.scenarios.settings import load_with_settings
 from optimiser.solve import solve, write_model
 from optimiser.staffing.report import show_staffing
@@ -46,8 +47,8 @@ def solve_command(  # noqa: PLR0917 (typer maps each parameter to an option)
         list[Report] | None,
         typer.Option(
             "--report",
-            help="Staffing: print an Excel Solver-style answer, sensitivity or limits report "
-            "(repeatable); with --xlsx, also written as sheets.",
+            help="Print an Excel Solver-style answer, sensitivity or limits report (repeatable); "
+            "with --xlsx, also written as sheets.",
         ),
     ] = None,
     set_: Annotated[
@@ -138,9 +139,9 @@ def _solve_one(
         show_staffing(screen, instance, solution)
         show_reports(screen, solution, asked.reports)
     else:
+        assert isinstance(instance, PlacementInstance)
         show_placements(screen, solution)
-        if asked.reports:
-            screen.print("[dim]Answer, sensitivity and limits reports are for staffing plans.[/]")
+        show_reports(screen, solution, asked.reports, instance)
         if csv_out is not None:
             write_placements_csv(csv_out / path.stem if many else csv_out, solution)
     if json_out is not None:

@@ -8,23 +8,23 @@ reason in words), Utilisation (every provider, those with no pupils included).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
 
 from optimiser.files.pages import add_pages, print_setup
+from optimiser.files.placement_reports import placement_report_tables
+from optimiser.files.report_table import Report
 from optimiser.files.sheets import (
     GBP,
     ONE_DP,
     PCT,
-    STATUS_WORDS,
-    TITLE_FONT,
     WHOLE,
     Col,
-    key_values,
+    SummaryHead,
     new_book,
-    paragraph,
-    run_rows,
+    summary_sheet,
 )
 from optimiser.placements.schema import PlacementInstance, Weekday
 from optimiser.placements.solution import PlacementSolution, PlacementTotals, Utilisation
@@ -45,9 +45,13 @@ REASONS = {
 
 
 def placements_book(
-    solution: PlacementSolution, instance: PlacementInstance, source: Path | None
+    solution: PlacementSolution,
+    instance: PlacementInstance,
+    source: Path | None,
+    reports: Sequence[Report] = (),
 ) -> Workbook:
-    """Every sheet of a placement result, the Summary first."""
+    """Every sheet of a placement result, the Summary first, then the Answer, Sensitivity or
+    Limits reports asked for."""
     book = new_book()
     _summary(book, solution, instance, source)
     if solution.totals is not None:
@@ -57,6 +61,9 @@ def placements_book(
         _unplaced(book, solution)
         _utilisation(book, solution, instance)
         _lots(book, solution, instance)
+    for report in reports:
+        for t in placement_report_tables(solution, instance, report):
+            add_pages(book, t.title, t.cols, t.rows)
     for ws in book.worksheets:
         print_setup(ws, solution.instance)
     book.active = 0
@@ -66,21 +73,21 @@ def placements_book(
 def _summary(
     book: Workbook, sol: PlacementSolution, instance: PlacementInstance, source: Path | None
 ) -> None:
-    ws = book.create_sheet("Summary")
-    ws["A1"] = f"Placement plan: {instance.name}"
-    ws["A1"].font = TITLE_FONT
-    if instance.description:
-        paragraph(ws, 2, instance.description, 2, 134)
-    rows = [
-        ("Status", STATUS_WORDS[sol.status], None),
-        ("Objective", OBJECTIVE, None),
+    head = SummaryHead(
+        f"Placement plan: {instance.name}",
+        instance.description,
+        sol.status,
+        OBJECTIVE,
+        sol.statistics,
+        sol.verification,
+        source,
+        instance.model_dump_json().encode(),
+    )
+    figures = [
         *(_totals(sol.totals) if sol.totals is not None else []),
         ("Method", f"{sol.backend}: {sol.backend_reason}", None),
-        *run_rows(sol.statistics, sol.verification, source, instance.model_dump_json().encode()),
     ]
-    key_values(ws, rows, 4)
-    ws.column_dimensions["A"].width = 44
-    ws.column_dimensions["B"].width = 90
+    summary_sheet(book, head, figures, (44, 90))
 
 
 def _totals(t: PlacementTotals) -> list[tuple[str, object, str | None]]:

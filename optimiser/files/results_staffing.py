@@ -30,17 +30,14 @@ from optimiser.files.sheets import (
     LABEL_FONT,
     PCT,
     PENCE,
-    STATUS_WORDS,
-    TITLE_FONT,
     TOTAL_BORDER,
     Col,
+    SummaryHead,
     add_table,
     ids_text,
-    key_values,
     new_book,
-    paragraph,
-    run_rows,
     style_header,
+    summary_sheet,
 )
 from optimiser.files.solver_reports import Report, report_tables
 from optimiser.staffing.schema import CATEGORY_LABEL, StaffingInstance
@@ -99,25 +96,20 @@ def _names(instance: StaffingInstance) -> dict[str, str]:
 def _summary(
     book: Workbook, sol: StaffingSolution, instance: StaffingInstance, source: Path | None
 ) -> None:
-    ws = book.create_sheet("Summary")
-    ws["A1"] = f"Staffing plan: {instance.name}"
-    ws["A1"].font = TITLE_FONT
-    if instance.description:
-        paragraph(ws, 2, instance.description, 6, 125)
-    rows = [
-        ("Status", STATUS_WORDS[sol.status], None),
-        ("Objective", OBJECTIVE_WORDS[instance.objective], None),
-        *(money_rows(sol, instance) if sol.years else _money_rows(sol)),
-        *run_rows(sol.statistics, sol.verification, source, instance.model_dump_json().encode()),
-    ]
-    end = key_values(ws, rows, 4)
-    for n in range(4, end):
-        ws.merge_cells(start_row=n, start_column=2, end_row=n, end_column=6)
+    head = SummaryHead(
+        f"Staffing plan: {instance.name}",
+        instance.description,
+        sol.status,
+        OBJECTIVE_WORDS[instance.objective],
+        sol.statistics,
+        sol.verification,
+        source,
+        instance.model_dump_json().encode(),
+    )
+    figures = money_rows(sol, instance) if sol.years else _money_rows(sol)
+    ws, end = summary_sheet(book, head, figures, (40, 17, 17, 17, 17, 17))
     if sol.categories:
         _shares(ws, sol, end + 1)
-    ws.column_dimensions["A"].width = 40
-    for letter in "BCDEF":
-        ws.column_dimensions[letter].width = 17
 
 
 def _money_rows(sol: StaffingSolution) -> list[tuple[str, object, str | None]]:

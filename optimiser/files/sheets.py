@@ -249,6 +249,49 @@ def run_rows(
     ]
 
 
+@dataclass(frozen=True)
+class SummaryHead:
+    """What every Summary sheet opens with: the plan's title and description, its status and
+    objective in words, then the kind's own figures (`figures`), and how it was obtained."""
+
+    title: str
+    description: str | None
+    status: SolveStatus
+    objective: str
+    statistics: Statistics
+    verification: Verification | None
+    source: Path | None
+    instance_json: bytes
+
+
+def summary_sheet(
+    book: Workbook,
+    head: SummaryHead,
+    figures: Sequence[tuple[str, Any, str | None]],
+    widths: Sequence[float],
+) -> tuple[Worksheet, int]:
+    """The Summary sheet: title, description, then label / value rows (each value across the
+    columns after the first), the columns `widths` wide; returns it and its next free row."""
+    ws = book.create_sheet("Summary")
+    ws["A1"] = head.title
+    ws["A1"].font = TITLE_FONT
+    if head.description:
+        paragraph(ws, 2, head.description, len(widths), sum(widths) - 10)
+    rows = [
+        ("Status", STATUS_WORDS[head.status], None),
+        ("Objective", head.objective, None),
+        *figures,
+        *run_rows(head.statistics, head.verification, head.source, head.instance_json),
+    ]
+    end = key_values(ws, rows, 4)
+    if len(widths) > 2:
+        for n in range(4, end):
+            ws.merge_cells(start_row=n, start_column=2, end_row=n, end_column=len(widths))
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    return ws, end
+
+
 def paragraph(ws: Worksheet, row: int, text: str, columns: int, width: float) -> None:
     """A long text across `columns` merged cells, wrapped, its row tall enough to show it."""
     ws.cell(row, 1, text).alignment = Alignment(wrap_text=True, vertical="top")

@@ -1,7 +1,8 @@
 """Answer, Sensitivity and Limits reports in the style analysts know from Excel Solver.
 
-Built from a staffing solution's `sensitivity` (optimiser.staffing.sensitivity: every rule
-and every variable of the solved model, with HiGHS ranging for LPs). Each report is a list of
+Staffing reports are built from the solution's `sensitivity` (optimiser.staffing.sensitivity:
+every rule and every variable of the solved model, with HiGHS ranging for LPs); placement
+reports from the plan itself (optimiser.files.placement_reports). Each report is a list of
 tables (a title, columns, rows), written as sheets of the result workbook and printed by
 `optimiser solve --report answer|sensitivity|limits`.
 
@@ -10,46 +11,60 @@ tables (a title, columns, rows), written as sheets of the result workbook and pr
 * Sensitivity: every rule with its shadow price and the range of its limit over which that
   price holds (allowable increase and decrease); every variable with its reduced cost and the
   range of its objective coefficient over which the plan stays optimal.
-* Limits: every variable with its value, its bounds, whether it sits at one, and the range of
-  its objective coefficient.
+* Limits: every variable with its value, and the lowest and highest values it can take with
+  every other variable held at the plan and every rule still met, with the objective (the
+  council's net cost) at each.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
 from rich.console import Console
 
 from optimiser.core.console import table
+from optimiser.files.placement_reports import placement_report_tables
+from optimiser.files.report_table import Column, Report, ReportTable, binds, report_table
 from optimiser.files.sheets import GBP, Col
-from optimiser.staffing.sensitivity import Sensitivity
+from optimiser.placements.schema import PlacementInstance
+from optimiser.placements.solution import PlacementSolution
+from optimiser.staffing.sensitivity import (
+    RuleSensitivity,
+    Sensitivity,
+    VariableLimit,
+    VariableSensitivity,
+)
 from optimiser.staffing.solution import StaffingSolution
+
+__all__ = ["Report", "ReportTable", "report_tables", "show_reports"]
 
 NUMBER = "#,##0.00##"
 NO_LIMIT = "no limit"
+NO_RANGING = "no ranging (whole posts or CBC)"
+
+Rule = Column[RuleSensitivity]
+Variable = Column[VariableSensitivity]
+Limit = Column[VariableLimit]
+
+RULE = Rule(Col("Rule", width=28), lambda r: r.rule)
+TEXT = Rule(Col("What it says", width=60, wrap=True), lambda r: r.text)
+RULE_VALUE = Rule(Col("Value on the plan", NUMBER, width=14), lambda r: r.value)
+LIMIT = Rule(Col("Limit", NUMBER, width=14), lambda r: r.limit)
+VARIABLE = Variable(Col("Variable", width=36), lambda v: v.variable)
+VALUE = Variable(Col("Value on the plan", NUMBER, width=14), lambda v: v.value)
 
 
-class Report(StrEnum):
-    """The solver reports, as in a spreadsheet solver."""
-
-    ANSWER = "answer"
-    SENSITIVITY = "sensitivity"
-    LIMITS = "limits"
-
-
-@dataclass(frozen=True)
-class ReportTable:
-    """One report as a sheet: its title, columns and rows."""
-
-    title: str  # the sheet's name
-    cols: tuple[Col, ...]
-    rows: list[tuple[Any, ...]]
-
-
-def report_tables(solution: StaffingSolution, report: Report) -> list[ReportTable]:
-    """The tables of one report ([] when the solution has no sensitivity)."""
+def report_tables(
+    solution: StaffingSolution | PlacementSolution,
+    report: Report,
+    instance: PlacementInstance | None = None,
+) -> list[ReportTable]:
+    """The tables of one report ([] when the solution has no plan to report on); a placement
+    plan's need its `instance` (its policy and providers)."""
+    if isinstance(solution, PlacementSolution):
+        if instance is None:
+            raise ValueError("a placement plan's reports need its instance")
+        return placement_report_tables(solution, instance, report)
     sens = solution.sensitivity
     if sens is None:
         return []
@@ -60,117 +75,104 @@ def report_tables(solution: StaffingSolution, report: Report) -> list[ReportTabl
     return [_limits(sens)]
 
 
-def _binds(binding: bool) -> str:
-    return "Binding" if binding else "Not binding"
-
-
-def _range(value: float | None, sens: Sensitivity) -> float | str:
+def _ranged(value: float | None, sens: Sensitivity) -> float | str:
     if not sens.ranging:
-        return "no ranging (whole posts or CBC)"
+        return NO_RANGING
     return NO_LIMIT if value is None else value
 
 
 def _answer_rules(solution: StaffingSolution, sens: Sensitivity) -> ReportTable:
-    value = solution.discounted_net_cost_gbp if solution.years else solution.net_cost_gbp
-    objective = ("Objective", sens.objective, "", value, "", None, None, "")
-    rows = [objective] + [
-        (r.rule, r.text, ", ".join(r.ids), r.value, r.sense, r.limit, r.slack, _binds(r.binding))
-        for r in sens.rules
-    ]
-    cols = (
-        Col("Rule", width=28),
-        Col("What it says", width=60, wrap=True),
-        Col("Ids", width=18, wrap=True),
-        Col("Value on the plan", NUMBER, width=14),
-        Col("Sense", width=7),
-        Col("Limit", NUMBER, width=14),
-        Col("Slack (room left)", NUMBER, width=14),
-        Col("Status", width=12),
+    objective = ("Objective", sens.objective, "", solution.net_cost_gbp, "", None, None, "")
+    columns = (
+        RULE,
+        TEXT,
+        Rule(Col("Ids", width=18, wrap=True), lambda r: ", ".join(r.ids)),
+        RULE_VALUE,
+        Rule(Col("Sense", width=7), lambda r: r.sense),
+        LIMIT,
+        Rule(Col("Slack (room left)", NUMBER, width=14), lambda r: r.slack),
+        Rule(Col("Status", width=12), lambda r: binds(r.binding)),
     )
-    return ReportTable("Answer report", cols, rows)
+    return report_table("Answer report", columns, sens.rules, first=[objective])
 
 
 def _answer_variables(sens: Sensitivity) -> ReportTable:
-    rows = [(v.variable, v.value, v.lower, v.upper) for v in sens.variables]
-    cols = (
-        Col("Variable", width=36),
-        Col("Value on the plan", NUMBER, width=16),
-        Col("Lower bound", NUMBER, width=14),
-        Col("Upper bound", NUMBER, width=14),
+    columns = (
+        VARIABLE,
+        VALUE,
+        Variable(Col("Lower bound", NUMBER, width=14), lambda v: v.lower),
+        Variable(Col("Upper bound", NUMBER, width=14), lambda v: v.upper),
     )
-    return ReportTable("Answer variables", cols, rows)
+    return report_table("Answer variables", columns, sens.variables)
 
 
 def _sensitivity_rules(sens: Sensitivity) -> ReportTable:
-    rows = [
-        (
-            r.rule,
-            r.text,
-            r.value,
-            r.shadow_price_gbp,
-            r.limit,
-            _range(r.allowable_increase, sens),
-            _range(r.allowable_decrease, sens),
-        )
-        for r in sens.rules
-    ]
-    cols = (
-        Col("Rule", width=28),
-        Col("What it says", width=60, wrap=True),
-        Col("Value on the plan", NUMBER, width=14),
-        Col("Shadow price (£ a year per unit of limit)", GBP, width=16),
-        Col("Limit", NUMBER, width=14),
-        Col("Allowable increase", NUMBER, width=14),
-        Col("Allowable decrease", NUMBER, width=14),
+    columns = (
+        RULE,
+        TEXT,
+        RULE_VALUE,
+        Rule(
+            Col("Shadow price (£ a year per unit of limit)", GBP, width=16),
+            lambda r: r.shadow_price_gbp,
+        ),
+        LIMIT,
+        Rule(
+            Col("Allowable increase", NUMBER, width=14),
+            lambda r: _ranged(r.allowable_increase, sens),
+        ),
+        Rule(
+            Col("Allowable decrease", NUMBER, width=14),
+            lambda r: _ranged(r.allowable_decrease, sens),
+        ),
     )
-    return ReportTable("Sensitivity report", cols, rows)
+    return report_table("Sensitivity report", columns, sens.rules)
 
 
 def _sensitivity_variables(sens: Sensitivity) -> ReportTable:
-    rows = [
-        (
-            v.variable,
-            v.value,
-            v.reduced_cost,
-            v.objective_coefficient,
-            _range(v.allowable_increase, sens),
-            _range(v.allowable_decrease, sens),
-        )
-        for v in sens.variables
-    ]
-    cols = (
-        Col("Variable", width=36),
-        Col("Value on the plan", NUMBER, width=14),
-        Col("Reduced cost (£ a year per unit)", NUMBER, width=16),
-        Col("Objective coefficient (£ per unit)", NUMBER, width=16),
-        Col("Allowable increase", NUMBER, width=14),
-        Col("Allowable decrease", NUMBER, width=14),
+    columns = (
+        VARIABLE,
+        VALUE,
+        Variable(
+            Col("Reduced cost (£ a year per unit)", NUMBER, width=16), lambda v: v.reduced_cost
+        ),
+        Variable(
+            Col("Objective coefficient (£ per unit)", NUMBER, width=16),
+            lambda v: v.objective_coefficient,
+        ),
+        Variable(
+            Col("Allowable increase", NUMBER, width=14),
+            lambda v: _ranged(v.allowable_increase, sens),
+        ),
+        Variable(
+            Col("Allowable decrease", NUMBER, width=14),
+            lambda v: _ranged(v.allowable_decrease, sens),
+        ),
     )
-    return ReportTable("Sensitivity variables", cols, rows)
+    return report_table("Sensitivity variables", columns, sens.variables)
 
 
 def _limits(sens: Sensitivity) -> ReportTable:
-    rows = []
-    for v in sens.variables:
-        at = "lower" if v.lower is not None and abs(v.value - v.lower) < 1e-9 else ""
-        at = "upper" if v.upper is not None and abs(v.value - v.upper) < 1e-9 else at
-        low = (
-            None if v.allowable_decrease is None else v.objective_coefficient - v.allowable_decrease
-        )
-        high = (
-            None if v.allowable_increase is None else v.objective_coefficient + v.allowable_increase
-        )
-        rows.append((v.variable, v.value, v.lower, v.upper, at or "between", low, high))
-    cols = (
-        Col("Variable", width=36),
-        Col("Value on the plan", NUMBER, width=14),
-        Col("Lower limit", NUMBER, width=14),
-        Col("Upper limit (empty: none)", NUMBER, width=14),
-        Col("At a limit", width=10),
-        Col("Lowest objective coefficient keeping the plan", NUMBER, width=18),
-        Col("Highest objective coefficient keeping the plan", NUMBER, width=18),
+    """Excel's Limits report: each variable's reach with every other held at the plan and
+    every rule met, and the council's net cost at each end (an empty end: no limit)."""
+    columns = (
+        Limit(Col("Variable", width=36), lambda v: v.variable),
+        Limit(Col("Value on the plan", NUMBER, width=14), lambda v: v.value),
+        Limit(Col("Lower limit", NUMBER, width=14), lambda v: _end(v.lower_limit)),
+        Limit(
+            Col("Net cost at the lower limit (£ a year)", GBP, width=16),
+            lambda v: v.lower_objective,
+        ),
+        Limit(Col("Upper limit", NUMBER, width=14), lambda v: _end(v.upper_limit)),
+        Limit(
+            Col("Net cost at the upper limit (£ a year)", GBP, width=16),
+            lambda v: v.upper_objective,
+        ),
     )
-    return ReportTable("Limits report", cols, rows)
+    return report_table("Limits report", columns, sens.limits)
+
+
+def _end(value: float | None) -> float | str:
+    return NO_LIMIT if value is None else value
 
 
 def shown(value: Any) -> str:
@@ -182,13 +184,23 @@ def shown(value: Any) -> str:
     return str(value)
 
 
-def show_reports(console: Console, solution: StaffingSolution, reports: list[Report]) -> None:
+def show_reports(
+    console: Console,
+    solution: StaffingSolution | PlacementSolution,
+    reports: list[Report],
+    instance: PlacementInstance | None = None,
+) -> None:
     """The reports asked for, as console tables."""
     for report in reports:
-        tables = report_tables(solution, report)
+        tables = report_tables(solution, report, instance)
         if not tables:
             console.print(f"[dim]No {report.value} report: the solve found no plan.[/]")
         for t in tables:
+            if len(t.cols) == 1:  # a statement, not a table (a MIP's missing sensitivity)
+                console.print(f"[bold]{t.title}[/]")
+                for row in t.rows:
+                    console.print(str(row[0]), markup=False)
+                continue
             words = next((i for i, c in enumerate(t.cols) if c.fmt), len(t.cols))
             out = table(t.title, *(c.header for c in t.cols), text=words)
             for col in out.columns[1:]:

@@ -18,7 +18,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from optimiser.files.notes import add_drop_downs, notes_rows
+from optimiser.files.dropdowns import add_drop_downs
+from optimiser.files.notes import notes_rows
 from optimiser.files.results_placements import placements_book
 from optimiser.files.results_staffing import staffing_book
 from optimiser.files.solver_reports import Report
@@ -108,13 +109,14 @@ def write_solution_workbook(
     """The result as a workbook a council can file: a Summary first (the Diagnosis when no
     plan meets every rule), names beside ids, plain headers with units, print setup on every
     sheet. `source`: the input file, named and hashed on the Summary. `reports`: Answer,
-    Sensitivity or Limits sheets (staffing, solved with `SolveOptions(sensitivity=True)`)."""
+    Sensitivity or Limits sheets (a staffing plan solved with `SolveOptions(sensitivity=True)`;
+    any placement plan)."""
     if isinstance(solution, StaffingSolution):
         assert isinstance(instance, StaffingInstance)
         book = staffing_book(solution, instance, source, reports)
     else:
         assert isinstance(instance, PlacementInstance)
-        book = placements_book(solution, instance, source)
+        book = placements_book(solution, instance, source, reports)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
 
