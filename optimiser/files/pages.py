@@ -2,7 +2,7 @@
 
 A sheet prints on one A4 page, landscape where it fits there at a readable size, else
 portrait where that prints it larger. A list too long for one readable page is written as
-numbered sheets (Placements 1, Placements 2, ...), each one page; a list that would need more
+numbered sheets (Placements, Placements 2, ...), each one page; a list that would need more
 than MAX_PARTS of them stays one sheet, printed one page wide over as many pages as it takes.
 
 Readable: the page's type is printed at READABLE times its size or more (10 point type at 7
@@ -118,7 +118,7 @@ def add_pages(
     book: Workbook, title: str, cols: Sequence[Col], rows: Sequence[Row]
 ) -> list[Worksheet]:
     """A table as one sheet when it prints on one readable page, else as numbered sheets of
-    consecutive rows (`title 1`, `title 2`, ...) that each do; every sheet has the header,
+    consecutive rows (`title`, `title 2`, ...) that each do; every sheet has the header,
     the same column widths and print setup."""
     widths, counts = layout(cols, rows)
     if len(counts) == 1 or len(counts) > MAX_PARTS:
@@ -126,10 +126,15 @@ def add_pages(
     sheets, start = [], 0
     for k, count in enumerate(counts, start=1):
         sheets.append(
-            add_table(book, f"{title} {k}", cols, rows[start : start + count], widths=widths)
+            add_table(book, part_title(title, k), cols, rows[start : start + count], widths=widths)
         )
         start += count
     return sheets
+
+
+def part_title(title: str, k: int) -> str:
+    """The k-th sheet of a table split into pages: its own title first, then `title 2`, ..."""
+    return title if k == 1 else f"{title} {k}"
 
 
 def print_setup(ws: Worksheet, instance: str) -> None:
