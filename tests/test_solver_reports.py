@@ -102,7 +102,7 @@ def test_reports_as_sheets_and_on_the_command_line(tmp_path: Path) -> None:
         "Variable",
         "Value on the plan",
         "Lower limit",
-        "Net cost at the lower limit (£ a year)",
+        "Net cost at the lower limit (£)",
         "Upper limit",
-        "Net cost at the upper limit (£ a year)",
+        "Net cost at the upper limit (£)",
     ]

@@ -82,7 +82,8 @@ def _ranged(value: float | None, sens: Sensitivity) -> float | str:
 
 
 def _answer_rules(solution: StaffingSolution, sens: Sensitivity) -> ReportTable:
-    objective = ("Objective", sens.objective, "", solution.net_cost_gbp, "", None, None, "")
+    value = solution.discounted_net_cost_gbp if solution.years else solution.net_cost_gbp
+    objective = ("Objective", sens.objective, "", value, "", None, None, "")
     columns = (
         RULE,
         TEXT,
@@ -159,12 +160,12 @@ def _limits(sens: Sensitivity) -> ReportTable:
         Limit(Col("Value on the plan", NUMBER, width=14), lambda v: v.value),
         Limit(Col("Lower limit", NUMBER, width=14), lambda v: _end(v.lower_limit)),
         Limit(
-            Col("Net cost at the lower limit (£ a year)", GBP, width=16),
+            Col("Net cost at the lower limit (£)", GBP, width=16),
             lambda v: v.lower_objective,
         ),
         Limit(Col("Upper limit", NUMBER, width=14), lambda v: _end(v.upper_limit)),
         Limit(
-            Col("Net cost at the upper limit (£ a year)", GBP, width=16),
+            Col("Net cost at the upper limit (£)", GBP, width=16),
             lambda v: v.upper_objective,
         ),
     )
