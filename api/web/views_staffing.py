@@ -187,4 +187,10 @@ def _changes(before: Any, after: StaffingSolution, names: dict[str, str]) -> dic
     categories = [
         (CATEGORY_LABEL[c.category], shares.get(c.category), c.share) for c in after.categories
     ]
-    return {"net": net, "functions": functions, "categories": categories, "before": before}
+    return {
+        "net": net,
+        "functions": functions,
+        "categories": categories,
+        "before": before,
+        "years": years.changes(before, after),
+    }

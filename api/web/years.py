@@ -81,3 +81,9 @@ def funding(instance: StaffingInstance, solution: StaffingSolution) -> list[Line
                 cells.append((use.available_gbp, use.used_gbp, 0.0))
         lines.append(Line(k.name, None, cells))
     return lines
+
+
+def changes(before: StaffingSolution, after: StaffingSolution) -> list[tuple[str, float, float]]:
+    """Each year's council net cost in both plans, for the years both have."""
+    old = {y.year: y.net_cost_gbp for y in before.years}
+    return [(y.year, old[y.year], y.net_cost_gbp) for y in after.years if y.year in old]

@@ -11,7 +11,14 @@ from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
 from api.local import ROOT
-from optimiser import SolveOptions, StaffingSolution, load_instance, solve
+from optimiser import (
+    SolveOptions,
+    StaffingInstance,
+    StaffingSolution,
+    load_instance,
+    relax,
+    solve,
+)
 from tests.browser.conftest import Visit
 
 PLAN_MS = 120_000
@@ -29,8 +36,11 @@ def _wait_for_result(page: Page) -> None:
 def test_a_plan_over_years_year_by_year(visit: Visit) -> None:
     """Oxfordshire 2015-18: each year's establishment (FTE kept, summed over the groups),
     hires, releases, shares against that year's bands and the council's net, and each
-    year's binding rules, as the engine's YearResult gives them."""
-    expected = solve(load_instance(YEARS), SolveOptions())
+    year's binding rules, as the engine's YearResult gives them; then one year's rule relaxed
+    by a step, each year's change in net cost as a re-solve of the relaxed instance gives."""
+    instance = load_instance(YEARS)
+    assert isinstance(instance, StaffingInstance)
+    expected = solve(instance, SolveOptions())
     assert isinstance(expected, StaffingSolution)
     assert len(expected.years) == 3
     page = visit.go("/staffing")
@@ -53,16 +63,31 @@ def test_a_plan_over_years_year_by_year(visit: Visit) -> None:
             share = row.locator(f'[data-share="{c.category.value}"] [data-value]')
             expect(share).to_have_text(f"{c.share * 100:.1f}%")
         priced = [b for b in y.binding_rules if b.shadow_price_gbp]
-        rules = page.locator(f'[data-rules-year="{y.year}"] tbody tr')
+        rules = page.locator(f'[data-rules="priced-{y.year}"] tbody tr')
         expect(rules).to_have_count(len(priced))
         unpriced = [b for b in y.binding_rules if b.shadow_price_gbp is None]  # whole posts
-        listed = page.locator(f'[data-unpriced-year="{y.year}"] li')
-        expect(listed).to_have_count(len(unpriced))
+        rules = page.locator(f'[data-rules="unpriced-{y.year}"] tbody tr')
+        expect(rules).to_have_count(len(unpriced))
     esg = page.locator("#funding tr", has_text="Education Services Grant: general element")
     for cell, y in zip(esg.locator("td").all(), expected.years, strict=True):
         use = next(s for s in y.sources if s.source == "esg_general")  # falls with the pupils
         assert cell.inner_text() == f"£{use.available_gbp:,.0f} (£{use.used_gbp:,.0f})"
     visit.check("staffing-years-result")
+
+    # relax the traded ceiling of 2015-16 alone: each year's net as the engine re-plans it
+    rule = next(b for b in expected.binding_rules if b.rule == "band_max_traded_2015_16")
+    relaxed = relax(instance, rule)
+    assert relaxed is not None
+    after = solve(relaxed.instance, SolveOptions())
+    assert isinstance(after, StaffingSolution)
+    row = page.locator('[data-rules="unpriced-2015-16"] tr', has_text=rule.sentence)
+    row.get_by_role("button", name=re.compile("Relax by one step")).click()
+    _wait_for_result(page)
+    for before_year, after_year in zip(expected.years, after.years, strict=True):
+        item = page.locator(f'#year-changes li[data-year="{after_year.year}"]')
+        change = _gbp(item.locator("[data-change]").inner_text())
+        assert change == round(after_year.net_cost_gbp - before_year.net_cost_gbp)
+    visit.check("staffing-years-relaxed")
 
 
 def test_advanced_solver_and_time_limit(visit: Visit) -> None:
