@@ -8,7 +8,8 @@ times in the app's process
 parse the instance and solution, and render the page) and reports the first request (which
 parses the stored instance and solution), p50 and p95 over all N (later requests use the
 parsed copy kept for the few most recent finished scenarios), and the page size. Also a
-placed referral's page (with its shortlist, worked out on every request), the re-plan's result
+placed referral's page (with its shortlist: the first request asks the synchronous pool for
+it, later ones use the copy kept for the last few referrals asked), the re-plan's result
 (with its difference from week 1), and week 1 against week 2 on the compare page.
 """
 

@@ -10,6 +10,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from fastapi import HTTPException, Request, Response, UploadFile
 
@@ -32,6 +33,7 @@ log = logging.getLogger("api.web")
 Instance = StaffingInstance | PlacementInstance
 Solution = StaffingSolution | PlacementSolution
 UPLOAD_SUFFIXES = (".xlsx", ".json")
+V = TypeVar("V")
 
 
 class QueueFullError(Exception):
@@ -183,27 +185,29 @@ def _read(
     return instance, solution
 
 
-class _Recent:
-    """The last few finished scenarios read, parsed (a finished job never changes; its owner
-    is checked on every request before the cache is consulted)."""
+class Recent(Generic[V]):
+    """The last few things worked out from finished scenarios (a finished job never changes;
+    its owner is checked on every request before the cache is consulted)."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self.items: OrderedDict[str, tuple[Instance | None, Solution | None]] = OrderedDict()
+        self.items: OrderedDict[str, V] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, key: str) -> tuple[Instance | None, Solution | None] | None:
+    def get(self, key: str) -> V | None:
+        """The value kept for the key, or None."""
         with self.lock:
             if key not in self.items:
                 return None
             self.items.move_to_end(key)
             return self.items[key]
 
-    def put(self, key: str, value: tuple[Instance | None, Solution | None]) -> None:
+    def put(self, key: str, value: V) -> None:
+        """Keep the value, forgetting the least recently used beyond the size."""
         with self.lock:
             self.items[key] = value
             while len(self.items) > self.size:
                 self.items.popitem(last=False)
 
 
-_CACHE = _Recent(8)
+_CACHE: Recent[tuple[Instance | None, Solution | None]] = Recent(8)

@@ -49,18 +49,42 @@ def placement_plan(
 
 
 def shortlist_of(
-    request: Request, instance: PlacementInstance, reference: str, plan: PlacementSolution
+    request: Request,
+    job_id: str,
+    instance: PlacementInstance,
+    reference: str,
+    plan: PlacementSolution,
 ) -> Shortlist | str:
-    """The referral's shortlist as POST /v1/placements/shortlist gives it, or in words why
-    there is none."""
+    """The referral's shortlist in a finished plan, as POST /v1/placements/shortlist gives it
+    (kept for the last few asked), or in words why there is none."""
+    key = f"{job_id}/{reference}"
+    kept = _SHORTLISTS.get(key)
+    if kept is not None:
+        return kept
     body = ShortlistRequest(
         instance=instance, reference=reference, solution=plan, k=SHORTLIST_LENGTH
     )
     try:
-        return shortlist_from_thread(request, body)
-    except (OptimiserError, HTTPException):
+        found = shortlist_from_thread(request, body)
+    except HTTPException as exc:
+        runs.log.info(
+            "no shortlist for a referral of %d: %d", len(instance.referrals), exc.status_code
+        )
+        return NO_SHORTLIST.get(exc.status_code, NO_SHORTLIST[0])
+    except OptimiserError:
         runs.log.info("no shortlist for a referral of %d", len(instance.referrals))
-        return "The shortlist could not be worked out for this plan."
+        return NO_SHORTLIST[0]
+    _SHORTLISTS.put(key, found)
+    return found
+
+
+NO_SHORTLIST = {
+    0: "The shortlist could not be worked out for this plan.",
+    413: "This plan has too many referrals to work out a shortlist on this page.",
+    429: "The planner is busy: reload the page in a minute to see the shortlist.",
+    503: "The planner is busy: reload the page in a minute to see the shortlist.",
+}
+_SHORTLISTS: runs.Recent[Shortlist] = runs.Recent(64)
 
 
 def _replan_page(

@@ -242,5 +242,5 @@ def referral_page(request: Request, job_id: str, position: int, owner: Owner) ->
         provider_names={p.id: p.name for p in instance.providers},
         lot_names={lot.id: lot.name for lot in instance.lots},
         reasons=REASONS,
-        shortlist=shortlist_of(request, instance, referral.reference, solution),
+        shortlist=shortlist_of(request, job_id, instance, referral.reference, solution),
     )
