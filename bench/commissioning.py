@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 from optimiser import PlacementSolution, SolveOptions, load_instance, solve
-from optimiser.placements.schema import Goal, Level, PlacementInstance
+from optimiser.placements.policy import Goal, Level
+from optimiser.placements.schema import PlacementInstance
 
 ROOT = Path(__file__).resolve().parents[1]
 REPEATS = 3

@@ -17,7 +17,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from optimiser.placements.schema import Level, PlacementInstance, Policy, Provider, ProviderLot
+from optimiser.placements.policy import Level, Policy
+from optimiser.placements.schema import PlacementInstance, Provider, ProviderLot
 from optimiser.staffing.schema import FundingSource, StaffingInstance
 from optimiser.staffing.schema_years import (
     DriverValue,

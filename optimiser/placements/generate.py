@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from optimiser.placements.policy import Policy
 from optimiser.placements.schema import (
     DEFAULT_LOTS,
     WEEKDAYS,
     Lot,
     Offer,
     PlacementInstance,
-    Policy,
     PriceUnit,
     Provider,
     ProviderLot,

@@ -40,7 +40,8 @@ from optimiser.placements.linear import Block, LinearForm
 from optimiser.placements.locks import locked_placements
 from optimiser.placements.model import Assignment, PlacementModel
 from optimiser.placements.pairs import Floats, Ints
-from optimiser.placements.schema import Goal, Level, PlacementInstance
+from optimiser.placements.policy import Goal, Level
+from optimiser.placements.schema import PlacementInstance
 from optimiser.placements.solution import LevelValue
 
 INF = float("inf")
