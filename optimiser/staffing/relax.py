@@ -14,7 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from optimiser.files.parse import parse_staffing
+from pydantic import ValidationError
+
+from optimiser.core.errors import InstanceError, problems_from_validation
 from optimiser.staffing.relax_years import YEAR_STEPS, relax_year
 from optimiser.staffing.schema import CATEGORY_LABEL, Category, StaffingInstance
 from optimiser.staffing.solution import BindingRule
@@ -35,6 +37,15 @@ def relaxable(rule: BindingRule) -> bool:
     return rule.family in (YEAR_STEPS if rule.year else _STEPS)
 
 
+def _validated(data: dict[str, Any]) -> StaffingInstance:
+    """The relaxed instance, validated as any instance is (solve() runs the cross-entity
+    checks); a figure the schema refuses is an InstanceError."""
+    try:
+        return StaffingInstance.model_validate(data)
+    except ValidationError as exc:
+        raise InstanceError(problems_from_validation(exc, data)) from None
+
+
 def relax(instance: StaffingInstance, rule: BindingRule) -> Relaxation | None:
     """The instance with `rule` relaxed by one step, or None if it has no step. A rule of one
     year of a plan over years moves that year's figure only (optimiser.staffing.relax_years)."""
@@ -43,7 +54,7 @@ def relax(instance: StaffingInstance, rule: BindingRule) -> Relaxation | None:
         moved = relax_year(instance, rule.family, rule.year, ident)
         if moved is None:
             return None
-        return Relaxation(parse_staffing(moved["data"]), moved["change"])
+        return Relaxation(_validated(moved["data"]), moved["change"])
     step = _STEPS.get(rule.family)
     if step is None or not rule.ids:
         return None
@@ -51,7 +62,7 @@ def relax(instance: StaffingInstance, rule: BindingRule) -> Relaxation | None:
     change = step(data, rule.ids[0])
     if change is None:
         return None
-    return Relaxation(parse_staffing(data), change)
+    return Relaxation(_validated(data), change)
 
 
 def _item(items: list[Data], key: str, ident: str) -> Data | None:
