@@ -12,7 +12,7 @@ from scipy.spatial import cKDTree
 from optimiser.placements import evidence, fullness
 from optimiser.placements.locks import declared_cap
 from optimiser.placements.model import Assignment, PlacementModel
-from optimiser.placements.pairs import RULE_TEXT, RULES, ReferralArrays
+from optimiser.placements.pairs import RULE_TEXT, RULES
 from optimiser.placements.schema import WEEKDAYS
 from optimiser.placements.side import side_reason
 from optimiser.placements.solution import FullProvider, ProviderExclusion, Unplaced
@@ -228,7 +228,7 @@ def _failing_rules(
     out: dict[tuple[int, int], list[str]] = {}
     for pi, refs in askers.items():
         p = model.inst.providers[pi]
-        sub = _take(model.ra, np.array(refs))
+        sub = model.ra.take(np.array(refs, dtype=np.int64))
         per_lot = [
             {name: rule(model.inst, sub, p, pl) for name, rule in RULES.items()} for pl in p.lots
         ]
@@ -236,27 +236,6 @@ def _failing_rules(
             options = [[n for n, mask in masks.items() if not bool(mask[j])] for masks in per_lot]
             out[r, pi] = min(options, key=len)
     return out
-
-
-def _take(ra: ReferralArrays, idx: np.ndarray) -> ReferralArrays:
-    return ReferralArrays(
-        ra.easting[idx],
-        ra.northing[idx],
-        ra.key_stage[idx],
-        ra.days[idx],
-        ra.start[idx],
-        ra.end[idx],
-        ra.max_travel_km[idx],
-        ra.protected[idx],
-        ra.lots[idx],
-        ra.rank[idx],
-        ra.needs[idx],
-        ra.need_ids,
-        ra.lot_index,
-        position=idx if ra.position is None else ra.position[idx],
-        offered_to=ra.offered_to,
-        most=None if ra.most is None else ra.most[idx],
-    )
 
 
 def _blocking(model: PlacementModel, load: _Load, i: int, days_needed: int) -> list[int]:

@@ -13,6 +13,7 @@ from itertools import chain
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.spatial import cKDTree
 
 from optimiser.placements.schema import (
     Offer,
@@ -21,6 +22,11 @@ from optimiser.placements.schema import (
     ProviderLot,
     price_per_day,
 )
+
+# Above this share of the area within a provider's reach, judging every referral costs less
+# than finding the near ones (20,000 x 500 on a 60 km square, 25 km journeys: half the
+# referrals each, and the search costs more than it saves; national, 450 km: 1%, 10x less work).
+REACH_SHARE = 0.1
 
 Mask = NDArray[np.bool_]
 Floats = NDArray[np.float64]
@@ -91,6 +97,27 @@ class ReferralArrays:
         if not extra:
             return self
         return type(self)(**(vars(self) | {"days": self.days + extra}))  # caches shared
+
+    def take(self, idx: Ints) -> ReferralArrays:
+        """The rows idx (sorted) as arrays of their own; `position` keeps each row's referral."""
+        return type(self)(
+            self.easting[idx],
+            self.northing[idx],
+            self.key_stage[idx],
+            self.days[idx],
+            self.start[idx],
+            self.end[idx],
+            self.max_travel_km[idx],
+            self.protected[idx],
+            self.lots[idx],
+            self.rank[idx],
+            self.needs[idx],
+            self.need_ids,
+            self.lot_index,
+            position=idx if self.position is None else self.position[idx],
+            offered_to=self.offered_to,
+            most=None if self.most is None else self.most[idx],
+        )
 
     def with_offer(self, p: Provider, pl: ProviderLot) -> Mask:
         """Which rows' referrals hold an offer from this provider in this lot."""
@@ -257,14 +284,20 @@ def build_pairs(inst: PlacementInstance, ra: ReferralArrays | None = None) -> Pa
     for o in inst.offers:
         offers.setdefault((o.provider, o.lot), {})[position[o.reference]] = o
     cols: dict[str, list[NDArray[np.generic]]] = {k: [] for k in Pairs.__dataclass_fields__}
+    within = _within_reach(inst, ra)
     for pi, p in enumerate(inst.providers):
+        near = within[pi]
+        mine = options if near is None else [option.take(near) for option in options]
         moved = (current >= 0) & (current != pi)
+        moved = moved if near is None else moved[near]
         for pl in p.lots:
-            for k, option in enumerate(options):
+            for k, option in enumerate(mine):
                 if k > 0 and inst.policy.offers_only:
                     break  # a call-off offer quotes the fewest days only
                 bids = offers.get((p.id, pl.lot), {}) if k == 0 else {}
-                chunk = _chunk(inst, option, (pi, p, pl, k), bids, moved)
+                chunk = _chunk(inst, option, (pi, p, pl, k), _local(bids, near), moved)
+                if near is not None:
+                    chunk["ref"] = near[chunk["ref"]]
                 for key, values in chunk.items():
                     cols[key].append(values)
     empty = {
@@ -273,6 +306,54 @@ def build_pairs(inst: PlacementInstance, ra: ReferralArrays | None = None) -> Pa
     }
     empty["offered"] = np.zeros(0, dtype=bool)
     return Pairs(**{k: np.concatenate(v) if v else empty[k] for k, v in cols.items()})
+
+
+def _within_reach(inst: PlacementInstance, ra: ReferralArrays) -> list[Ints | None]:
+    """Per provider, the (sorted) referral rows near enough to pass the travel rule, found
+    with a k-d tree (scipy.spatial.cKDTree) over the pupils' schools: within the longest
+    journey any referral allows of a sited provider, within an outreach provider's radius;
+    None (every row) for online provision and outreach without a radius. A superset: the
+    travel rule itself still decides each pair, so only the work shrinks (a national
+    instance's 8,000 providers each judge a few hundred of 50,000 referrals, not all)."""
+    far = float(ra.max_travel_km.max(initial=0.0))
+    radius = [
+        None
+        if p.online or (p.outreach and p.outreach_radius_km is None)
+        else (p.outreach_radius_km if p.outreach else far)
+        for p in inst.providers
+    ]
+    asked = [i for i, r in enumerate(radius) if r is not None]
+    out: list[Ints | None] = [None] * len(inst.providers)
+    if not asked or not len(ra.days) or _reach_share(ra, far) > REACH_SHARE:
+        return out
+    tree = cKDTree(np.column_stack([ra.easting, ra.northing]))
+    centres = np.array([(inst.providers[i].easting_m, inst.providers[i].northing_m) for i in asked])
+    metres = np.array([float(radius[i] or 0.0) * 1000.0 + 1.0 for i in asked])  # 1 m to spare
+    found = tree.query_ball_point(centres, metres, return_sorted=True)
+    for i, rows in zip(asked, found, strict=True):
+        out[i] = np.asarray(rows, dtype=np.int64)
+    return out
+
+
+def _reach_share(ra: ReferralArrays, far: float) -> float:
+    """The share of the referrals' area that one sited provider's reach covers (a circle of
+    the longest journey against the bounding box of the schools)."""
+    width = float(np.ptp(ra.easting)) + 1.0
+    height = float(np.ptp(ra.northing)) + 1.0
+    return float(np.pi * (far * 1000.0) ** 2 / (width * height))
+
+
+def _local(bids: dict[int, Offer], near: Ints | None) -> dict[int, Offer]:
+    """Offers keyed by their referral's row among `near` (offers from beyond it are dropped:
+    an offer does not override the travel rule)."""
+    if near is None or not bids:
+        return bids
+    out = {}
+    for ri, o in bids.items():
+        k = int(np.searchsorted(near, ri))
+        if k < len(near) and near[k] == ri:
+            out[k] = o
+    return out
 
 
 def _chunk(

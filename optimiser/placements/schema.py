@@ -12,7 +12,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, model_validator
 
-from optimiser.core.schema import MAX_ITEMS, Gbp, Id, Strict, Text
+from optimiser.core.schema import MAX_ITEMS, Gbp, Id, Strict, StrictInstance, Text
 from optimiser.placements.policy import Policy
 
 
@@ -260,7 +260,7 @@ class Offer(Strict):
     )
 
 
-class PlacementInstance(Strict):
+class PlacementInstance(StrictInstance):
     """A placements instance: lots, providers, referrals, offers and policy."""
 
     kind: Literal["placements"] = "placements"

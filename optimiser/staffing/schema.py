@@ -11,7 +11,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, model_validator
 
-from optimiser.core.schema import MAX_ITEMS, Fte, Gbp, Id, Share, Strict, Text
+from optimiser.core.schema import MAX_ITEMS, Fte, Gbp, Id, Share, Strict, StrictInstance, Text
 from optimiser.staffing.schema_years import FteCap, ShareTier, Year
 
 RuleName = Annotated[
@@ -259,7 +259,7 @@ class FundingSource(Strict):
         return self
 
 
-class StaffingInstance(Strict):
+class StaffingInstance(StrictInstance):
     """A staffing-mix planning problem."""
 
     kind: Literal["staffing"] = "staffing"

@@ -1,0 +1,70 @@
+"""The k-d tree search for referrals within a provider's reach only shrinks the work of
+building pairs: the pairs are exactly those of judging every referral against every provider."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from optimiser import load_instance
+from optimiser.placements import pairs
+from optimiser.placements.generate import generate_placements
+from optimiser.placements.schema import PlacementInstance
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _every_referral(inst: PlacementInstance, ra: pairs.ReferralArrays) -> list[None]:
+    return [None] * len(inst.providers)
+
+
+def _same(inst: PlacementInstance, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Pairs with the search as configured, then with every referral judged everywhere."""
+    searched = pairs.build_pairs(inst)
+    with monkeypatch.context() as m:
+        m.setattr(pairs, "_within_reach", _every_referral)
+        everyone = pairs.build_pairs(inst)
+    for name in pairs.Pairs.__dataclass_fields__:
+        assert np.array_equal(getattr(searched, name), getattr(everyone, name)), name
+    return len(everyone)
+
+
+@pytest.mark.parametrize("kind", ["plain", "offers", "weekday", "range"])
+def test_national_spread_pairs_match(kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Schools spread over 450 km, journeys of 10-25 km: each provider reaches about 1% of
+    the referrals, so the search is used (checked), and the pairs are the same."""
+    options = {
+        "plain": {},
+        "offers": {"offers": True},
+        "weekday": {"weekday_places": True, "days": (2, 3)},
+        "range": {"days": (2, 5)},
+    }[kind]
+    inst = generate_placements(1_500, 200, seed=3, side_km=450.0, **options)  # type: ignore[arg-type]
+    ra = pairs.ReferralArrays.of(inst)
+    searched = [rows for rows in pairs._within_reach(inst, ra) if rows is not None]
+    assert len(searched) > 150
+    assert max(len(rows) for rows in searched) < len(inst.referrals) // 4
+    assert _same(inst, monkeypatch) > 1_000
+
+
+def test_call_off_pairs_match(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under a call-off only offers make pairs; an offer from beyond the reach is no pair."""
+    inst = generate_placements(1_500, 200, seed=5, side_km=450.0, offers=True)
+    inst = inst.model_copy(update={"policy": inst.policy.model_copy(update={"offers_only": True})})
+    assert _same(inst, monkeypatch) > 0
+
+
+@pytest.mark.parametrize("name", ["county_600x80", "county_week2", "outreach_primary", "dps_small"])
+def test_bundled_pairs_match_with_the_search_forced(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bundled instances (outreach radii, online providers, locks, offers) with the
+    search used whatever the share of the area a provider reaches."""
+    inst = load_instance(ROOT / "instances" / f"{name}.json")
+    assert isinstance(inst, PlacementInstance)
+    monkeypatch.setattr(pairs, "REACH_SHARE", float("inf"))
+    ra = pairs.ReferralArrays.of(inst)
+    assert any(rows is not None for rows in pairs._within_reach(inst, ra))
+    assert _same(inst, monkeypatch) > 0
