@@ -54,7 +54,17 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         if was:
-            gc.enable()
+            _resume()
+
+
+def _resume() -> None:
+    """The collector on again without walking what the solve made: those objects are the
+    answer, alive, and a first collection over them cost 0.15-0.3 s on 20,000 x 500. Frozen
+    and unfrozen, they join the oldest generation (whose counts start again from zero), to be
+    walked at its next full collection like any long-lived object."""
+    gc.freeze()
+    gc.unfreeze()
+    gc.enable()
 
 
 def _context() -> Any:

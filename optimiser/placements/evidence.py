@@ -11,8 +11,8 @@ from the plan's use of each capacity row (explain.Load).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -25,7 +25,18 @@ from optimiser.placements.solution import NearMiss, RuleFailure
 
 NEAR = 8  # candidates per lot judged for each referral
 SHOWN = 3  # near misses shown per lot
-Blocking = Callable[[int, int], str]  # (pair, days a week) -> why it is full, "" if it has room
+
+
+class Blocking(Protocol):
+    """The plan's use of capacity, as the evidence reads it (explain.Load)."""
+
+    def blocked(self, pairs: Ints) -> NDArray[np.bool_]:
+        """Which of these pairs the plan leaves no room for."""
+
+    def why(self, pair: int) -> str:
+        """Why the plan leaves no room for one pair, with the weeks and places."""
+
+
 Texts = dict[tuple[int, int], list[RuleFailure]]  # (row, candidate column) -> failures
 
 
@@ -154,14 +165,18 @@ def failures_at(
     masks: tuple[Fails, NDArray[np.bool_]],
     at: tuple[int, int],
     who: tuple[int, int, float],
+    bits: int | None = None,
 ) -> list[RuleFailure]:
     """The rules one candidate (at row, col: referral r, provider pi, km away) fails, with
-    their figures (every unsupported need named)."""
+    their figures (every unsupported need named). `bits`: which rules fail, one bit per rule
+    in the order of the masks (read in bulk by the caller), else read here."""
     fails, unsupported = masks
     (row, col), (r, pi, km) = at, who
+    if bits is None:
+        bits = sum(1 << k for k, mask in enumerate(fails.values()) if bool(mask[row, col]))
     out = []
-    for name, mask in fails.items():
-        if not bool(mask[row, col]):
+    for k, name in enumerate(fails):
+        if not bits >> k & 1:
             continue
         if name == "needs":
             out += [
@@ -171,6 +186,14 @@ def failures_at(
         else:
             out.append(RuleFailure(rule=name, text=_text(model, name, r, pi, km)))
     return out
+
+
+def _bits(fails: Fails) -> Ints:
+    """Per (referral x candidate), the rules it fails as bits, in the order of the masks."""
+    bits = np.zeros(next(iter(fails.values())).shape, dtype=np.int64)
+    for k, mask in enumerate(fails.values()):
+        bits |= mask.astype(np.int64) << k
+    return bits
 
 
 def static_failures(
@@ -245,16 +268,19 @@ def gather(
         for row, c in full:
             count[row, c] += 1
         shown = _shown(count, km, cols)
-        travel = np.where(pa.online[cols] | pa.outreach[cols], 0.0, km)
+        travel = np.where(pa.online[cols] | pa.outreach[cols], 0.0, km).tolist()
+        bits, ids, kms = _bits(masks[0]).tolist(), cols.tolist(), km.tolist()
+        lot_id, provider_ids = model.inst.lots[lot].id, [p.id for p in model.inst.providers]
         for row, r in enumerate(mine.tolist()):
             lot_misses = [
                 NearMiss(
-                    lot=model.inst.lots[lot].id,
-                    provider=model.inst.providers[int(cols[row, c])].id,
-                    distance_km=round(float(travel[row, c]), 2),
-                    failures=full.get((row, c), [])
-                    or failures_at(
-                        model, masks, (row, c), (r, int(cols[row, c]), float(km[row, c]))
+                    lot=lot_id,
+                    provider=provider_ids[ids[row][c]],
+                    distance_km=round(travel[row][c], 2),
+                    failures=[RuleFailure(rule="capacity", text=blocking.why(full[row, c]))]
+                    if (row, c) in full
+                    else failures_at(
+                        model, masks, (row, c), (r, ids[row][c], kms[row][c]), bits[row][c]
                     ),
                 )
                 for c in shown[row]
@@ -270,21 +296,20 @@ def _full(
     lot: int,
     mine: Ints,
     grid: tuple[Ints, Ints],
-) -> dict[tuple[int, int], list[RuleFailure]]:
-    """Candidates passing every static rule that the plan leaves no room at."""
+) -> dict[tuple[int, int], int]:
+    """Candidates passing every static rule that the plan leaves no room at: (row, col) ->
+    their pair (judged in bulk; the words are written for the candidates shown only)."""
     blocking, (keys, pair_of) = lookup
     cols, count = grid
     n_p, n_l = len(model.inst.providers), len(model.inst.lots)
-    out = {}
     rows, cs = np.nonzero((count == 0) & (cols >= 0))
     wanted = (mine[rows] * n_p + cols[rows, cs]) * n_l + lot
     k = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
     found = keys[k] == wanted if len(keys) else np.zeros(len(wanted), dtype=bool)
-    for row, c, kk in zip(rows[found], cs[found], k[found], strict=True):
-        why = blocking(int(pair_of[kk]), int(model.pairs.days[pair_of[kk]]))
-        if why:
-            out[int(row), int(c)] = [RuleFailure(rule="capacity", text=why)]
-    return out
+    pair = pair_of[k[found]]
+    blocked = blocking.blocked(pair)
+    cells = zip(rows[found][blocked].tolist(), cs[found][blocked].tolist(), strict=True)
+    return dict(zip(cells, pair[blocked].tolist(), strict=True))
 
 
 def _shown(count: Ints, km: NDArray[np.float64], cols: Ints) -> list[list[int]]:

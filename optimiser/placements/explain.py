@@ -104,13 +104,35 @@ def explain_unplaced(model: PlacementModel, plan: Assignment) -> list[Unplaced]:
             candidates = order[bounds[r] : bounds[r + 1]].tolist()
             reasons[r] = _with_candidates(model, plan, load, r, candidates)
     out = [reasons[r] for r in unplaced.tolist()]
-    found = evidence.gather(
-        model, lambda i, days: _full_text(model, load, i, days), unplaced.tolist()
-    )
+    found = evidence.gather(model, _Room(model, load), unplaced.tolist())
     return [
         u.model_copy(update={"near_misses": found[r][0], "record": found[r][1]})
         for u, r in zip(out, unplaced.tolist(), strict=True)
     ]
+
+
+@dataclass(frozen=True)
+class _Room:
+    """The plan's room for a pair, as the evidence reads it (evidence.Blocking)."""
+
+    model: PlacementModel
+    load: _Load
+
+    def blocked(self, pairs: NDArray[np.int64]) -> NDArray[np.bool_]:
+        """Which pairs the plan leaves no room for: a full row counting places at any one
+        time, in bulk; too few weekdays with room, pair by pair (weekday-packed pairs only)."""
+        starts = self.load.full_starts
+        out: NDArray[np.bool_] = starts[pairs + 1] > starts[pairs]
+        if self.model.weekday:
+            days = self.model.pairs.days
+            for j, i in enumerate(pairs.tolist()):
+                if not out[j] and i in self.model.weekday:
+                    out[j] = bool(_blocking(self.model, self.load, i, int(days[i])))
+        return out
+
+    def why(self, pair: int) -> str:
+        """Why the plan leaves no room for the pair, with the weeks and places."""
+        return _full_text(self.model, self.load, pair, int(self.model.pairs.days[pair]))
 
 
 def _full_text(model: PlacementModel, load: _Load, i: int, days: int) -> str:

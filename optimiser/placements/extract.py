@@ -4,45 +4,55 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import numpy as np
+
 from optimiser.placements.model import Assignment, PlacementModel
 from optimiser.placements.schema import WEEKDAYS, Weekday
 from optimiser.placements.solution import Placement, PlacementTotals, Utilisation
 
 
 def placements(model: PlacementModel, plan: Assignment) -> list[Placement]:
-    """The plan's placements, with their charges and travel."""
-    inst, pairs, out = model.inst, model.pairs, []
-    for r, i in enumerate(plan.choice):
-        if i < 0:
-            continue
-        ref, prov = inst.referrals[r], inst.providers[int(pairs.prov[i])]
-        chosen, n_days = int(i) in model.weekday, int(pairs.days[i])
+    """The plan's placements, with their charges and travel. The chosen pairs' figures are
+    read from the arrays in one go (`tolist`), not element by element."""
+    inst, pairs = model.inst, model.pairs
+    refs = np.flatnonzero(plan.choice >= 0)
+    chosen = plan.choice[refs]
+    f = {
+        name: getattr(pairs, name)[chosen].tolist()
+        for name in ("charge", "travel", "move", "preference", "days_value", "cost")
+    }
+    km, offered = pairs.distance_km[chosen].tolist(), pairs.offered[chosen].tolist()
+    prov, lot = pairs.prov[chosen].tolist(), pairs.lot[chosen].tolist()
+    n_days, use = pairs.days[chosen].tolist(), pairs.use[chosen].tolist()
+    out = []
+    for k, (r, i) in enumerate(zip(refs.tolist(), chosen.tolist(), strict=True)):
+        ref, p = inst.referrals[r], inst.providers[prov[k]]
+        by_model = i in model.weekday
         days = (
-            [WEEKDAYS[d] for d in sorted(plan.days.get(int(i), []))]
-            if chosen
-            else [d for d in WEEKDAYS if d in prov.open_days][:n_days]
+            [WEEKDAYS[d] for d in sorted(plan.days.get(i, []))]
+            if by_model
+            else [d for d in WEEKDAYS if d in p.open_days][: n_days[k]]
         )
-        spend = float(pairs.charge[i] + pairs.travel[i])
         out.append(
             Placement(
                 reference=ref.reference,
-                provider=prov.id,
-                lot=inst.lots[int(pairs.lot[i])].id,
+                provider=p.id,
+                lot=inst.lots[lot[k]].id,
                 weekdays=days,
-                weekdays_chosen=chosen,
-                days_per_week=n_days,
+                weekdays_chosen=by_model,
+                days_per_week=n_days[k],
                 start_week=ref.start_week,
                 end_week=ref.end_week,
-                weekly_cost_gbp=round(spend / ref.weeks, 2),
-                charge_gbp=round(float(pairs.charge[i]), 2),
-                travel_gbp=round(float(pairs.travel[i]), 2),
-                move_penalty_gbp=round(float(pairs.move[i]), 2),
-                preference_gbp=round(float(pairs.preference[i]), 2),
-                days_value_gbp=round(float(pairs.days_value[i]), 2),
-                total_cost_gbp=round(float(pairs.cost[i]), 2),
-                travel_km=round(float(pairs.distance_km[i]), 3),
-                offer=bool(pairs.offered[i]),
-                places_used=int(pairs.use[i]),
+                weekly_cost_gbp=round((f["charge"][k] + f["travel"][k]) / ref.weeks, 2),
+                charge_gbp=round(f["charge"][k], 2),
+                travel_gbp=round(f["travel"][k], 2),
+                move_penalty_gbp=round(f["move"][k], 2),
+                preference_gbp=round(f["preference"][k], 2),
+                days_value_gbp=round(f["days_value"][k], 2),
+                total_cost_gbp=round(f["cost"][k], 2),
+                travel_km=round(km[k], 3),
+                offer=offered[k],
+                places_used=use[k],
             )
         )
     return out
