@@ -9,22 +9,28 @@ import numpy as np
 import pytest
 
 from optimiser import load_instance
-from optimiser.placements import pairs
+from optimiser.placements import pairs, reach
 from optimiser.placements.generate import generate_placements
+from optimiser.placements.reach import Ints
 from optimiser.placements.schema import PlacementInstance
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _every_referral(inst: PlacementInstance, ra: pairs.ReferralArrays) -> list[None]:
+def _every_referral(inst: PlacementInstance, *_: object) -> list[None]:
     return [None] * len(inst.providers)
+
+
+def _reached(inst: PlacementInstance) -> list[Ints | None]:
+    ra = pairs.ReferralArrays.of(inst)
+    return reach.within_reach(inst, (ra.easting, ra.northing), ra.max_travel_km)
 
 
 def _same(inst: PlacementInstance, monkeypatch: pytest.MonkeyPatch) -> int:
     """Pairs with the search as configured, then with every referral judged everywhere."""
     searched = pairs.build_pairs(inst)
     with monkeypatch.context() as m:
-        m.setattr(pairs, "_within_reach", _every_referral)
+        m.setattr(pairs, "within_reach", _every_referral)
         everyone = pairs.build_pairs(inst)
     for name in pairs.Pairs.__dataclass_fields__:
         assert np.array_equal(getattr(searched, name), getattr(everyone, name)), name
@@ -42,8 +48,7 @@ def test_national_spread_pairs_match(kind: str, monkeypatch: pytest.MonkeyPatch)
         "range": {"days": (2, 5)},
     }[kind]
     inst = generate_placements(1_500, 200, seed=3, side_km=450.0, **options)  # type: ignore[arg-type]
-    ra = pairs.ReferralArrays.of(inst)
-    searched = [rows for rows in pairs._within_reach(inst, ra) if rows is not None]
+    searched = [rows for rows in _reached(inst) if rows is not None]
     assert len(searched) > 150
     assert max(len(rows) for rows in searched) < len(inst.referrals) // 4
     assert _same(inst, monkeypatch) > 1_000
@@ -64,7 +69,6 @@ def test_bundled_pairs_match_with_the_search_forced(
     search used whatever the share of the area a provider reaches."""
     inst = load_instance(ROOT / "instances" / f"{name}.json")
     assert isinstance(inst, PlacementInstance)
-    monkeypatch.setattr(pairs, "REACH_SHARE", float("inf"))
-    ra = pairs.ReferralArrays.of(inst)
-    assert any(rows is not None for rows in pairs._within_reach(inst, ra))
+    monkeypatch.setattr(reach, "REACH_SHARE", float("inf"))
+    assert any(rows is not None for rows in _reached(inst))
     assert _same(inst, monkeypatch) > 0

@@ -13,8 +13,8 @@ from itertools import chain
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.spatial import cKDTree
 
+from optimiser.placements.reach import local_offers, within_reach
 from optimiser.placements.schema import (
     Offer,
     PlacementInstance,
@@ -22,11 +22,6 @@ from optimiser.placements.schema import (
     ProviderLot,
     price_per_day,
 )
-
-# Above this share of the area within a provider's reach, judging every referral costs less
-# than finding the near ones (20,000 x 500 on a 60 km square, 25 km journeys: half the
-# referrals each, and the search costs more than it saves; national, 450 km: 1%, 10x less work).
-REACH_SHARE = 0.1
 
 Mask = NDArray[np.bool_]
 Floats = NDArray[np.float64]
@@ -283,128 +278,103 @@ def build_pairs(inst: PlacementInstance, ra: ReferralArrays | None = None) -> Pa
     offers: dict[tuple[str, str], dict[int, Offer]] = {}
     for o in inst.offers:
         offers.setdefault((o.provider, o.lot), {})[position[o.reference]] = o
-    cols: dict[str, list[NDArray[np.generic]]] = {k: [] for k in Pairs.__dataclass_fields__}
-    within = _within_reach(inst, ra)
+    pieces = _Pieces()
+    within = within_reach(inst, (ra.easting, ra.northing), ra.max_travel_km)
     for pi, p in enumerate(inst.providers):
         near = within[pi]
         mine = options if near is None else [option.take(near) for option in options]
-        moved = (current >= 0) & (current != pi)
-        moved = moved if near is None else moved[near]
         for pl in p.lots:
             for k, option in enumerate(mine):
                 if k > 0 and inst.policy.offers_only:
                     break  # a call-off offer quotes the fewest days only
                 bids = offers.get((p.id, pl.lot), {}) if k == 0 else {}
-                chunk = _chunk(inst, option, (pi, p, pl, k), _local(bids, near), moved)
-                if near is not None:
-                    chunk["ref"] = near[chunk["ref"]]
-                for key, values in chunk.items():
-                    cols[key].append(values)
-    empty = {
-        k: np.zeros(0, dtype=np.int64 if k in ("ref", "prov", "lot", "use", "days") else float)
-        for k in cols
-    }
-    empty["offered"] = np.zeros(0, dtype=bool)
-    joined = {}
-    for key in list(cols):  # one column at a time, its pieces freed as it is joined (the
-        pieces = cols.pop(key)  # national instance's 11.6 million pairs: 1.2 GB less at peak)
-        joined[key] = np.concatenate(pieces) if pieces else empty[key]
-        del pieces
-    return Pairs(**joined)
+                idx, km, bid = _chunk(inst, option, (p, pl), local_offers(bids, near))
+                at = (pi, ra.lot_index[pl.lot], k, price_per_day(pl, inst.policy))
+                pieces.add(idx if near is None else near[idx], km, at, bid)
+    return _priced(inst, ra, pieces, current)
 
 
-def _within_reach(inst: PlacementInstance, ra: ReferralArrays) -> list[Ints | None]:
-    """Per provider, the (sorted) referral rows near enough to pass the travel rule, found
-    with a k-d tree (scipy.spatial.cKDTree) over the pupils' schools: within the longest
-    journey any referral allows of a sited provider, within an outreach provider's radius;
-    None (every row) for online provision and outreach without a radius. A superset: the
-    travel rule itself still decides each pair, so only the work shrinks (a national
-    instance's 8,000 providers each judge a few hundred of 50,000 referrals, not all)."""
-    far = float(ra.max_travel_km.max(initial=0.0))
-    radius = [
-        None
-        if p.online or (p.outreach and p.outreach_radius_km is None)
-        else (p.outreach_radius_km if p.outreach else far)
-        for p in inst.providers
-    ]
-    asked = [i for i, r in enumerate(radius) if r is not None]
-    out: list[Ints | None] = [None] * len(inst.providers)
-    if not asked or not len(ra.days) or _reach_share(ra, far) > REACH_SHARE:
-        return out
-    tree = cKDTree(np.column_stack([ra.easting, ra.northing]))
-    centres = np.array([(inst.providers[i].easting_m, inst.providers[i].northing_m) for i in asked])
-    metres = np.array([float(radius[i] or 0.0) * 1000.0 + 1.0 for i in asked])  # 1 m to spare
-    found = tree.query_ball_point(centres, metres, return_sorted=True)
-    for i, rows in zip(asked, found, strict=True):
-        out[i] = np.asarray(rows, dtype=np.int64)
-    return out
+@dataclass
+class _Pieces:
+    """The eligible pairs, piece by piece (one per provider, lot and days a week): only the
+    referral rows and journeys are kept per pair until the pieces are joined; the rest is
+    one figure per piece, or per offer."""
+
+    refs: list[Ints] = field(default_factory=list)
+    kms: list[Floats] = field(default_factory=list)
+    at: list[tuple[int, int, int, float]] = field(default_factory=list)  # prov, lot, extra, £/day
+    bids: list[tuple[int, float, int]] = field(default_factory=list)  # pair, £, places
+    count: int = 0
+
+    def add(
+        self, refs: Ints, km: Floats, at: tuple[int, int, int, float], bids: list[tuple[int, Offer]]
+    ) -> None:
+        """One piece, its offers at their place in the piece."""
+        self.bids += [(self.count + k, o.total_cost_gbp, o.places_used) for k, o in bids]
+        self.refs.append(refs)
+        self.kms.append(km)
+        self.at.append(at)
+        self.count += len(refs)
 
 
-def _reach_share(ra: ReferralArrays, far: float) -> float:
-    """The share of the referrals' area that one sited provider's reach covers (a circle of
-    the longest journey against the bounding box of the schools)."""
-    width = float(np.ptp(ra.easting)) + 1.0
-    height = float(np.ptp(ra.northing)) + 1.0
-    return float(np.pi * (far * 1000.0) ** 2 / (width * height))
-
-
-def _local(bids: dict[int, Offer], near: Ints | None) -> dict[int, Offer]:
-    """Offers keyed by their referral's row among `near` (offers from beyond it are dropped:
-    an offer does not override the travel rule)."""
-    if near is None or not bids:
-        return bids
-    out = {}
-    for ri, o in bids.items():
-        k = int(np.searchsorted(near, ri))
-        if k < len(near) and near[k] == ri:
-            out[k] = o
-    return out
+def _priced(inst: PlacementInstance, ra: ReferralArrays, pieces: _Pieces, current: Ints) -> Pairs:
+    """The pieces joined, every figure of every pair priced in one go: the charge (days x
+    weeks at the lot's price per day, or the offer's total), travel (£/km x km x 2 x days x
+    weeks), the move penalty, the lot preference and the value of extra days, and their sum."""
+    pol = inst.policy
+    sizes = np.fromiter(map(len, pieces.refs), np.int64, len(pieces.refs))
+    ref = np.concatenate(pieces.refs) if pieces.refs else np.zeros(0, np.int64)
+    km = np.concatenate(pieces.kms) if pieces.kms else np.zeros(0)
+    pieces.refs.clear()  # the pieces freed as soon as they are joined
+    pieces.kms.clear()
+    at = np.array(pieces.at, dtype=float).reshape(-1, 4)
+    prov, lot, extra = (np.repeat(at[:, j].astype(np.int64), sizes) for j in range(3))
+    days = (ra.days[ref] + extra).astype(np.int64)
+    weeks = (ra.end - ra.start + 1).astype(float)[ref]
+    charge = np.repeat(at[:, 3], sizes) * days * weeks
+    use, offered = np.ones(len(ref), dtype=np.int64), np.zeros(len(ref), dtype=bool)
+    if pieces.bids:
+        k, total, places = (np.array(x) for x in zip(*pieces.bids, strict=True))
+        charge[k], use[k], offered[k] = total, places, True
+    travel = pol.travel_cost_per_km_gbp * km * 2.0 * (days * weeks)
+    moved = (current[ref] >= 0) & (current[ref] != prov)
+    move = np.where(moved, pol.move_penalty_gbp, 0.0)
+    preference = (pol.lot_rank_cost_gbp * ra.rank[ref, lot]).astype(float)
+    value = (pol.value_per_extra_day_gbp * extra * weeks).astype(float)
+    return Pairs(
+        ref=ref.astype(np.int64),
+        prov=prov,
+        lot=lot,
+        cost=charge + travel + move + preference - value,
+        charge=charge,
+        travel=travel,
+        move=move,
+        preference=preference,
+        days_value=value,
+        days=days,
+        distance_km=km.astype(float),
+        use=use,
+        offered=offered,
+    )
 
 
 def _chunk(
     inst: PlacementInstance,
     ra: ReferralArrays,
-    at: tuple[int, Provider, ProviderLot, int],
+    at: tuple[Provider, ProviderLot],
     bids: dict[int, Offer],
-    moved: Mask,
-) -> dict[str, NDArray[np.generic]]:
-    """The eligible pairs of one provider and lot, for the days a week in `ra.days` (one
-    option of each referral's range, `extra` days above its fewest: rows outside their range
-    are left out)."""
-    pi, p, pl, extra = at
-    weeks = (ra.end - ra.start + 1).astype(float)
+) -> tuple[Ints, Floats, list[tuple[int, Offer]]]:
+    """The eligible rows of one provider and lot, for the days a week in `ra.days` (one
+    option of each referral's range: rows outside their range are left out), their journeys
+    and their offers (at their place among the rows; an offer does not override eligibility)."""
+    p, pl = at
     ok = ra.days <= ra.most_days
     for rule in RULES.values():
         ok &= rule(inst, ra, p, pl)
     idx = np.flatnonzero(ok)
-    charge = price_per_day(pl, inst.policy) * ra.days[idx] * weeks[idx]
-    use = np.ones(len(idx), dtype=np.int64)
-    offered = np.zeros(len(idx), dtype=bool)
+    found = []
     for ri, o in bids.items():
         k = int(np.searchsorted(idx, ri))
-        if k < len(idx) and idx[k] == ri:  # an offer does not override eligibility
-            charge[k], use[k], offered[k] = o.total_cost_gbp, o.places_used, True
-    travel = (
-        inst.policy.travel_cost_per_km_gbp
-        * ra.distance_km(p)[idx]
-        * 2.0
-        * (ra.days[idx] * weeks[idx])
-    )
-    move = np.where(moved[idx], inst.policy.move_penalty_gbp, 0.0)
-    preference = inst.policy.lot_rank_cost_gbp * ra.rank[idx, ra.lot_index[pl.lot]]
-    value = inst.policy.value_per_extra_day_gbp * extra * weeks[idx]
-    return {
-        "ref": idx.astype(np.int64),
-        "prov": np.full(len(idx), pi, dtype=np.int64),
-        "lot": np.full(len(idx), ra.lot_index[pl.lot], dtype=np.int64),
-        "cost": charge + travel + move + preference - value,
-        "charge": charge,
-        "travel": travel,
-        "move": move,
-        "preference": preference.astype(float),
-        "days_value": value.astype(float),
-        "days": ra.days[idx].astype(np.int64),
-        "distance_km": ra.distance_km(p)[idx],
-        "use": use,
-        "offered": offered,
-    }
+        if k < len(idx) and idx[k] == ri:
+            found.append((k, o))
+    return idx, ra.distance_km(p)[idx], found
