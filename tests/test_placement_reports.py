@@ -150,3 +150,30 @@ def test_placement_reports_on_the_command_line_and_as_sheets(tmp_path: Path) -> 
     assert book.sheetnames[-3:] == ["Answer report", "Sensitivity report", "Limits report"]
     why: Any = book["Sensitivity report"]["A2"].value
     assert "no shadow prices" in why
+
+
+def test_answer_report_lists_the_levels_of_a_lexicographic_objective() -> None:
+    """[cost within 10% of its best, then average quality] on R (2 days x 10 weeks) at A
+    (rated 2, £2,000) or B (rated 4, £2,150): cost's best is £2,000 and later levels may take
+    it to £2,200; quality then takes B (£2,150: £50 of room left on the cost level). The
+    Answer report gives each level as the rule it became, after the objective."""
+    from tests.placements_helpers import instance, provider, referral, run
+
+    provs = [provider("A", 100, quality_rating=2), provider("B", 107.5, quality_rating=4)]
+    level = {"goal": "cost", "tolerance": 0.1, "relative": True}
+    data = instance(provs, [referral("R")], objective=[level, {"goal": "quality"}])
+    sol = run(data, "highs")
+    inst = parse_instance(data)
+    assert isinstance(inst, PlacementInstance)
+    (answer,) = placement_report_tables(sol, inst, Report.ANSWER)
+    assert answer.rows[0][0] == "Objective"
+    cost, quality = answer.rows[1], answer.rows[2]
+    assert cost[0] == "Objective level 1"
+    assert cost[1].startswith("minimise the plan's cost")
+    assert "best 2,000.00 when solved (optimal)" in cost[1]
+    assert cost[3:7] == (pytest.approx(2_150), "<=", pytest.approx(2_200), pytest.approx(50))
+    assert cost[7] == "Not binding"
+    assert quality[0] == "Objective level 2"
+    assert quality[1].startswith("maximise the average quality rating")
+    assert quality[3:6] == (pytest.approx(4), ">=", pytest.approx(4))
+    assert quality[7] == "Binding"  # at its best, with no tolerance

@@ -109,7 +109,39 @@ def _answer(solution: PlacementSolution, instance: PlacementInstance) -> ReportT
         Line(Col("Status", width=12), lambda r: binds(r.binding)),
     )
     rules = [*capacity_rules(solution, instance), *side_rules(solution, instance)]
-    return report_table("Answer report", columns, rules, first=[(*objective, None, "")])
+    first = [(*objective, None, ""), *_levels(solution)]
+    return report_table("Answer report", columns, rules, first=first)
+
+
+GOALS = {
+    "placed": "pupils placed, weighted by priority",
+    "cost": "the plan's cost (placements and spot purchases), £",
+    "quality": "the average quality rating of the placements",
+    "first_choice": "placements in the referral's first-choice lot",
+}
+
+
+def _levels(solution: PlacementSolution) -> list[tuple[object, ...]]:
+    """The levels of a lexicographic objective, in order, each as the rule it became for the
+    levels after it: value >= best - tolerance (maximise) or <= best + tolerance (minimise)."""
+    rows: list[tuple[object, ...]] = []
+    for k, level in enumerate(solution.levels, start=1):
+        what = f"{level.sense} {GOALS.get(level.goal, level.goal)}"
+        if level.best is None:
+            text = f"{what}: not reached before the run stopped ({level.status.value})"
+            rows.append((f"Objective level {k}", text, "", level.value, "", None, None, ""))
+            continue
+        up = level.sense == "maximise"
+        limit = level.best - level.tolerance if up else level.best + level.tolerance
+        text = (
+            f"{what}: best {level.best:,.2f} when solved ({level.status.value}); later levels "
+            f"held it within {level.tolerance:,.2f} of that"
+        )
+        line = RuleLine(f"Objective level {k}", text, (), level.value, ">=" if up else "<=", limit)
+        rows.append(
+            (line.rule, text, "", line.value, line.sense, limit, line.slack, binds(line.binding))
+        )
+    return rows
 
 
 def capacity_rules(solution: PlacementSolution, instance: PlacementInstance) -> list[RuleLine]:
