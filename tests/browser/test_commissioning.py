@@ -71,6 +71,9 @@ def test_a_referrals_shortlist(visit: Visit) -> None:
     rows = page.locator("#shortlist-providers tbody tr")
     expect(rows).to_have_count(len(expected.alternatives))
     expect(rows.first).to_contain_text("In the plan")
+    name = next(p.name for p in instance.providers if p.id == expected.placed_with)
+    assert expected.sentence.startswith(f"Placed with {name}, ")  # the name, as in the table
+    expect(rows.first).to_contain_text(name)
     for row, alternative in zip(rows.all()[1:], expected.alternatives[1:], strict=True):
         extra = row.locator("td").nth(5).inner_text()
         assert alternative.extra_cost_gbp is not None
