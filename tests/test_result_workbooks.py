@@ -147,8 +147,9 @@ def placement_figures(
         assert providers == list(names.items())  # those with no pupils included
     placed = parts(book, "Placements")
     assert [r[0] for r in placed] == [p.reference for p in solution.placements]
-    for row in placed:
-        assert row[2] == names[row[1]]
+    lots = {x.id: x.name for x in instance.lots}
+    for row, placement in zip(placed, solution.placements, strict=True):
+        assert row[1:4] == (placement.provider, names[placement.provider], lots[placement.lot])
     costs = [r[6] for r in parts(book, "Utilisation")]
     total = sum(p.total_cost_gbp for p in solution.placements)
     assert sum(costs) == pytest.approx(total, abs=0.01)
@@ -208,3 +209,23 @@ def test_unplaced_reasons_in_words(tmp_path: Path) -> None:
     assert [r[0] for r in unplaced] == [u.reference for u in solution.unplaced]
     assert unplaced[0][:2] == ("DPS-020", "No eligible provider")
     assert all("_" not in r[1] for r in unplaced)
+
+
+def test_placements_sheet_names_provider_and_lot(tmp_path: Path) -> None:
+    """The Placements sheet beside each provider's id gives its name, and gives the lot by its
+    name (as the council's framework calls it), not its code."""
+    _, _, book = written(INSTANCES / "dps_small.json", tmp_path)
+    assert next(book["Placements"].iter_rows(max_row=1, values_only=True))[:4] == (
+        "Referral",
+        "Provider id",
+        "Provider",
+        "Lot",
+    )
+    first = next(r for r in parts(book, "Placements") if r[0] == "DPS-001")
+    assert first[:4] == (
+        "DPS-001",
+        "abingdon_hub",
+        "Abingdon hub",
+        "Full-time provision from day 6 of an exclusion (interim)",
+    )
+    assert not {r[3] for r in parts(book, "Placements")} & {"interim_full_time", "therapeutic"}

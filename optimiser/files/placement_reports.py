@@ -115,6 +115,7 @@ def _answer(solution: PlacementSolution, instance: PlacementInstance) -> ReportT
 def capacity_rules(solution: PlacementSolution, instance: PlacementInstance) -> list[RuleLine]:
     """Places at any one time (a provider's, a lot's, a weekday's) and the full-time limit."""
     names = {p.id: p.name for p in instance.providers}
+    lots = {x.id: x.name for x in instance.lots}
     per_day = {p.id for p in instance.providers if p.places_per_weekday is not None}
     out = []
     for u in solution.utilisation:
@@ -127,7 +128,8 @@ def capacity_rules(solution: PlacementSolution, instance: PlacementInstance) -> 
                 f"pupils on {u.weekday.value} at {at}",
             )
         elif u.lot is not None:
-            rule, text = f"lot_places_{u.provider}_{u.lot}", f"places in use on lot {u.lot} at {at}"
+            lot = lots.get(u.lot, u.lot)
+            rule, text = f"lot_places_{u.provider}_{u.lot}", f"places in use on lot {lot} at {at}"
         else:
             rule, text = f"places_{u.provider}", f"places in use at any one time at {at}"
         ids = (u.provider,) if u.lot is None else (u.provider, u.lot)
@@ -175,8 +177,9 @@ def side_rules(solution: PlacementSolution, instance: PlacementInstance) -> list
         )
     if policy.max_provider_share is not None and placed:
         cap = policy.max_provider_share * len(placed)
+        names = {p.id: p.name for p in instance.providers}
         for provider, n in sorted(Counter(p.provider for p in placed).items()):
-            text = f"placements with {provider}, at most its share of all placements"
+            text = f"placements with {names[provider]}, at most its share of all placements"
             out.append(RuleLine(f"provider_share_{provider}", text, (provider,), n, "<=", cap))
     if policy.min_average_quality is not None and placed:
         mean = _mean_quality(placed, instance)
@@ -194,10 +197,13 @@ def _mean_quality(placed: list[Placement], instance: PlacementInstance) -> float
 
 def _limits(solution: PlacementSolution, instance: PlacementInstance) -> ReportTable:
     assert solution.totals is not None
+    names = {p.id: p.name for p in instance.providers}
+    lots = {x.id: x.name for x in instance.lots}
     columns = (
         Reach(Col("Referral"), lambda v: v.placement.reference),
         Reach(Col("Provider id"), lambda v: v.placement.provider),
-        Reach(Col("Lot"), lambda v: v.placement.lot),
+        Reach(Col("Provider", width=24, wrap=True), lambda v: names[v.placement.provider]),
+        Reach(Col("Lot", width=24, wrap=True), lambda v: lots[v.placement.lot]),
         Reach(Col("Value on the plan", "0"), lambda _: 1),
         Reach(Col("Lower limit", "0"), lambda v: v.lower),
         Reach(Col("Placement cost at the lower limit (£)", GBP, width=16), lambda v: v.lower_cost),
