@@ -1,8 +1,8 @@
 """A placement result as a workbook a council can file.
 
 Sheets: Summary (status, the placement cost in words and its parts, the budget, how it was
-solved and from which file), Placements (provider names beside ids, lots by name), Unplaced (each referral's
-reason in words), Utilisation (every provider, those with no pupils included).
+solved and from which file), Placements (provider names beside ids, lots by name), Unplaced
+(each referral's reason in words), Utilisation (every provider, those with no pupils included).
 """
 
 from __future__ import annotations
