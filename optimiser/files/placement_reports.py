@@ -99,7 +99,7 @@ def _answer(solution: PlacementSolution, instance: PlacementInstance) -> ReportT
     assert solution.totals is not None
     objective = ("Objective", "the placement cost", "", solution.totals.objective_gbp, "", None)
     columns = (
-        Line(Col("Rule", width=30), lambda r: r.rule),
+        Line(Col("Rule"), lambda r: r.rule),  # fitted: an id cannot wrap
         Line(Col("What it says", width=60, wrap=True), lambda r: r.text),
         Line(Col("Ids", width=20, wrap=True), lambda r: ", ".join(r.ids)),
         Line(Col("Value on the plan", NUMBER, width=14), lambda r: r.value),

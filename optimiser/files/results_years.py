@@ -151,7 +151,7 @@ def _deployment(book: Workbook, sol: StaffingSolution, instance: StaffingInstanc
         Col("Year"),
         Col("Group id"),
         Col("Function id"),
-        Col("Function", width=50),
+        Col("Function", width=50, wrap=True),
         Col("FTE", FTE),
     )
     add_pages(book, "Deployment", cols, rows)

@@ -46,12 +46,13 @@ Rule = Column[RuleSensitivity]
 Variable = Column[VariableSensitivity]
 Limit = Column[VariableLimit]
 
-RULE = Rule(Col("Rule", width=28), lambda r: r.rule)
+RULE = Rule(Col("Rule"), lambda r: r.rule)  # fitted: an id cannot wrap
 TEXT = Rule(Col("What it says", width=60, wrap=True), lambda r: r.text)
 RULE_VALUE = Rule(Col("Value on the plan", NUMBER, width=14), lambda r: r.value)
 LIMIT = Rule(Col("Limit", NUMBER, width=14), lambda r: r.limit)
-VARIABLE = Variable(Col("Variable", width=36), lambda v: v.variable)
+VARIABLE = Variable(Col("Variable"), lambda v: v.variable)
 VALUE = Variable(Col("Value on the plan", NUMBER, width=14), lambda v: v.value)
+VARIABLE_LIMIT = Limit(Col("Variable"), lambda v: v.variable)
 
 
 def report_tables(
@@ -118,11 +119,11 @@ def _sensitivity_rules(sens: Sensitivity) -> ReportTable:
         ),
         LIMIT,
         Rule(
-            Col("Allowable increase", NUMBER, width=14),
+            Col("Allowable increase", NUMBER, width=14, wrap=True),
             lambda r: _ranged(r.allowable_increase, sens),
         ),
         Rule(
-            Col("Allowable decrease", NUMBER, width=14),
+            Col("Allowable decrease", NUMBER, width=14, wrap=True),
             lambda r: _ranged(r.allowable_decrease, sens),
         ),
     )
@@ -141,11 +142,11 @@ def _sensitivity_variables(sens: Sensitivity) -> ReportTable:
             lambda v: v.objective_coefficient,
         ),
         Variable(
-            Col("Allowable increase", NUMBER, width=14),
+            Col("Allowable increase", NUMBER, width=14, wrap=True),
             lambda v: _ranged(v.allowable_increase, sens),
         ),
         Variable(
-            Col("Allowable decrease", NUMBER, width=14),
+            Col("Allowable decrease", NUMBER, width=14, wrap=True),
             lambda v: _ranged(v.allowable_decrease, sens),
         ),
     )
@@ -156,7 +157,7 @@ def _limits(sens: Sensitivity) -> ReportTable:
     """Excel's Limits report: each variable's reach with every other held at the plan and
     every rule met, and the council's net cost at each end (an empty end: no limit)."""
     columns = (
-        Limit(Col("Variable", width=36), lambda v: v.variable),
+        VARIABLE_LIMIT,
         Limit(Col("Value on the plan", NUMBER, width=14), lambda v: v.value),
         Limit(Col("Lower limit", NUMBER, width=14), lambda v: _end(v.lower_limit)),
         Limit(
