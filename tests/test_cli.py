@@ -124,3 +124,20 @@ def test_generate_is_reproducible(tmp_path: Path) -> None:
     assert (tmp_path / "c.json").read_text() != (tmp_path / "a.json").read_text()
     solved = runner.invoke(app, ["solve", str(tmp_path / "a.json")])
     assert solved.exit_code == 0, solved.output
+
+
+def test_shortlist_reads_with_names() -> None:
+    """`optimiser shortlist` on the bundled small instance: DPS-001 goes to Abingdon hub
+    (£11,111); Meadowbrook AP academy is next (£11,429, adding £318). The table and the
+    sentence name the providers and the lot, not their ids or lot codes."""
+    result = runner.invoke(app, ["shortlist", str(INSTANCES / "dps_small.json"), "DPS-001"])
+    assert result.exit_code == 0, result.output
+    words = " ".join(result.output.split())
+    assert (
+        "Placed with Abingdon hub, Full-time provision from day 6 of an exclusion (interim), "
+        "at £11,111. Next cheapest: Meadowbrook AP academy, Full-time provision from day 6 of "
+        "an exclusion (interim), at £11,429; choosing it instead adds £318 to the plan."
+    ) in words
+    assert "Abingdon hub (plan)" in words
+    assert "abingdon_hub" not in words
+    assert "interim_full_time" not in words

@@ -150,6 +150,25 @@ def test_placement_reports_on_the_command_line_and_as_sheets(tmp_path: Path) -> 
     assert book.sheetnames[-3:] == ["Answer report", "Sensitivity report", "Limits report"]
     why: Any = book["Sensitivity report"]["A2"].value
     assert "no shadow prices" in why
+    limits = list(book["Limits report"].iter_rows(max_row=2, values_only=True))
+    assert limits[0][:4] == ("Referral", "Provider id", "Provider", "Lot")
+    assert limits[1][:4] == (
+        "DPS-001",
+        "abingdon_hub",
+        "Abingdon hub",
+        "Full-time provision from day 6 of an exclusion (interim)",
+    )
+
+
+def test_answer_report_speaks_names() -> None:
+    """The Answer report's words name providers and lots; their ids are in the Ids column."""
+    instance, solution = ruled()
+    (answer,) = placement_report_tables(solution, instance, Report.ANSWER)
+    rules = {r[0]: r for r in answer.rows}
+    assert rules["provider_share_abingdon_hub"][1:3] == (
+        "placements with Abingdon hub, at most its share of all placements",
+        "abingdon_hub",
+    )
 
 
 def test_answer_report_lists_the_levels_of_a_lexicographic_objective() -> None:

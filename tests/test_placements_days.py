@@ -159,4 +159,7 @@ def test_shortlist_lists_each_number_of_days() -> None:
         ("B", 3, 2_100.0, 600.0),
         ("B", 2, 2_400.0, 900.0),
     ]
-    assert listed.sentence.startswith("Placed with A (therapeutic, 3 days a week) at £1,500.")
+    assert listed.sentence.startswith(
+        "Placed with Provider A, Therapeutic, 3 days a week, at £1,500. "
+        "Next cheapest: Provider A, Therapeutic, 2 days a week, at £2,000;"
+    )

@@ -86,4 +86,25 @@ def test_shortlist_of_a_replanned_plan_keeps_its_locks() -> None:
     s = shortlist(parse_placements(register), "R2", plan)
     assert s.placed_with == "B"
     assert {a.provider: a.extra_cost_gbp for a in s.alternatives} == {"B": 0.0, "A": None}
-    assert "locked placements hold its places" in s.sentence
+    assert s.sentence == (
+        "Placed with Provider B, Therapeutic, at £3,000. Provider A (£2,000) cannot be chosen "
+        "instead: locked placements hold its places in these weeks."
+    )
+
+
+def test_shortlist_sentence_names_providers_and_lots() -> None:
+    """R1 (2 days x 10 weeks, complex or bespoke) goes to P0001 at £100 a day (£2,000); P0002
+    at £120 a day (£2,400) is next, adding £400. The sentence reads with the instance's names
+    of the providers and the lot, never their ids or lot codes."""
+    provs = [
+        provider("P0001", 100, lot="complex_bespoke", name="Oak Tree Learning"),
+        provider("P0002", 120, lot="complex_bespoke", name="Riverside Centre"),
+    ]
+    s = shortlist(
+        parse_placements(instance(provs, [referral("R1", lots=["complex_bespoke"])])), "R1"
+    )
+    assert s.sentence == (
+        "Placed with Oak Tree Learning, Complex or bespoke, at £2,000. Next cheapest: "
+        "Riverside Centre, Complex or bespoke, at £2,400; choosing it instead adds £400 to "
+        "the plan."
+    )

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
@@ -15,6 +16,7 @@ from openpyxl.workbook.workbook import Workbook
 from optimiser import (
     PlacementInstance,
     PlacementSolution,
+    SolveOptions,
     SolveStatus,
     StaffingInstance,
     StaffingSolution,
@@ -22,8 +24,9 @@ from optimiser import (
     parse_instance,
     solve,
 )
+from optimiser.files.report_table import Report
 from optimiser.files.results_years import YEAR_SHEETS
-from optimiser.files.workbook import write_solution_workbook
+from optimiser.files.workbook import write_frames_workbook, write_solution_workbook
 from tests.helpers import INSTANCES, raw
 
 BUNDLED = sorted(INSTANCES.glob("*.json"))
@@ -65,7 +68,7 @@ def test_summary_first_and_print_setup(path: Path, tmp_path: Path) -> None:
     assert len(figures["Input file SHA-256"]) == 64
     assert figures["Plan re-checked without the solver"].startswith("Yes")
     for ws in book.worksheets:
-        assert ws.page_setup.orientation in {"landscape", "portrait"}, ws.title
+        assert ws.page_setup.orientation == "landscape", ws.title
         assert ws.page_setup.fitToWidth == 1, ws.title
         assert ws.page_setup.fitToHeight == 1, ws.title  # one page (tests/test_result_print.py)
         props, footer = ws.sheet_properties.pageSetUpPr, ws.oddFooter
@@ -147,8 +150,9 @@ def placement_figures(
         assert providers == list(names.items())  # those with no pupils included
     placed = parts(book, "Placements")
     assert [r[0] for r in placed] == [p.reference for p in solution.placements]
-    for row in placed:
-        assert row[2] == names[row[1]]
+    lots = {x.id: x.name for x in instance.lots}
+    for row, placement in zip(placed, solution.placements, strict=True):
+        assert row[1:4] == (placement.provider, names[placement.provider], lots[placement.lot])
     costs = [r[6] for r in parts(book, "Utilisation")]
     total = sum(p.total_cost_gbp for p in solution.placements)
     assert sum(costs) == pytest.approx(total, abs=0.01)
@@ -208,3 +212,54 @@ def test_unplaced_reasons_in_words(tmp_path: Path) -> None:
     assert [r[0] for r in unplaced] == [u.reference for u in solution.unplaced]
     assert unplaced[0][:2] == ("DPS-020", "No eligible provider")
     assert all("_" not in r[1] for r in unplaced)
+
+
+def test_placements_sheet_names_provider_and_lot(tmp_path: Path) -> None:
+    """The Placements sheet beside each provider's id gives its name, and gives the lot by its
+    name (as the council's framework calls it), not its code."""
+    _, _, book = written(INSTANCES / "dps_small.json", tmp_path)
+    assert next(book["Placements"].iter_rows(max_row=1, values_only=True))[:4] == (
+        "Referral",
+        "Provider id",
+        "Provider",
+        "Lot",
+    )
+    first = next(r for r in parts(book, "Placements") if r[0] == "DPS-001")
+    assert first[:4] == (
+        "DPS-001",
+        "abingdon_hub",
+        "Abingdon hub",
+        "Full-time provision from day 6 of an exclusion (interim)",
+    )
+    assert not {r[3] for r in parts(book, "Placements")} & {"interim_full_time", "therapeutic"}
+
+
+def test_every_sheet_of_every_result_workbook_prints_landscape(tmp_path: Path) -> None:
+    """Staffing and placement results with the Answer, Sensitivity and Limits sheets, an
+    infeasible result's Diagnosis, a long list split into numbered sheets (the county's) and a
+    sweep's table: every sheet A4 landscape, fitted to the page's width."""
+    reports = list(Report)
+    small, dps = INSTANCES / "staffing_small.json", INSTANCES / "dps_small.json"
+    for path, options in ((small, SolveOptions(sensitivity=True)), (dps, None)):
+        instance = load_instance(path)
+        write_solution_workbook(
+            solve(instance, options), tmp_path / f"{path.stem}.xlsx", instance, path, reports
+        )
+    data = raw("oxfordshire_2015_16")
+    data["council_budget_cap_gbp"] = 100_000
+    infeasible = parse_instance(data)
+    write_solution_workbook(solve(infeasible), tmp_path / "no.xlsx", infeasible)
+    county = load_instance(INSTANCES / "county_600x80.json")
+    write_solution_workbook(solve(county), tmp_path / "county.xlsx", county)
+    sweep = pd.DataFrame({"cap_gbp": [1_000.0, 2_000.0], "objective": [3.0, 2.0]})
+    write_frames_workbook({"sweep": sweep}, tmp_path / "sweep.xlsx")
+    books = {p.stem: load_workbook(p) for p in sorted(tmp_path.glob("*.xlsx"))}
+    assert "Limits report" in books["staffing_small"].sheetnames
+    assert "Limits report" in books["dps_small"].sheetnames
+    assert "Diagnosis" in books["no"].sheetnames
+    assert {"Unplaced 2", "Utilisation", "Peak pupils by lot"} <= set(books["county"].sheetnames)
+    for name, book in books.items():
+        for ws in book.worksheets:
+            assert ws.page_setup.orientation == "landscape", (name, ws.title)
+            assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4, (name, ws.title)
+            assert ws.page_setup.fitToWidth == 1, (name, ws.title)

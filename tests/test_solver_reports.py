@@ -8,11 +8,12 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from optimiser import SolveOptions, StaffingSolution, load_instance, solve
+from optimiser import SolveOptions, StaffingSolution, load_instance, parse_instance, solve
 from optimiser.cli import app
 from optimiser.files.solver_reports import Report, report_tables
 from optimiser.files.workbook import write_solution_workbook
 from tests.helpers import INSTANCES
+from tests.test_staffing_years import two_years
 
 SMALL = INSTANCES / "staffing_small.json"
 
@@ -102,7 +103,37 @@ def test_reports_as_sheets_and_on_the_command_line(tmp_path: Path) -> None:
         "Variable",
         "Value on the plan",
         "Lower limit",
-        "Net cost at the lower limit (£)",
+        "Net cost at the lower limit (£ a year)",
         "Upper limit",
-        "Net cost at the upper limit (£)",
+        "Net cost at the upper limit (£ a year)",
     ]
+    reduced = [c.value for c in book["Sensitivity variables"][1]]
+    assert reduced[2] == "Reduced cost (£ a year per unit)"
+
+
+@pytest.mark.parametrize(
+    ("discount", "pounds"),
+    [
+        (False, "£ over y1 to y2"),
+        (True, "£ over y1 to y2, discounted to y1,"),
+    ],
+)
+def test_reports_over_years_name_the_years_of_their_pounds(
+    discount: bool, pounds: str, tmp_path: Path
+) -> None:
+    """A plan over years y1 and y2 minimises the net cost over both (discounted to y1 when
+    discounting is on): the Sensitivity and Limits reports' pounds say so, and the Binding
+    rules sheet's, not "a year"."""
+    data = two_years(discount=discount, discount_rate=0.035)
+    instance = parse_instance(data)
+    solution = solve(instance, SolveOptions(sensitivity=True))
+    target = tmp_path / "years.xlsx"
+    write_solution_workbook(solution, target, instance, None, list(Report))
+    book = load_workbook(target)
+    assert book["Sensitivity report"]["D1"].value == f"Shadow price ({pounds} per unit of limit)"
+    assert book["Sensitivity variables"]["C1"].value == f"Reduced cost ({pounds} per unit)"
+    limits = [c.value for c in book["Limits report"][1]]
+    assert limits[3] == f"Net cost at the lower limit ({pounds.rstrip(',')})"
+    assert book["Binding rules"]["D1"].value == f"Shadow price ({pounds} per step)"
+    headers = [c.value for ws in book.worksheets for c in ws[1] if isinstance(c.value, str)]
+    assert not [h for h in headers if "a year" in h and "£" in h]

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.text import Text
 
 from optimiser.cli.app import Exit, app, console, show_problems
 from optimiser.commissioning import diff, move_penalty_sweep, replan, resolve_postcodes, shortlist
@@ -18,6 +19,7 @@ from optimiser.placements.diff import PlanDiff
 from optimiser.placements.replan import SweepRow
 from optimiser.placements.report import show_placements
 from optimiser.placements.schema import PlacementInstance
+from optimiser.placements.shortlist import Shortlist
 from optimiser.placements.solution import PlacementSolution
 from optimiser.scenarios.moves import move_sweep_plot
 
@@ -74,6 +76,11 @@ def shortlist_command(
     except OptimiserError as exc:
         _fail(screen, exc)
         return
+    _show_shortlist(screen, inst, s)
+
+
+def _show_shortlist(screen: Console, inst: PlacementInstance, s: Shortlist) -> None:
+    """The shortlist's tables and sentence, with the providers' and lots' names."""
     t = table(
         f"Shortlist ({s.method})",
         "Provider",
@@ -84,12 +91,14 @@ def shortlist_command(
         "Quality",
         "Extra",
     )
+    who = {p.id: p.name for p in inst.providers}
+    lots = {x.id: x.name for x in inst.lots}
     for a in s.alternatives:
         extra = "—" if a.extra_cost_gbp is None else gbp(a.extra_cost_gbp)
         mark = " (plan)" if a.chosen else ""
         t.add_row(
-            a.provider + mark,
-            a.lot,
+            Text(who[a.provider] + mark),
+            Text(lots[a.lot]),
             str(a.days_per_week),
             gbp(a.cost_gbp),
             f"{a.travel_km:.1f}",
@@ -100,7 +109,8 @@ def shortlist_command(
     screen.print(s.sentence, markup=False)
     x = table("Excluded", "Provider", "Lot", "km", "Rules")
     for e in s.excluded:
-        x.add_row(e.provider, e.lot, f"{e.distance_km:.1f}", "; ".join(f.text for f in e.failures))
+        rules = "; ".join(f.text for f in e.failures)
+        x.add_row(Text(who[e.provider]), Text(lots[e.lot]), f"{e.distance_km:.1f}", Text(rules))
     screen.print(x)
 
 

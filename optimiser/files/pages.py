@@ -1,24 +1,23 @@
-"""Printed pages: every result sheet prints as one readable page.
+"""Printed pages: every result sheet prints as one readable page, A4 landscape.
 
-A sheet prints on one A4 page, landscape where it fits there at a readable size, else
-portrait where that prints it larger. A list too long for one readable page is written as
+Every sheet of every result workbook prints landscape, fitted to the page's width, so that a
+filed result reads one way throughout. A list too long for one readable page is written as
 numbered sheets (Placements, Placements 2, ...), each one page; a list that would need more
 than MAX_PARTS of them stays one sheet, printed one page wide over as many pages as it takes.
 
 Readable: the page's type is printed at READABLE times its size or more (10 point type at 7
-points). The page sizes below are what LibreOffice lays out on A4 with these margins (measured
-with its PDF export): the width and height left for the sheet in points, and the points one unit
-of column width takes when the workbook's default font is 10 point Arial.
+points). The page size below is what LibreOffice lays out on A4 landscape with these margins
+(measured with its PDF export): the width and height left for the sheet in points, and the
+points one unit of column width takes when the workbook's default font is 10 point Arial.
 
 A sheet w units wide and h points tall prints, fitted to one page, at scale
-s = min(1, W / (POINTS_PER_WIDTH * w), H / h) for the orientation's W and H.
+s = min(1, W / (POINTS_PER_WIDTH * w), H / h).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -31,44 +30,33 @@ from optimiser.files.sheets import LINE_HEIGHT, Col, Row, add_table, row_heights
 READABLE = 0.7
 SMALLEST = 0.6  # a sheet that prints smaller than this on one page is split or runs on
 POINTS_PER_WIDTH = 5.9
-Orientation = Literal["landscape", "portrait"]
-PAGES: dict[Orientation, tuple[float, float]] = {
-    "landscape": (784.0, 515.0),  # (W, H), points
-    "portrait": (537.0, 770.0),
-}
+PAGE = (784.0, 515.0)  # (W, H), points: A4 landscape
 MAX_PARTS = 30
 STRETCH = (0.7, 0.85, 1.0, 1.2, 1.4, 1.7, 2.0)  # widths tried for the columns that wrap
 
 
 @dataclass(frozen=True)
 class Fit:
-    """How a sheet prints: its orientation, the scale of a page, and whether it is one page."""
+    """How a sheet prints: the scale of a page, and whether it is one page."""
 
-    orientation: Orientation
     scale: float
     one_page: bool
 
 
-def _across(orientation: Orientation, width_units: float) -> float:
+def _across(width_units: float) -> float:
     """The largest scale at which a table this wide fits across the page."""
-    return min(1.0, PAGES[orientation][0] / (POINTS_PER_WIDTH * max(width_units, 1.0)))
+    return min(1.0, PAGE[0] / (POINTS_PER_WIDTH * max(width_units, 1.0)))
 
 
 def fit(width_units: float, height_points: float) -> Fit:
-    """Landscape if one page of the sheet is readable there; else the orientation that prints
-    one page larger; one page when that scale is SMALLEST or more, or when the width alone
-    holds it lower (a wide table prints no larger however few its rows); else landscape, one
-    page wide and as many tall as it takes."""
-    scales = {
-        o: min(_across(o, width_units), h / max(height_points, 1.0)) for o, (_, h) in PAGES.items()
-    }
-    if scales["landscape"] >= READABLE - 1e-9:
-        return Fit("landscape", scales["landscape"], one_page=True)
-    best = max(scales, key=lambda o: (scales[o], o == "landscape"))
-    floor = min(SMALLEST, _across(best, width_units))
-    if scales[best] >= floor - 1e-9:
-        return Fit(best, scales[best], one_page=True)
-    return Fit("landscape", _across("landscape", width_units), one_page=False)
+    """One page when it prints at SMALLEST or more, or when the width alone holds it lower (a
+    wide table prints no larger however few its rows); else one page wide and as many tall as
+    it takes."""
+    across = _across(width_units)
+    scale = min(across, PAGE[1] / max(height_points, 1.0))
+    if scale >= min(SMALLEST, across) - 1e-9:
+        return Fit(scale, one_page=True)
+    return Fit(across, one_page=False)
 
 
 def _parts(heights: Sequence[float], room: float) -> list[int]:
@@ -86,18 +74,13 @@ def _parts(heights: Sequence[float], room: float) -> list[int]:
 
 def split(width_units: float, heights: Sequence[float]) -> tuple[list[int], float]:
     """Rows a page for a table this wide (`heights`: the header's, then each row's), and the
-    scale its pages print at: in the orientation that needs fewest pages at a scale of at
-    least SMALLEST (the larger scale where they need as many), each page at READABLE or what
-    the width allows; on one page, at the scale that page prints."""
-    options = []
-    for o, (_, h) in PAGES.items():
-        scale = min(READABLE, _across(o, width_units))
-        counts = _parts(heights[1:], h / scale - heights[0])
-        options.append((scale >= SMALLEST, -len(counts), scale, counts))
-    best = max(options)
-    if len(best[3]) == 1:
-        return best[3], fit(width_units, sum(heights)).scale
-    return best[3], best[2]
+    scale its pages print at: each page at READABLE or what the width allows; on one page, at
+    the scale that page prints."""
+    scale = min(READABLE, _across(width_units))
+    counts = _parts(heights[1:], PAGE[1] / scale - heights[0])
+    if len(counts) == 1:
+        return counts, fit(width_units, sum(heights)).scale
+    return counts, scale
 
 
 def layout(cols: Sequence[Col], rows: Sequence[Row]) -> tuple[list[float], list[int]]:
@@ -138,19 +121,14 @@ def part_title(title: str, k: int) -> str:
 
 
 def print_setup(ws: Worksheet, instance: str) -> None:
-    """A4 at the fit for the sheet (one page where that is readable), header rows repeated,
-    a footer naming the instance and the sheet, with the page number."""
+    """A4 landscape, fitted to the page's width (and to one page where that is readable),
+    header rows repeated, a footer naming the instance and the sheet, with the page number."""
     width = sum(
         ws.column_dimensions[get_column_letter(i)].width or 13.0
         for i in range(1, ws.max_column + 1)
     )
     height = sum(ws.row_dimensions[n].height or LINE_HEIGHT for n in range(1, ws.max_row + 1))
-    chosen = fit(width, height)
-    ws.page_setup.orientation = chosen.orientation
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 1 if chosen.one_page else 0
+    landscape(ws, one_page=fit(width, height).one_page)
     ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6, footer=0.3)
     ws.print_options.gridLines = ws.title != "Summary"
     footer = ws.oddFooter
@@ -158,3 +136,12 @@ def print_setup(ws: Worksheet, instance: str) -> None:
     footer.left.text = instance
     footer.center.text = "&A"
     footer.right.text = "Page &P of &N"
+
+
+def landscape(ws: Worksheet, *, one_page: bool) -> None:
+    """A4 landscape, fitted to the page's width; and to one page tall where `one_page`."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1 if one_page else 0

@@ -99,7 +99,7 @@ def _answer(solution: PlacementSolution, instance: PlacementInstance) -> ReportT
     assert solution.totals is not None
     objective = ("Objective", "the placement cost", "", solution.totals.objective_gbp, "", None)
     columns = (
-        Line(Col("Rule", width=30), lambda r: r.rule),
+        Line(Col("Rule"), lambda r: r.rule),  # fitted: an id cannot wrap
         Line(Col("What it says", width=60, wrap=True), lambda r: r.text),
         Line(Col("Ids", width=20, wrap=True), lambda r: ", ".join(r.ids)),
         Line(Col("Value on the plan", NUMBER, width=14), lambda r: r.value),
@@ -147,6 +147,7 @@ def _levels(solution: PlacementSolution) -> list[tuple[object, ...]]:
 def capacity_rules(solution: PlacementSolution, instance: PlacementInstance) -> list[RuleLine]:
     """Places at any one time (a provider's, a lot's, a weekday's) and the full-time limit."""
     names = {p.id: p.name for p in instance.providers}
+    lots = {x.id: x.name for x in instance.lots}
     per_day = {p.id for p in instance.providers if p.places_per_weekday is not None}
     out = []
     for u in solution.utilisation:
@@ -159,7 +160,8 @@ def capacity_rules(solution: PlacementSolution, instance: PlacementInstance) -> 
                 f"pupils on {u.weekday.value} at {at}",
             )
         elif u.lot is not None:
-            rule, text = f"lot_places_{u.provider}_{u.lot}", f"places in use on lot {u.lot} at {at}"
+            lot = lots.get(u.lot, u.lot)
+            rule, text = f"lot_places_{u.provider}_{u.lot}", f"places in use on lot {lot} at {at}"
         else:
             rule, text = f"places_{u.provider}", f"places in use at any one time at {at}"
         ids = (u.provider,) if u.lot is None else (u.provider, u.lot)
@@ -207,8 +209,9 @@ def side_rules(solution: PlacementSolution, instance: PlacementInstance) -> list
         )
     if policy.max_provider_share is not None and placed:
         cap = policy.max_provider_share * len(placed)
+        names = {p.id: p.name for p in instance.providers}
         for provider, n in sorted(Counter(p.provider for p in placed).items()):
-            text = f"placements with {provider}, at most its share of all placements"
+            text = f"placements with {names[provider]}, at most its share of all placements"
             out.append(RuleLine(f"provider_share_{provider}", text, (provider,), n, "<=", cap))
     if policy.min_average_quality is not None and placed:
         mean = _mean_quality(placed, instance)
@@ -226,10 +229,13 @@ def _mean_quality(placed: list[Placement], instance: PlacementInstance) -> float
 
 def _limits(solution: PlacementSolution, instance: PlacementInstance) -> ReportTable:
     assert solution.totals is not None
+    names = {p.id: p.name for p in instance.providers}
+    lots = {x.id: x.name for x in instance.lots}
     columns = (
         Reach(Col("Referral"), lambda v: v.placement.reference),
         Reach(Col("Provider id"), lambda v: v.placement.provider),
-        Reach(Col("Lot"), lambda v: v.placement.lot),
+        Reach(Col("Provider", width=24, wrap=True), lambda v: names[v.placement.provider]),
+        Reach(Col("Lot", width=24, wrap=True), lambda v: lots[v.placement.lot]),
         Reach(Col("Value on the plan", "0"), lambda _: 1),
         Reach(Col("Lower limit", "0"), lambda v: v.lower),
         Reach(Col("Placement cost at the lower limit (£)", GBP, width=16), lambda v: v.lower_cost),

@@ -1,8 +1,8 @@
 """A placement result as a workbook a council can file.
 
 Sheets: Summary (status, the placement cost in words and its parts, the budget, how it was
-solved and from which file), Placements (provider names beside ids), Unplaced (each referral's
-reason in words), Utilisation (every provider, those with no pupils included).
+solved and from which file), Placements (provider names beside ids, lots by name), Unplaced
+(each referral's reason in words), Utilisation (every provider, those with no pupils included).
 """
 
 from __future__ import annotations
@@ -55,9 +55,8 @@ def placements_book(
     book = new_book()
     _summary(book, solution, instance, source)
     if solution.totals is not None:
-        names = {p.id: p.name for p in instance.providers}
         preferences = any(p.preference_gbp for p in solution.placements)
-        _placements(book, solution, names, preferences)
+        _placements(book, solution, instance, preferences)
         _unplaced(book, solution)
         _utilisation(book, solution, instance)
         _lots(book, solution, instance)
@@ -109,14 +108,17 @@ def _totals(t: PlacementTotals) -> list[tuple[str, object, str | None]]:
 
 
 def _placements(
-    book: Workbook, sol: PlacementSolution, names: dict[str, str], preferences: bool
+    book: Workbook, sol: PlacementSolution, instance: PlacementInstance, preferences: bool
 ) -> None:
+    """One row a placement: the provider's id and name side by side, the lot by its name."""
+    names = {p.id: p.name for p in instance.providers}
+    lots = {x.id: x.name for x in instance.lots}
     rows = [
         (
             p.reference,
             p.provider,
             names.get(p.provider, ""),
-            p.lot,
+            lots.get(p.lot, p.lot),
             ", ".join(d.value.title() for d in p.weekdays),
             p.days_per_week,
             p.start_week,
@@ -137,7 +139,7 @@ def _placements(
         Col("Referral"),
         Col("Provider id"),
         Col("Provider"),
-        Col("Lot"),
+        Col("Lot", width=24, wrap=True),
         Col("Weekdays"),
         Col("Days a week", WHOLE),
         Col("Start week", WHOLE),

@@ -301,7 +301,7 @@ def _groups(book: Workbook, sol: StaffingSolution, instance: StaffingInstance) -
     ]
     cols = (
         Col("Group id"),
-        Col("Staff group", width=40),
+        Col("Staff group", width=40, wrap=True),
         Col("Role"),
         Col("Skills", width=30, wrap=True),
         Col("Available FTE", FTE),
@@ -334,7 +334,7 @@ def _funding(
         Col("Source", width=36),
         Col("Ring-fenced"),
         Col("Pays for (id)"),
-        Col("Pays for", width=44),
+        Col("Pays for", width=44, wrap=True),
         Col("Amount (£ a year)", PENCE),
     )
     add_pages(book, "Funding", cols, rows)

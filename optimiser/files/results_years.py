@@ -7,6 +7,7 @@ from openpyxl import Workbook
 
 from optimiser.files.pages import add_pages
 from optimiser.files.sheets import FTE, GBP, PCT, Col
+from optimiser.files.solver_reports import objective_pounds, per_unit
 from optimiser.staffing.schema import CATEGORY_LABEL, Category, StaffingInstance
 from optimiser.staffing.solution import StaffingSolution
 
@@ -47,7 +48,7 @@ def year_sheets(book: Workbook, sol: StaffingSolution, instance: StaffingInstanc
         Col("Year"),
         Col("Rule id"),
         Col("Rule", width=50, wrap=True),
-        Col("Shadow price (£ per step)", GBP),
+        Col(f"Shadow price ({per_unit(objective_pounds(sol), 'step')})", GBP, width=16),
         Col("What relaxing it would do", width=80, wrap=True),
     )
     add_pages(book, "Binding rules", cols, rows)
@@ -151,7 +152,7 @@ def _deployment(book: Workbook, sol: StaffingSolution, instance: StaffingInstanc
         Col("Year"),
         Col("Group id"),
         Col("Function id"),
-        Col("Function", width=50),
+        Col("Function", width=50, wrap=True),
         Col("FTE", FTE),
     )
     add_pages(book, "Deployment", cols, rows)

@@ -10,7 +10,9 @@ tables (a title, columns, rows), written as sheets of the result workbook and pr
   left (slack) and whether it binds; then every variable with its value.
 * Sensitivity: every rule with its shadow price and the range of its limit over which that
   price holds (allowable increase and decrease); every variable with its reduced cost and the
-  range of its objective coefficient over which the plan stays optimal.
+  range of its objective coefficient over which the plan stays optimal. Prices are in the
+  objective's pounds: "£ a year" for one year; for a plan over years, the net cost over its
+  years ("£ over 2015-16 to 2017-18"), discounted to the first year when discounting is on.
 * Limits: every variable with its value, and the lowest and highest values it can take with
   every other variable held at the plan and every rule still met, with the objective (the
   council's net cost) at each.
@@ -35,6 +37,7 @@ from optimiser.staffing.sensitivity import (
     VariableSensitivity,
 )
 from optimiser.staffing.solution import StaffingSolution
+from optimiser.staffing.wording import period
 
 __all__ = ["Report", "ReportTable", "report_tables", "show_reports"]
 
@@ -46,12 +49,13 @@ Rule = Column[RuleSensitivity]
 Variable = Column[VariableSensitivity]
 Limit = Column[VariableLimit]
 
-RULE = Rule(Col("Rule", width=28), lambda r: r.rule)
+RULE = Rule(Col("Rule"), lambda r: r.rule)  # fitted: an id cannot wrap
 TEXT = Rule(Col("What it says", width=60, wrap=True), lambda r: r.text)
 RULE_VALUE = Rule(Col("Value on the plan", NUMBER, width=14), lambda r: r.value)
 LIMIT = Rule(Col("Limit", NUMBER, width=14), lambda r: r.limit)
-VARIABLE = Variable(Col("Variable", width=36), lambda v: v.variable)
+VARIABLE = Variable(Col("Variable"), lambda v: v.variable)
 VALUE = Variable(Col("Value on the plan", NUMBER, width=14), lambda v: v.value)
+VARIABLE_LIMIT = Limit(Col("Variable"), lambda v: v.variable)
 
 
 def report_tables(
@@ -71,8 +75,26 @@ def report_tables(
     if report is Report.ANSWER:
         return [_answer_rules(solution, sens), _answer_variables(sens)]
     if report is Report.SENSITIVITY:
-        return [_sensitivity_rules(sens), _sensitivity_variables(sens)]
-    return [_limits(sens)]
+        pounds = objective_pounds(solution)
+        return [_sensitivity_rules(sens, pounds), _sensitivity_variables(sens, pounds)]
+    return [_limits(sens, objective_pounds(solution))]
+
+
+def objective_pounds(solution: StaffingSolution) -> str:
+    """What the reports' £ figures are: '£ a year' for one year; for a plan over years, the
+    objective: '£ over 2015-16 to 2017-18', with ', discounted to 2015-16' when discounting
+    is on (a year's discount factor below 1)."""
+    years = [y.year for y in solution.years]
+    pounds = f"£ {period(years, None)}"
+    if any(y.discount_factor < 1.0 - 1e-9 for y in solution.years):
+        return f"{pounds}, discounted to {years[0]}"
+    return pounds
+
+
+def per_unit(pounds: str, unit: str) -> str:
+    """'£ a year per unit'; after a phrase in commas, one more: '£ over 2015-16 to 2017-18,
+    discounted to 2015-16, per unit'."""
+    return f"{pounds}{',' if ',' in pounds else ''} per {unit}"
 
 
 def _ranged(value: float | None, sens: Sensitivity) -> float | str:
@@ -107,65 +129,66 @@ def _answer_variables(sens: Sensitivity) -> ReportTable:
     return report_table("Answer variables", columns, sens.variables)
 
 
-def _sensitivity_rules(sens: Sensitivity) -> ReportTable:
+def _sensitivity_rules(sens: Sensitivity, pounds: str) -> ReportTable:
     columns = (
         RULE,
         TEXT,
         RULE_VALUE,
         Rule(
-            Col("Shadow price (£ a year per unit of limit)", GBP, width=16),
+            Col(f"Shadow price ({per_unit(pounds, 'unit of limit')})", GBP, width=16),
             lambda r: r.shadow_price_gbp,
         ),
         LIMIT,
         Rule(
-            Col("Allowable increase", NUMBER, width=14),
+            Col("Allowable increase", NUMBER, width=14, wrap=True),
             lambda r: _ranged(r.allowable_increase, sens),
         ),
         Rule(
-            Col("Allowable decrease", NUMBER, width=14),
+            Col("Allowable decrease", NUMBER, width=14, wrap=True),
             lambda r: _ranged(r.allowable_decrease, sens),
         ),
     )
     return report_table("Sensitivity report", columns, sens.rules)
 
 
-def _sensitivity_variables(sens: Sensitivity) -> ReportTable:
+def _sensitivity_variables(sens: Sensitivity, pounds: str) -> ReportTable:
     columns = (
         VARIABLE,
         VALUE,
         Variable(
-            Col("Reduced cost (£ a year per unit)", NUMBER, width=16), lambda v: v.reduced_cost
+            Col(f"Reduced cost ({per_unit(pounds, 'unit')})", NUMBER, width=16),
+            lambda v: v.reduced_cost,
         ),
         Variable(
             Col("Objective coefficient (£ per unit)", NUMBER, width=16),
             lambda v: v.objective_coefficient,
         ),
         Variable(
-            Col("Allowable increase", NUMBER, width=14),
+            Col("Allowable increase", NUMBER, width=14, wrap=True),
             lambda v: _ranged(v.allowable_increase, sens),
         ),
         Variable(
-            Col("Allowable decrease", NUMBER, width=14),
+            Col("Allowable decrease", NUMBER, width=14, wrap=True),
             lambda v: _ranged(v.allowable_decrease, sens),
         ),
     )
     return report_table("Sensitivity variables", columns, sens.variables)
 
 
-def _limits(sens: Sensitivity) -> ReportTable:
+def _limits(sens: Sensitivity, pounds: str) -> ReportTable:
     """Excel's Limits report: each variable's reach with every other held at the plan and
     every rule met, and the council's net cost at each end (an empty end: no limit)."""
     columns = (
-        Limit(Col("Variable", width=36), lambda v: v.variable),
+        VARIABLE_LIMIT,
         Limit(Col("Value on the plan", NUMBER, width=14), lambda v: v.value),
         Limit(Col("Lower limit", NUMBER, width=14), lambda v: _end(v.lower_limit)),
         Limit(
-            Col("Net cost at the lower limit (£)", GBP, width=16),
+            Col(f"Net cost at the lower limit ({pounds})", GBP, width=16),
             lambda v: v.lower_objective,
         ),
         Limit(Col("Upper limit", NUMBER, width=14), lambda v: _end(v.upper_limit)),
         Limit(
-            Col("Net cost at the upper limit (£)", GBP, width=16),
+            Col(f"Net cost at the upper limit ({pounds})", GBP, width=16),
             lambda v: v.upper_objective,
         ),
     )

@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from optimiser.files.dropdowns import add_drop_downs
 from optimiser.files.notes import notes_rows
+from optimiser.files.pages import landscape
 from optimiser.files.results_placements import placements_book
 from optimiser.files.results_staffing import staffing_book
 from optimiser.files.solver_reports import Report
@@ -122,7 +123,8 @@ def write_solution_workbook(
 
 
 def write_frames_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
-    """DataFrames as formatted sheets (a sweep's table, a solution's tables)."""
+    """DataFrames as formatted sheets (a sweep's table, a solution's tables), each printing
+    A4 landscape, one page wide."""
     book = Workbook()
     if book.active is not None:
         book.remove(book.active)
@@ -132,6 +134,7 @@ def write_frames_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
         ]
         ws = book.create_sheet(sheet)
         _write_sheet(ws, rows)
+        landscape(ws, one_page=False)
         for i, column in enumerate(frame.columns, start=1):
             fmt = _number_format(str(column))
             if fmt:

@@ -121,7 +121,7 @@ def shortlist(
         method=method,
         alternatives=ordered[: k + (1 if chosen else 0)],
         excluded=_excluded(built, fr),
-        sentence=_sentence(chosen, [a for a in ordered if not a.chosen]),
+        sentence=_sentence(_Names.of(inst), chosen, [a for a in ordered if not a.chosen]),
     )
 
 
@@ -278,14 +278,30 @@ def _travels(pa: ProviderArrays, pi: int) -> int:
     return 0 if pa.online[pi] or pa.outreach[pi] else 1
 
 
-def _what(a: Alternative, ranged: bool) -> str:
-    """lot, and the days a week where the referral gives a range."""
-    return f"{a.lot}, {a.days_per_week} days a week" if ranged else a.lot
+class _Names:
+    """The instance's names of providers and lots, by id, for sentences an officer reads."""
+
+    def __init__(self, providers: dict[str, str], lots: dict[str, str]) -> None:
+        self.providers, self.lots = providers, lots
+
+    @classmethod
+    def of(cls, inst: PlacementInstance) -> _Names:
+        return cls({p.id: p.name for p in inst.providers}, {x.id: x.name for x in inst.lots})
+
+    def who(self, a: Alternative) -> str:
+        return self.providers.get(a.provider, a.provider)
+
+    def what(self, a: Alternative, ranged: bool) -> str:
+        """The lot's name, and the days a week where the referral gives a range (commas, not
+        brackets: a lot's name may hold brackets of its own)."""
+        lot = self.lots.get(a.lot, a.lot)
+        return f"{lot}, {a.days_per_week} days a week" if ranged else lot
 
 
-def _sentence(chosen: Alternative | None, others: list[Alternative]) -> str:
-    """Why this provider and not the next cheapest (by the placement's own cost); the days
-    a week named where the referral gives a range (one alternative per number of days)."""
+def _sentence(names: _Names, chosen: Alternative | None, others: list[Alternative]) -> str:
+    """Why this provider and not the next cheapest (by the placement's own cost), with the
+    providers' and lots' names; the days a week named where the referral gives a range (one
+    alternative per number of days)."""
     rivals = sorted(others, key=lambda a: a.cost_gbp)
     if not rivals:
         return "No other eligible provider." if chosen else "No eligible provider."
@@ -293,19 +309,19 @@ def _sentence(chosen: Alternative | None, others: list[Alternative]) -> str:
     every = [*others, *([chosen] if chosen else [])]
     ranged = len({(a.provider, a.lot) for a in every}) < len(every)
     head = (
-        f"Placed with {chosen.provider} ({_what(chosen, ranged)}) at £{chosen.cost_gbp:,.0f}. "
+        f"Placed with {names.who(chosen)}, {names.what(chosen, ranged)}, "
+        f"at £{chosen.cost_gbp:,.0f}. "
         if chosen
         else "Not placed. "
     )
     if nxt.extra_cost_gbp is None:
         return head + (
-            f"{nxt.provider} (£{nxt.cost_gbp:,.0f}) cannot be chosen instead: locked "
+            f"{names.who(nxt)} (£{nxt.cost_gbp:,.0f}) cannot be chosen instead: locked "
             "placements hold its places in these weeks."
         )
     text = (
-        f"{head}Next cheapest: {nxt.provider} ({_what(nxt, ranged)}) at £{nxt.cost_gbp:,.0f}; "
-        "choosing it "
-        f"instead adds £{nxt.extra_cost_gbp:,.0f} to the plan"
+        f"{head}Next cheapest: {names.who(nxt)}, {names.what(nxt, ranged)}, at "
+        f"£{nxt.cost_gbp:,.0f}; choosing it instead adds £{nxt.extra_cost_gbp:,.0f} to the plan"
     )
     own = nxt.cost_gbp - (chosen.cost_gbp if chosen else 0.0)
     if chosen and nxt.extra_cost_gbp > own + 0.5:

@@ -71,6 +71,9 @@ def test_a_referrals_shortlist(visit: Visit) -> None:
     rows = page.locator("#shortlist-providers tbody tr")
     expect(rows).to_have_count(len(expected.alternatives))
     expect(rows.first).to_contain_text("In the plan")
+    name = next(p.name for p in instance.providers if p.id == expected.placed_with)
+    assert expected.sentence.startswith(f"Placed with {name}, ")  # the name, as in the table
+    expect(rows.first).to_contain_text(name)
     for row, alternative in zip(rows.all()[1:], expected.alternatives[1:], strict=True):
         extra = row.locator("td").nth(5).inner_text()
         assert alternative.extra_cost_gbp is not None
@@ -84,7 +87,13 @@ def test_a_referrals_shortlist(visit: Visit) -> None:
         "link", name=unplaced, exact=True
     ).click()
     expect(page.locator("#shortlist-sentence")).to_have_text(expected.sentence)
-    expect(page.locator("#shortlist-excluded tbody tr")).to_have_count(len(expected.excluded))
+    excluded = page.locator("#shortlist-excluded tbody tr")
+    expect(excluded).to_have_count(len(expected.excluded))
+    if expected.excluded:
+        first = expected.excluded[0]
+        lot = next(x.name for x in instance.lots if x.id == first.lot)
+        expect(excluded.first).to_contain_text(lot)
+        expect(excluded.first).to_contain_text("; ".join(f.text for f in first.failures))
 
 
 def test_replan_with_new_referrals_and_see_the_difference(visit: Visit) -> None:
@@ -112,6 +121,9 @@ def test_replan_with_new_referrals_and_see_the_difference(visit: Visit) -> None:
     assert _gbp(page.locator("#diff-objective").inner_text()) == round(expected.objective_delta_gbp)
     expect(page.locator("#diff-providers tbody tr")).to_have_count(len(expected.providers))
     expect(page.locator("#diff-lots tbody tr")).to_have_count(len(expected.lots))
+    lots = {x.id: x.name for x in register.lots}
+    expect(page.locator("#diff-lots tbody tr").first).to_contain_text(lots[expected.lots[0].key])
+    expect(page.locator("#diff-weeks tbody tr")).to_have_count(len(expected.weeks))
     expect(page.locator("#placements-table").get_by_text("Locked").first).to_be_visible()
     visit.check("placements-replan-result")
 

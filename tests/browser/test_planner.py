@@ -183,6 +183,16 @@ def test_plan_the_county_and_open_an_unplaced_referrals_reasons(visit: Visit) ->
     expect(page.locator("#explanation")).to_have_text(first.record or first.explanation)
     if first.near_misses:
         expect(page.locator("#near-misses tbody tr")).to_have_count(len(first.near_misses))
+    if first.excluded:  # the nearest providers of any lot, with the rules in words
+        page.get_by_text(
+            "The nearest providers of any lot, and the rules that exclude each"
+        ).click()
+        rows = page.locator("#exclusions tbody tr")
+        expect(rows).to_have_count(len(first.excluded))
+        nearest = first.excluded[0]
+        name = next(p.name for p in instance.providers if p.id == nearest.provider)
+        expect(rows.first).to_contain_text(name)
+        expect(rows.first).to_contain_text("; ".join(nearest.rules))
     visit.check("placements-referral")
 
     page.go_back()
