@@ -4,6 +4,7 @@ its instance first, as `solve` does."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from optimiser.core.errors import OptionError
@@ -30,12 +31,14 @@ def shortlist(
 ) -> Shortlist:
     """The k best eligible providers for one referral with the extra cost of each to the whole
     plan, and every other provider of its lots with the rules that exclude it. The plan is
-    solved first when no solution is given. An unknown reference raises OptionError."""
+    solved first when no solution is given. An unknown reference raises OptionError. A time
+    limit in `options` holds for the whole: the plan's solve and the shortlist's re-solves."""
+    started = time.monotonic()
     instance = check_instance(instance)
     if reference not in {r.reference for r in instance.referrals}:
         raise OptionError("no referral has this reference")
     plan = solution if solution is not None else solve(instance, options)
-    return _shortlist(instance, plan, reference, k=k, options=options)
+    return _shortlist(instance, plan, reference, k=k, options=options, started=started)
 
 
 def resolve_postcodes(instance: PlacementInstance, lookup: Path | str) -> PlacementInstance:

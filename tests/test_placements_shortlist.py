@@ -31,10 +31,11 @@ def test_reduced_costs_match_resolving_with_the_pair_fixed(seed: int) -> None:
         if len(mine) == 0:
             continue
         fast = _residual_extra(built, choice, r, mine)
-        slow = _resolve_extra(
-            inst, built, mine, plan.totals.objective_gbp, SolveOptions(solver="highs")
+        slow, kinds = _resolve_extra(
+            inst, built, mine, plan.totals.objective_gbp, (SolveOptions(solver="highs"), None)
         )
         np.testing.assert_allclose(fast, slow, atol=0.02)
+        assert set(kinds) <= {"exact", "cannot_be_forced"}
         compared += len(mine)
     assert compared > 0
 
@@ -108,3 +109,56 @@ def test_shortlist_sentence_names_providers_and_lots() -> None:
         "Riverside Centre, Complex or bespoke, at £2,400; choosing it instead adds £400 to "
         "the plan."
     )
+
+
+class _Clock:
+    """A clock read at the shortlist's start (0 s) and before each re-solve, cheapest pair
+    first: A at 0 s and B at 0.3 s start with 1 s and 0.7 s of a 1 s limit left; C at 0.6 s
+    would have 0.4 s, under the 0.5 s a re-solve needs, and is not started."""
+
+    def __init__(self) -> None:
+        self.readings = [0.0, 0.0, 0.3, 0.6]
+
+    def monotonic(self) -> float:
+        return self.readings.pop(0)
+
+
+def test_a_time_limit_holds_for_the_whole_shortlist(monkeypatch: pytest.MonkeyPatch) -> None:
+    """R (2 days x 10 weeks) at A (£2,000), B (£2,400) or C (£3,000) under a budget cap of
+    £10,000 (a side rule: re-solving, not reduced costs). The plan places R at A. With a 1 s
+    limit for the whole shortlist, the cheapest placements (A, the plan's, and B) are worked
+    out first: B +£400, exact; C is not worked out, and the notes say so."""
+    from optimiser.placements import shortlist as module
+
+    provs = [provider("A", 100), provider("B", 120), provider("C", 150)]
+    data = instance(provs, [referral("R")], budget_cap_gbp=10_000.0)
+    inst = parse_placements(data)
+    plan = run(data)
+    unlimited = module.shortlist(inst, plan, "R")
+    assert [(a.provider, a.extra_cost_gbp, a.extra) for a in unlimited.alternatives] == [
+        ("A", 0.0, "exact"),
+        ("B", 400.0, "exact"),
+        ("C", 1_000.0, "exact"),
+    ]
+    assert unlimited.notes == []
+    monkeypatch.setattr(module, "time", _Clock())
+    s = module.shortlist(inst, plan, "R", options=SolveOptions(time_limit_seconds=1.0))
+    assert s.method == "resolve"
+    assert [(a.provider, a.extra_cost_gbp, a.extra) for a in s.alternatives] == [
+        ("A", 0.0, "exact"),
+        ("B", 400.0, "exact"),
+        ("C", None, "not_worked_out"),
+    ]
+    assert s.notes == [
+        "1 of 3 providers' extra costs were not worked out within the time limit of 1 s (the "
+        "cheapest placements were worked out first)."
+    ]
+    only_a = _Clock()
+    only_a.readings = [0.0, 0.0, 0.6]  # B, the next cheapest, would start with 0.4 s left
+    monkeypatch.setattr(module, "time", only_a)
+    s = module.shortlist(inst, plan, "R", options=SolveOptions(time_limit_seconds=1.0))
+    assert [a.extra for a in s.alternatives] == ["exact", "not_worked_out", "not_worked_out"]
+    assert s.sentence.endswith(
+        "what choosing it instead adds to the plan was not worked out within the time limit."
+    )
+    assert "Next cheapest: Provider B, Therapeutic, at £2,400;" in s.sentence

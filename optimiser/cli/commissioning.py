@@ -79,6 +79,9 @@ def shortlist_command(
     _show_shortlist(screen, inst, s)
 
 
+EXTRA = {"not_worked_out": "not worked out in time", "cannot_be_forced": "cannot be placed there"}
+
+
 def _show_shortlist(screen: Console, inst: PlacementInstance, s: Shortlist) -> None:
     """The shortlist's tables and sentence, with the providers' and lots' names."""
     t = table(
@@ -94,7 +97,8 @@ def _show_shortlist(screen: Console, inst: PlacementInstance, s: Shortlist) -> N
     who = {p.id: p.name for p in inst.providers}
     lots = {x.id: x.name for x in inst.lots}
     for a in s.alternatives:
-        extra = "—" if a.extra_cost_gbp is None else gbp(a.extra_cost_gbp)
+        extra = EXTRA.get(a.extra, "—") if a.extra_cost_gbp is None else gbp(a.extra_cost_gbp)
+        extra = f"at most {extra}" if a.extra == "at_most" else extra
         mark = " (plan)" if a.chosen else ""
         t.add_row(
             Text(who[a.provider] + mark),

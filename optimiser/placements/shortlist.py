@@ -18,6 +18,7 @@ Extra costs, two ways:
 from __future__ import annotations
 
 import logging
+import time
 
 import numpy as np
 from numpy.typing import NDArray
@@ -39,6 +40,7 @@ from optimiser.placements.solution import Out, PlacementSolution, RuleFailure
 from optimiser.placements.solve import solve_placements
 
 log = logging.getLogger(__name__)
+MIN_RESOLVE_SECONDS = 0.5  # a re-solve given less would end with its starting plan
 
 
 class Alternative(Out):
@@ -52,9 +54,15 @@ class Alternative(Out):
     quality_rating: int
     extra_cost_gbp: float | None = Field(
         description="What choosing it instead adds to the whole plan's objective (None: it "
-        "cannot be forced)."
+        "cannot be forced, or was not worked out in time: see `extra`)."
     )
     chosen: bool
+    extra: str = Field(
+        default="exact",
+        description="exact | at_most (the re-solve stopped at its time limit: the plan it "
+        "found costs this much more, the best may cost less) | cannot_be_forced | "
+        "not_worked_out (the shortlist's time limit came first)",
+    )
 
 
 class Excluded(Out):
@@ -77,6 +85,7 @@ class Shortlist(Out):
     alternatives: list[Alternative]
     excluded: list[Excluded]
     sentence: str
+    notes: list[str] = Field(default_factory=list, description="What the figures leave out.")
 
 
 def shortlist(
@@ -86,10 +95,15 @@ def shortlist(
     *,
     k: int = 5,
     options: SolveOptions | None = None,
+    started: float | None = None,
 ) -> Shortlist:
     """The k best eligible providers for one referral (by extra cost to the plan), and every
     other provider of its lots with the rules that exclude it. `inst` is checked and `plan` is
-    its solution."""
+    its solution. A time limit in `options` holds for the whole shortlist, counted from
+    `started` (time.monotonic(); default now): re-solves share it, cheapest pair first."""
+    started = time.monotonic() if started is None else started
+    limit = options.time_limit_seconds if options is not None else None
+    deadline = None if limit is None else started + limit
     kept = [p for p in plan.placements if p.locked]
     if kept:  # the plan's locked placements are part of the instance it solved
         inst = replan_instance(inst, plan.model_copy(update={"placements": kept}))
@@ -106,11 +120,11 @@ def shortlist(
         extra = _residual_extra(built, choice, fr, mine) if exact else None
     except NegativeCycleError:  # the plan is not an optimum of this instance
         extra = None
-    method = "reduced_costs"
+    method, kinds = "reduced_costs", ["exact"] * len(mine)
     if extra is None:
-        extra = _resolve_extra(inst, built, mine, objective, options)
+        extra, kinds = _resolve_extra(inst, built, mine, objective, (options, deadline))
         method = "resolve"
-    alternatives = _alternatives(built, mine, extra, int(choice[fr]))
+    alternatives = _alternatives(built, mine, extra, int(choice[fr]), kinds)
     ordered = sorted(alternatives, key=lambda a: (not a.chosen, _key(a.extra_cost_gbp)))
     chosen = next((a for a in alternatives if a.chosen), None)
     return Shortlist(
@@ -122,7 +136,25 @@ def shortlist(
         alternatives=ordered[: k + (1 if chosen else 0)],
         excluded=_excluded(built, fr),
         sentence=_sentence(_Names.of(inst), chosen, [a for a in ordered if not a.chosen]),
+        notes=_notes(kinds, limit),
     )
+
+
+def _notes(kinds: list[str], limit: float | None) -> list[str]:
+    """What the time limit left out, in words."""
+    out = []
+    late, capped = kinds.count("not_worked_out"), kinds.count("at_most")
+    if late:
+        out.append(
+            f"{late} of {len(kinds)} providers' extra costs were not worked out within the "
+            f"time limit of {limit:g} s (the cheapest placements were worked out first)."
+        )
+    if capped:
+        out.append(
+            f"{capped} re-plans stopped at the time limit: their extra costs are at most the "
+            "figures shown."
+        )
+    return out
 
 
 def _key(extra: float | None) -> float:
@@ -202,14 +234,22 @@ def _resolve_extra(
     built: PlacementModel,
     mine: Ints,
     objective: float,
-    options: SolveOptions | None,
-) -> Floats:
-    """Solve again with the referral locked at each pair (nan: the pair cannot be forced)."""
+    budget: tuple[SolveOptions | None, float | None],
+) -> tuple[Floats, list[str]]:
+    """Solve again with the referral locked at each pair (nan: the pair cannot be forced, or
+    was not reached), cheapest pair first, each re-solve within what is left of the deadline;
+    with each figure, how far to trust it (Alternative.extra)."""
+    options, deadline = budget
     extra = np.full(len(mine), np.nan)
+    kinds = ["not_worked_out"] * len(mine)
     pairs = built.pairs
     reference = built.inst.referrals[int(pairs.ref[mine[0]])].reference if len(mine) else ""
     at = next((i for i, x in enumerate(inst.referrals) if x.reference == reference), -1)
-    for j, i in enumerate(mine.tolist()):
+    for j in np.argsort(pairs.cost[mine], kind="stable").tolist():
+        i = int(mine[j])
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left < MIN_RESOLVE_SECONDS:
+            break
         p = inst.providers[int(pairs.prov[i])]
         days = int(pairs.days[i])
         lock = Lock(
@@ -219,18 +259,23 @@ def _resolve_extra(
         )
         refs = list(inst.referrals)
         refs[at] = refs[at].model_copy(update={"lock": lock})
+        given = options or SolveOptions()
+        if left is not None:
+            given = given.model_copy(update={"time_limit_seconds": left})
+        kinds[j] = "cannot_be_forced"
         try:
-            forced = solve_placements(inst.model_copy(update={"referrals": refs}), options)
+            forced = solve_placements(inst.model_copy(update={"referrals": refs}), given)
         except OptimiserError:  # the pair cannot be forced (locked places fill it)
             continue
         if forced.totals is not None:
             kept = forced.totals.objective_gbp + float(pairs.move[i] + pairs.preference[i])
             extra[j] = round(kept - objective, 2)
-    return extra
+            kinds[j] = "exact" if forced.status is SolveStatus.OPTIMAL else "at_most"
+    return extra, kinds
 
 
 def _alternatives(
-    built: PlacementModel, mine: Ints, extra: Floats, chosen: int
+    built: PlacementModel, mine: Ints, extra: Floats, chosen: int, kinds: list[str]
 ) -> list[Alternative]:
     inst, pairs = built.inst, built.pairs
     return [
@@ -243,6 +288,7 @@ def _alternatives(
             quality_rating=int(built.quality[i]),
             extra_cost_gbp=None if np.isnan(extra[j]) else float(extra[j]),
             chosen=int(i) == chosen,
+            extra="cannot_be_forced" if np.isnan(extra[j]) and kinds[j] == "exact" else kinds[j],
         )
         for j, i in enumerate(mine.tolist())
     ]
@@ -314,6 +360,12 @@ def _sentence(names: _Names, chosen: Alternative | None, others: list[Alternativ
         if chosen
         else "Not placed. "
     )
+    if nxt.extra == "not_worked_out":
+        return head + (
+            f"Next cheapest: {names.who(nxt)}, {names.what(nxt, ranged)}, at "
+            f"£{nxt.cost_gbp:,.0f}; what choosing it instead adds to the plan was not worked "
+            "out within the time limit."
+        )
     if nxt.extra_cost_gbp is None:
         return head + (
             f"{names.who(nxt)} (£{nxt.cost_gbp:,.0f}) cannot be chosen instead: locked "
@@ -321,7 +373,8 @@ def _sentence(names: _Names, chosen: Alternative | None, others: list[Alternativ
         )
     text = (
         f"{head}Next cheapest: {names.who(nxt)}, {names.what(nxt, ranged)}, at "
-        f"£{nxt.cost_gbp:,.0f}; choosing it instead adds £{nxt.extra_cost_gbp:,.0f} to the plan"
+        f"£{nxt.cost_gbp:,.0f}; choosing it instead adds "
+        f"{'at most ' if nxt.extra == 'at_most' else ''}£{nxt.extra_cost_gbp:,.0f} to the plan"
     )
     own = nxt.cost_gbp - (chosen.cost_gbp if chosen else 0.0)
     if chosen and nxt.extra_cost_gbp > own + 0.5:
