@@ -31,6 +31,7 @@ from optimiser import (
     Progress,
     ProgressCallback,
     SolveOptions,
+    StaffingInstance,
     parse_instance,
     solve,
     unplaced_fallback,
@@ -126,8 +127,12 @@ def _perform(
     operation = data.get("operation", "solve")
     if operation != "solve":
         chosen = OPERATIONS[operation]
-        return chosen.run(chosen.body.model_validate(data["body"]), within(options))
-    instance = parse_instance(data["instance"])
+        body = chosen.body.model_validate(data["body"])
+        if chosen.instance is None:
+            return chosen.run(body, within(options))
+        instance: StaffingInstance | PlacementInstance = chosen.instance(body)  # a re-plan
+    else:
+        instance = parse_instance(data["instance"])
     if isinstance(instance, PlacementInstance) and options.time_limit_seconds is not None:
         fallback = unplaced_fallback(instance).model_dump_json()
         store.progress(job_id, {"phase": "solving"}, fallback)

@@ -42,10 +42,13 @@ SOLVER_FAILURES = frozenset({BackendError.code, VerificationError.code, "interna
 
 class Operation(NamedTuple):
     """A synchronous operation other than a solve: the model its body is read back with in
-    the worker, and what the worker runs (options capped, time limit what is left)."""
+    the worker, and what the worker runs (options capped, time limit what is left). An
+    operation that is a solve of an instance made from its body (a re-plan) names how to make
+    it (`instance`): the worker then solves it as a solve, its plans kept as they arrive."""
 
     body: type[BaseModel]
     run: Callable[[Any, SolveOptions], BaseModel]
+    instance: Callable[[Any], PlacementInstance] | None = None
 
 
 class Waited(NamedTuple):

@@ -16,7 +16,7 @@ from api.main import create_app
 from api.records import Job
 from api.settings import hash_key
 from api.sync import Waited, _answer
-from optimiser import load_instance, solve
+from optimiser import load_instance, solve, unplaced_fallback
 from optimiser.placements.generate import generate_placements
 from tests.api_helpers import AUTH, bundled, settings
 from tests.helpers import INSTANCES
@@ -75,6 +75,26 @@ def test_a_sync_solve_stopped_at_its_cap_answers_its_best_plan(tmp_path: Path) -
             json=instance.model_dump(mode="json"),
             headers=AUTH,
         )
+    assert response.status_code == 200, response.text
+    plan = response.json()
+    assert plan["status"] == "feasible"
+    references = {p["reference"] for p in plan["placements"]} | {
+        u["reference"] for u in plan["unplaced"]
+    }
+    assert references == {r.reference for r in instance.referrals}
+
+
+def test_a_replan_stopped_at_its_cap_answers_its_best_plan(tmp_path: Path) -> None:
+    """A re-plan is solved in the worker as a solve is: the plan that always exists stored
+    first and better ones as they arrive. Last week nobody was placed; this week's 2,000 x 100
+    weekday instance runs past a 2 s cap: the answer is a plan (`feasible`) that accounts
+    for every referral, whoever stopped the solve."""
+    app = create_app(settings(tmp_path, sync_time_limit_seconds=2.0, watchdog_grace_seconds=0))
+    instance = generate_placements(2000, 100, seed=11, weekday_places=True)
+    previous = unplaced_fallback(instance).model_dump(mode="json")
+    body = {"instance": instance.model_dump(mode="json"), "previous": previous}
+    with TestClient(app) as client:
+        response = client.post("/v1/placements/replan", json=body, headers=AUTH)
     assert response.status_code == 200, response.text
     plan = response.json()
     assert plan["status"] == "feasible"

@@ -24,6 +24,7 @@ from optimiser import (
     SolveOptions,
     diff,
     replan,
+    replan_instance,
     shortlist,
 )
 
@@ -82,6 +83,13 @@ def run_shortlist(body: ShortlistRequest, options: SolveOptions) -> Shortlist:
     return shortlist(body.instance, body.reference, body.solution, k=body.k, options=options)
 
 
+def replan_of(body: ReplanRequest) -> PlacementInstance:
+    """The instance a re-plan solves (last week's placements locked, or starting from them),
+    for the worker to solve as a solve: the plan that always exists stored first, and every
+    better plan as it arrives, so that a re-plan stopped at its cap still answers a plan."""
+    return replan_instance(body.instance, body.previous, lock=body.lock)
+
+
 def run_replan(body: ReplanRequest, options: SolveOptions) -> PlacementSolution:
     """This week's plan, as a synchronous worker solves it."""
     return replan(body.instance, body.previous, lock=body.lock, options=options)[1]
@@ -89,7 +97,7 @@ def run_replan(body: ReplanRequest, options: SolveOptions) -> PlacementSolution:
 
 OPERATIONS: dict[str, Operation] = {
     "shortlist": Operation(ShortlistRequest, run_shortlist),
-    "replan": Operation(ReplanRequest, run_replan),
+    "replan": Operation(ReplanRequest, run_replan, replan_of),
 }
 
 
