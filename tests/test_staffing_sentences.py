@@ -16,6 +16,7 @@ from optimiser.staffing.prices import Price, sentence
 from optimiser.staffing.report import show_staffing
 from optimiser.staffing.schema import StaffingInstance
 from optimiser.staffing.solution import StaffingSolution
+from optimiser.staffing.wording import amount, number
 from tests.test_staffing_infeasible import VARIANTS
 from tests.test_staffing_properties import _bands_valid, staffing_instances
 
@@ -150,4 +151,15 @@ def test_a_rule_of_a_year_is_named_with_its_year() -> None:
     assert sentence(rule, Price(-50_000.0, -50_000.0, 1.0)) == (
         "In 2016-17, each FTE less required on Duty would save the council £50,000 a year "
         "(valid for up to 1.00 FTE)."
+    )
+
+
+def test_a_tiny_change_is_written_out_not_in_exponent_form() -> None:
+    """A joint repair may take the admin ratio down by 0.0049 hundredths: the sentence says
+    '0.000049 admin FTE per specialist FTE less', never '4.9e-05' (which reads as 5)."""
+    assert number(4.9e-05, 3) == "0.000049"
+    assert number(0.0016, 2) == "0.0016"
+    assert number(0.2, 2) == "0.20"
+    assert amount(0.0049, "0.01 admin FTE per specialist FTE") == (
+        "0.000049 admin FTE per specialist FTE less"
     )

@@ -7,6 +7,8 @@ below nothing).
 
 from __future__ import annotations
 
+import numpy as np
+
 from optimiser.core.rules import Rule
 
 
@@ -18,9 +20,9 @@ def clamp(steps: float, rule: Rule) -> float:
 
 def number(value: float, decimals: int) -> str:
     """`value` to `decimals` places, or to two significant figures when that shows nothing
-    (0.0016 FTE, not 0.00 FTE)."""
+    (0.0016 FTE, not 0.00 FTE; 0.000049, never 4.9e-05)."""
     if 0 < abs(value) < 0.5 * 10**-decimals:
-        return f"{value:.2g}"
+        return np.format_float_positional(value, precision=2, fractional=False, trim="-")
     return f"{value:,.{decimals}f}"
 
 
