@@ -16,7 +16,7 @@ from api.main import create_app
 from api.records import Job
 from api.settings import hash_key
 from api.sync import Waited, _answer
-from optimiser import load_instance, solve, unplaced_fallback
+from optimiser import PlacementInstance, load_instance, solve, unplaced_fallback
 from optimiser.placements.generate import generate_placements
 from tests.api_helpers import AUTH, bundled, settings
 from tests.helpers import INSTANCES
@@ -62,6 +62,18 @@ def test_commissioning_operations_have_the_sync_size_limit(tmp_path: Path) -> No
             assert "/v1/jobs" in response.json()["detail"]
 
 
+def _a_plan_of_every_referral(response: Any, instance: PlacementInstance) -> None:
+    """The answer is a plan stopped at its limit (`feasible`) that places or leaves unplaced
+    every referral of the instance."""
+    assert response.status_code == 200, response.text
+    plan = response.json()
+    assert plan["status"] == "feasible"
+    references = {p["reference"] for p in plan["placements"]} | {
+        u["reference"] for u in plan["unplaced"]
+    }
+    assert references == {r.reference for r in instance.referrals}
+
+
 def test_a_sync_solve_stopped_at_its_cap_answers_its_best_plan(tmp_path: Path) -> None:
     """Weekday packing at 2,000 x 100 runs past any cap of a few seconds: at a 2 s cap the
     answer is a plan (`feasible`) that accounts for every referral, whether the engine stopped
@@ -75,13 +87,7 @@ def test_a_sync_solve_stopped_at_its_cap_answers_its_best_plan(tmp_path: Path) -
             json=instance.model_dump(mode="json"),
             headers=AUTH,
         )
-    assert response.status_code == 200, response.text
-    plan = response.json()
-    assert plan["status"] == "feasible"
-    references = {p["reference"] for p in plan["placements"]} | {
-        u["reference"] for u in plan["unplaced"]
-    }
-    assert references == {r.reference for r in instance.referrals}
+    _a_plan_of_every_referral(response, instance)
 
 
 def test_a_replan_stopped_at_its_cap_answers_its_best_plan(tmp_path: Path) -> None:
@@ -95,13 +101,7 @@ def test_a_replan_stopped_at_its_cap_answers_its_best_plan(tmp_path: Path) -> No
     body = {"instance": instance.model_dump(mode="json"), "previous": previous}
     with TestClient(app) as client:
         response = client.post("/v1/placements/replan", json=body, headers=AUTH)
-    assert response.status_code == 200, response.text
-    plan = response.json()
-    assert plan["status"] == "feasible"
-    references = {p["reference"] for p in plan["placements"]} | {
-        u["reference"] for u in plan["unplaced"]
-    }
-    assert references == {r.reference for r in instance.referrals}
+    _a_plan_of_every_referral(response, instance)
 
 
 def _job(**values: Any) -> Job:
