@@ -10,7 +10,7 @@ import signal
 
 import psutil
 
-from api.worker import MARK
+from api.marks import MARK
 
 WAIT_SECONDS = 5.0
 

@@ -20,9 +20,9 @@ from typing import Any, TextIO
 
 from pydantic import BaseModel
 
-from api.routes.commissioning import OPERATIONS
+from api.marks import THREADS_MARK
+from api.operations import OPERATIONS
 from api.store import JobState, JobStore
-from api.worker import THREADS_MARK
 from optimiser import (
     BackendError,
     InstanceError,

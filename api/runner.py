@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from api.groups import group_alive, kill_group, kill_ours
+from api.marks import MARK, STORE_MARK, THREADS_MARK
 from api.settings import Settings
 from api.store import Job, JobState, JobStore, Origin
-from api.worker import MARK, STORE_MARK, THREADS_MARK
 from optimiser import SolveStatus
 
 log = logging.getLogger("api.runner")

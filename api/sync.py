@@ -12,8 +12,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
@@ -38,17 +37,6 @@ POLL_SECONDS = 0.05
 RUNNING_MARGIN_SECONDS = 5.0  # past the watchdog's own deadline, should the runner be gone
 SERVER_SIDE = frozenset({"worker_died", "worker_start", "interrupted"})
 SOLVER_FAILURES = frozenset({BackendError.code, VerificationError.code, "internal_error"})
-
-
-class Operation(NamedTuple):
-    """A synchronous operation other than a solve: the model its body is read back with in
-    the worker, and what the worker runs (options capped, time limit what is left). An
-    operation that is a solve of an instance made from its body (a re-plan) names how to make
-    it (`instance`): the worker then solves it as a solve, its plans kept as they arrive."""
-
-    body: type[BaseModel]
-    run: Callable[[Any, SolveOptions], BaseModel]
-    instance: Callable[[Any], PlacementInstance] | None = None
 
 
 class Waited(NamedTuple):

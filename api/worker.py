@@ -17,9 +17,6 @@ import signal
 import sys
 
 PR_SET_PDEATHSIG = 1
-MARK = "OPTIMISER_WORKER"  # in every worker's environment (and its children's): its token
-STORE_MARK = "OPTIMISER_WORKER_STORE"  # and the job store it serves
-THREADS_MARK = "OPTIMISER_WORKER_THREADS"  # the thread count fixed for its solves, if any
 
 
 def tie_to_parent(parent: int) -> None:

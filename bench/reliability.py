@@ -23,8 +23,8 @@ from typing import Any
 import psutil
 
 from api.local import free_port, start_server
+from api.marks import STORE_MARK
 from api.records import TERMINAL
-from api.worker import STORE_MARK
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "reliability-key-1"

@@ -9,7 +9,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
-from api.routes.commissioning import ShortlistRequest, shortlist_from_thread
+from api.operations import ShortlistRequest
+from api.routes.commissioning import shortlist_from_thread
 from api.web import planning, runs
 from api.web.errors import PageError
 from api.web.levers import FieldError
