@@ -3,6 +3,7 @@ token, and cancelling a queued plan. The flows in a real browser are in tests/br
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,8 +15,18 @@ from starlette.requests import Request
 from api.main import create_app
 from api.settings import Settings
 from api.store import Job
-from api.web import runs, views_placements
-from optimiser import PlacementSolution, examples, load_instance, parse_instance, solve
+from api.web import runs, views_placements, views_staffing
+from api.web.render import templates
+from optimiser import (
+    CATEGORY_LABEL,
+    PlacementSolution,
+    StaffingInstance,
+    StaffingSolution,
+    examples,
+    load_instance,
+    parse_instance,
+    solve,
+)
 from tests.helpers import ROOT
 
 
@@ -94,10 +105,7 @@ def test_a_large_plan_is_shown_in_parts(monkeypatch: pytest.MonkeyPatch) -> None
     solution = solve(instance)
     assert isinstance(solution, PlacementSolution)
     assert len(solution.unplaced) == 58
-    job = Job(
-        "j", "local", "placements", "optimal", 600, 0.0, 0.0, 1.0, 60.0, None, None, None, None, 1
-    )
-    scenario = runs.Scenario(job, "county", None, instance, solution)
+    scenario = runs.Scenario(_job("placements", 600), "county", None, instance, solution)
     context = views_placements.result_context(_request(""), scenario)
     assert len(context["unplaced_rows"]) == 20
     everything = views_placements.result_context(_request("unplaced=all"), scenario)
@@ -110,7 +118,13 @@ def test_a_large_plan_is_shown_in_parts(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def _request(query: str) -> Request:
-    return Request({"type": "http", "query_string": query.encode(), "headers": []})
+    path = "/scenarios/j"
+    return Request({"type": "http", "path": path, "query_string": query.encode(), "headers": []})
+
+
+def _job(kind: str, size: int) -> Job:
+    """A finished job, as the store gives one back."""
+    return Job("j", "local", kind, "optimal", size, 0.0, 0.0, 1.0, 60.0, None, None, None, None, 1)
 
 
 @pytest.mark.parametrize("kind", ["staffing", "placements"])
@@ -126,3 +140,81 @@ def test_the_blank_workbook_reads_back_as_its_example(
     path.write_bytes(response.content)
     example = examples.STAFFING if kind == "staffing" else examples.PLACEMENTS
     assert load_instance(path) == parse_instance(example)
+
+
+def _staffing_page(name: str) -> tuple[StaffingInstance, StaffingSolution, str]:
+    """A bundled staffing instance planned, and its result page as the planner renders it."""
+    instance = load_instance(ROOT / f"instances/{name}.json")
+    assert isinstance(instance, StaffingInstance)
+    solution = solve(instance)
+    assert isinstance(solution, StaffingSolution)
+    scenario = runs.Scenario(_job("staffing", 1), name, None, instance, solution)
+    request = _request("")
+    context = views_staffing.result_context(request, "local", scenario)
+    page = templates.get_template("staffing_result.html").render(
+        request=request, csrf_token="t", sign_in_on=False, signed_in=False, errors=[],
+        title=name, scenario=scenario, **context,
+    )  # fmt: skip
+    return instance, solution, html.unescape(page)
+
+
+def _folded(page: str, marker: str) -> bool:
+    """Whether `marker` lies inside a details component (which must be closed)."""
+    before = page[: page.index(marker)]
+    tags = re.findall(r"<details\b[^>]*>", before)
+    if len(tags) == before.count("</details>"):
+        return False
+    assert " open" not in tags[-1], tags[-1]
+    return True
+
+
+def _closed(page: str, ident: str) -> str:
+    """What the closed details component `ident` holds (it must be there, and closed)."""
+    tag = f'<details class="govuk-details" id="{ident}">'
+    assert tag in page, ident
+    inside = page[page.index(tag) :]
+    return inside[: inside.index("</details>")]
+
+
+def test_a_plan_over_years_opens_on_its_table_and_chart_with_each_year_folded() -> None:
+    """Oxfordshire 2015-18: the year-by-year table and the chart of each year's shares against
+    its bands are open (a group of bars a year, a bar a category at the engine's share, said
+    in words in the chart's description); each year's binding rules and deployment are folded
+    in closed details components, the rules' summary counting them."""
+    instance, solution, page = _staffing_page("oxfordshire_2015_18")
+    names = {f.id: f.name for f in instance.functions}
+    assert len(solution.years) == 3
+    assert not _folded(page, 'id="year-table"')
+    assert not _folded(page, 'id="year-shares-chart"')
+    chart = page[page.index('id="year-shares-chart"') : page.index("</svg>")]
+    assert "Category shares against each year's bands" in chart
+    assert "style=" not in chart  # the Content-Security-Policy forbids inline styles
+    assert chart.count("<g data-year=") == 3
+    for y in solution.years:
+        group = chart[chart.index(f'<g data-year="{y.year}">') :]
+        group = group[: group.index("</g>")]
+        shares = re.findall(r'data-share="([\d.]+)"', group)
+        assert shares == [f"{c.share:.4f}" for c in y.categories]
+        for c in y.categories:
+            band = f"{(c.min_share or 0):.0%} to {c.max_share:.0%}"
+            assert f"{CATEGORY_LABEL[c.category]} {c.share:.1%} against a band of {band}" in chart
+        rules = _closed(page, f"rules-{y.year}")
+        priced = sum(1 for b in y.binding_rules if b.shadow_price_gbp) or "none"
+        counted = f"({len(y.binding_rules)} binding, {priced} with a price)"
+        assert f"The rules that hold {y.year}'s plan where it is {counted}" in rules
+        assert f'data-rules="unpriced-{y.year}"' in rules
+        deployment = _closed(page, f"deployment-{y.year}")
+        for f in y.functions:
+            row = deployment[deployment.index(f">{names[f.function]}<") :]
+            assert f">{f.specialist_fte:,.2f}<" in row[: row.index("</tr>")]
+    assert 'id="categories"' not in page  # the one-year chart and table are not shown
+
+
+def test_a_plan_of_one_year_keeps_its_chart_and_functions_open() -> None:
+    _, solution, page = _staffing_page("oxfordshire_2015_16")
+    assert 'id="year-shares-chart"' not in page
+    assert not _folded(page, 'id="categories"')
+    for c in solution.categories:
+        label = CATEGORY_LABEL[c.category]
+        caption = f'<caption class="govuk-table__caption govuk-table__caption--s">{label}</caption>'
+        assert not _folded(page, caption)

@@ -86,8 +86,7 @@ def shares(categories: Sequence[Share], labels: Mapping[Any, str]) -> Markup:
     with the floor and ceiling marked); a band that binds is drawn in red."""
     left, width, row = 170, 560, 56
     height = 40 + row * len(categories) + 30
-    top_share = max([c.share for c in categories] + [_hi(c) for c in categories] + [0.1])
-    axis = min(1.0, math.ceil(top_share * 10 + 1e-9) / 10 + 0.1)  # to the next 10%, plus 10
+    axis = _axis(categories)
     scale = width / axis
     body: list[str] = []
     for tick in range(0, round(axis * 100) + 1, 10):
@@ -117,16 +116,126 @@ def shares(categories: Sequence[Share], labels: Mapping[Any, str]) -> Markup:
                 f'<line x1="{x:.1f}" y1="{top - 2}" x2="{x:.1f}" y2="{top + 38}" '
                 f'stroke="{DARK_BLUE}" stroke-width="3"/>'
             )
-        note = f"{c.share:.1%}" + (
-            f" (at its {'floor' if c.binds == 'min' else 'ceiling'})" if c.binds else ""
-        )
-        body.append(_text(left + max(c.share, hi) * scale + 8, top + 24, note, size=13))
-    desc = "; ".join(
-        f"{labels.get(c.category, str(c.category))} {c.share:.1%} against a band of "
-        f"{(c.min_share or 0):.0%} to {(1.0 if c.max_share is None else c.max_share):.0%}"
-        for c in categories
-    )
+        body.append(_text(left + max(c.share, hi) * scale + 8, top + 24, _note(c), size=13))
+    desc = "; ".join(_said(c, labels) for c in categories)
     return _svg(left + width + 170, height, "Category shares against their bands", desc, body)
+
+
+def _axis(categories: Iterable[Share]) -> float:
+    """The top of a shares axis: the highest share or ceiling to the next 10%, plus 10%."""
+    listed = list(categories)
+    top_share = max([c.share for c in listed] + [_hi(c) for c in listed] + [0.1])
+    return min(1.0, math.ceil(top_share * 10 + 1e-9) / 10 + 0.1)
+
+
+def _note(c: Share) -> str:
+    """'35.0% (at its floor)'."""
+    return f"{c.share:.1%}" + (
+        f" (at its {'floor' if c.binds == 'min' else 'ceiling'})" if c.binds else ""
+    )
+
+
+def _said(c: Share, labels: Mapping[Any, str]) -> str:
+    """'Core Offer Plus 35.0% against a band of 35% to 40%' (and where it binds)."""
+    binds = f" (at its {'floor' if c.binds == 'min' else 'ceiling'})" if c.binds else ""
+    return (
+        f"{labels.get(c.category, str(c.category))} {c.share:.1%} against a band of "
+        f"{(c.min_share or 0):.0%} to {_hi(c):.0%}{binds}"
+    )
+
+
+@dataclass(frozen=True)
+class YearShares:
+    """One year's category shares, as a plan over years has them."""
+
+    year: str
+    categories: Sequence[Share]
+
+
+BAR, BAR_GAP, GROUP_GAP, PLOT = 64, 14, 56, 240
+
+
+def shares_by_year(years: Sequence[YearShares], labels: Mapping[Any, str]) -> Markup:
+    """A group of bars a year, one bar per category: its share of that year's deployed
+    specialist FTE (the bar, red at its floor or ceiling) over that year's band (shaded,
+    the floor and ceiling marked)."""
+    left, top = 56, 34
+    axis = _axis(c for y in years for c in y.categories)
+    group = max((len(y.categories) for y in years), default=1)
+    span = group * BAR + (group - 1) * BAR_GAP
+    width = left + len(years) * span + max(0, len(years) - 1) * GROUP_GAP + 20
+    height = top + PLOT + 110
+    body = _share_grid(left, top, width, axis)
+    for i, y in enumerate(years):
+        x0 = left + 10 + i * (span + GROUP_GAP)
+        body.append(f'<g data-year="{escape(y.year)}">')
+        for j, c in enumerate(y.categories):
+            body += _share_bar(x0 + j * (BAR + BAR_GAP), top, axis, c, labels)
+        body.append(_text(x0 + span / 2, top + PLOT + 66, y.year, anchor="middle", weight="bold"))
+        body.append("</g>")
+    body.extend(_legend(left, height - 18, _SHARE_KEY))
+    desc = ". ".join(
+        f"{y.year}: " + "; ".join(_said(c, labels) for c in y.categories) for y in years
+    )
+    return _svg(max(width, 640), height, "Category shares against each year's bands", desc, body)
+
+
+def _share_grid(left: float, top: float, width: float, axis: float) -> list[str]:
+    """Horizontal lines every 10% of specialist FTE, labelled on the left."""
+    out = []
+    for tick in range(0, round(axis * 100) + 1, 10):
+        y = top + PLOT - tick / 100 / axis * PLOT
+        out.append(
+            f'<line x1="{left:.1f}" y1="{y:.1f}" x2="{width - 10:.1f}" y2="{y:.1f}" '
+            f'stroke="#b1b4b6" stroke-width="1"/>'
+        )
+        out.append(_text(left - 8, y + 4, f"{tick}%", size=12, anchor="end", fill=GREY))
+    return out
+
+
+def _share_bar(x: float, top: float, axis: float, c: Share, labels: Mapping[Any, str]) -> list[str]:
+    """One category's bar over its band, its share above and its name below."""
+
+    def at(share: float) -> float:
+        return top + PLOT - share / axis * PLOT
+
+    lo, hi = c.min_share or 0.0, _hi(c)
+    out = [
+        f'<rect x="{x:.1f}" y="{at(hi):.1f}" width="{BAR}" height="{at(lo) - at(hi):.1f}" '
+        f'fill="#d2e2f1"/>',
+        f'<rect x="{x + 16:.1f}" y="{at(c.share):.1f}" width="{BAR - 32}" '
+        f'height="{at(0) - at(c.share):.1f}" fill="{RED if c.binds else BLUE}" '
+        f'data-share="{c.share:.4f}"/>',
+    ]
+    out += [
+        f'<line x1="{x - 2:.1f}" y1="{at(edge):.1f}" x2="{x + BAR + 2:.1f}" y2="{at(edge):.1f}" '
+        f'stroke="{DARK_BLUE}" stroke-width="3"/>'
+        for edge in (lo, hi)
+    ]
+    out.append(
+        _text(x + BAR / 2, at(max(c.share, hi)) - 6, f"{c.share:.1%}", size=12, anchor="middle")
+    )
+    for k, line in enumerate(_wrapped(labels.get(c.category, str(c.category)))):
+        out.append(_text(x + BAR / 2, top + PLOT + 18 + 14 * k, line, size=12, anchor="middle"))
+    return out
+
+
+def _wrapped(label: str, most: int = 10) -> list[str]:
+    """A label in lines of at most `most` characters where its words allow."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= most:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+_SHARE_KEY = (
+    (BLUE, "share of specialist FTE"),
+    (RED, "at its floor or ceiling"),
+    ("#d2e2f1", "band, floor to ceiling"),
+)
 
 
 @dataclass(frozen=True)
@@ -165,7 +274,7 @@ def utilisation(loads: Sequence[Load], weeks: Sequence[int]) -> Markup:
                 f'height="{cell - 1}" fill="{_fill(used, load.places)}"/>'
             )
     body.append(_text(left, height - 38, "School week", size=12, fill=GREY))
-    body.extend(_legend(left, height - 22))
+    body.extend(_legend(left, height - 22, LEGEND))
     desc = f"Places in use by week for {len(loads)} providers; the table below gives the peaks."
     width = max(left + cell * len(weeks) + 10, left + 620)
     return _svg(width, height, "Places in use by week", desc, body)
@@ -180,9 +289,10 @@ LEGEND = (
 )
 
 
-def _legend(x: float, y: float) -> list[str]:
+def _legend(x: float, y: float, key: Iterable[tuple[str, str]]) -> list[str]:
+    """A swatch and its words for each (colour, label), left to right."""
     out = []
-    for colour, label in LEGEND:
+    for colour, label in key:
         out.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="12" height="12" fill="{colour}"/>')
         out.append(_text(x + 16, y + 11, label, size=12))
         x += 30 + 7 * len(label)

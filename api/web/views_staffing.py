@@ -143,10 +143,7 @@ def result_context(request: Request, owner: str, scenario: runs.Scenario) -> dic
     names[UNALLOCATED] = UNALLOCATED_LABEL
     sources = {k.id: k.name for k in instance.funding_sources}
     groups = {g.id: g.name for g in instance.staff_groups}
-    by_category = [
-        (CATEGORY_LABEL[c.category], c, [f for f in solution.functions if f.category == c.category])
-        for c in solution.categories
-    ]
+    by_category = years.by_category(solution.categories, solution.functions)
     parent = _parent(request, owner, scenario)
     return {
         "solution": solution,
@@ -161,6 +158,7 @@ def result_context(request: Request, owner: str, scenario: runs.Scenario) -> dic
         "parent": parent,
         "changes": _changes(parent.solution, solution, names) if parent else None,
         "year_rows": years.year_rows(solution),
+        "year_shares_svg": years.shares_chart(solution) if solution.years else None,
         "establishment": years.establishment(instance, solution) if solution.years else [],
         "funding": years.funding(instance, solution) if solution.years else [],
     }

@@ -1,13 +1,17 @@
 """A staffing plan over years as the result page shows it: a row a year (establishment, hires,
 releases, shares against that year's bands, the council's net against its cap), the
-establishment of each staff group and each funding source year by year, and each year's
-binding rules. Figures are the engine's; the page only adds them up across groups."""
+establishment of each staff group and each funding source year by year, a chart of each
+year's shares against its bands, and each year's binding rules and deployment. Figures are
+the engine's; the page only adds them up across groups."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup
+
+from api.web import charts
 from optimiser import CATEGORY_LABEL, StaffingInstance, StaffingSolution
 
 
@@ -24,6 +28,7 @@ class YearRow:
     priced: list[Any]  # BindingRules with a price, the costliest first
     free: list[Any]  # BindingRules binding at no marginal cost
     unpriced: list[Any]  # BindingRules without a price (whole posts: no duals)
+    by_category: list[tuple[str, Any, list[Any]]]  # each category's functions (by_category)
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,20 @@ class Line:
     name: str
     start: float | None
     cells: list[tuple[float, float, float]]  # per year: a figure and two more (see template)
+
+
+def by_category(categories: list[Any], functions: list[Any]) -> list[tuple[str, Any, list[Any]]]:
+    """Each category's label, its CategoryResult and its functions' FunctionResults."""
+    return [
+        (CATEGORY_LABEL[c.category], c, [f for f in functions if f.category == c.category])
+        for c in categories
+    ]
+
+
+def shares_chart(solution: StaffingSolution) -> Markup:
+    """The chart of each year's category shares against that year's bands."""
+    shares = [charts.YearShares(y.year, y.categories) for y in solution.years]
+    return charts.shares_by_year(shares, CATEGORY_LABEL)
 
 
 def year_rows(solution: StaffingSolution) -> list[YearRow]:
@@ -51,6 +70,7 @@ def year_rows(solution: StaffingSolution) -> list[YearRow]:
                 priced=sorted(priced, key=lambda b: -abs(b.shadow_price_gbp or 0.0)),
                 free=[b for b in y.binding_rules if b.shadow_price_gbp == 0],
                 unpriced=[b for b in y.binding_rules if b.shadow_price_gbp is None],
+                by_category=by_category(y.categories, y.functions),
             )
         )
     return rows

@@ -36,8 +36,10 @@ def _wait_for_result(page: Page) -> None:
 def test_a_plan_over_years_year_by_year(visit: Visit) -> None:
     """Oxfordshire 2015-18: each year's establishment (FTE kept, summed over the groups),
     hires, releases, shares against that year's bands and the council's net, and each
-    year's binding rules, as the engine's YearResult gives them; then one year's rule relaxed
-    by a step, each year's change in net cost as a re-solve of the relaxed instance gives."""
+    year's binding rules, as the engine's YearResult gives them; the chart of each year's
+    shares open, each year's rules and deployment folded; then one year's rules opened and a
+    rule relaxed by a step, each year's change in net cost as a re-solve of the relaxed
+    instance gives."""
     instance = load_instance(YEARS)
     assert isinstance(instance, StaffingInstance)
     expected = solve(instance, SolveOptions())
@@ -50,6 +52,37 @@ def test_a_plan_over_years_year_by_year(visit: Visit) -> None:
     _wait_for_result(page)
     assert expected.net_cost_gbp is not None
     assert _gbp(page.locator("#net-cost").inner_text()) == round(expected.net_cost_gbp)
+    _read_the_year_table(page, expected)
+    esg = page.locator("#funding tr", has_text="Education Services Grant: general element")
+    for cell, y in zip(esg.locator("td").all(), expected.years, strict=True):
+        use = next(s for s in y.sources if s.source == "esg_general")  # falls with the pupils
+        assert cell.inner_text() == f"£{use.available_gbp:,.0f} (£{use.used_gbp:,.0f})"
+    _read_the_chart_and_the_folded_years(page, instance, expected)
+    visit.check("staffing-years-result")
+
+    # relax the traded ceiling of 2015-16 alone: each year's net as the engine re-plans it
+    rule = next(b for b in expected.binding_rules if b.rule == "band_max_traded_2015_16")
+    relaxed = relax(instance, rule)
+    assert relaxed is not None
+    after = solve(relaxed.instance, SolveOptions())
+    assert isinstance(after, StaffingSolution)
+    row = page.locator('[data-rules="unpriced-2015-16"] tr', has_text=rule.sentence)
+    button = row.get_by_role("button", name=re.compile("Relax by one step"))
+    expect(button).to_be_hidden()  # folded with 2015-16's rules
+    page.locator("#rules-2015-16 summary").click()
+    expect(page.locator("#rules-2015-16")).to_have_attribute("open", "")
+    visit.check("staffing-years-rules-open")
+    button.click()
+    _wait_for_result(page)
+    for before_year, after_year in zip(expected.years, after.years, strict=True):
+        item = page.locator(f'#year-changes li[data-year="{after_year.year}"]')
+        change = _gbp(item.locator("[data-change]").inner_text())
+        assert change == round(after_year.net_cost_gbp - before_year.net_cost_gbp)
+    visit.check("staffing-years-relaxed")
+
+
+def _read_the_year_table(page: Page, expected: StaffingSolution) -> None:
+    """Each year's row as the engine's YearResult gives it, and its rules' tables."""
     for y in expected.years:
         row = page.locator(f'#year-table tr[data-year="{y.year}"]')
         kept = sum(g.retained_fte for g in y.groups)
@@ -68,26 +101,31 @@ def test_a_plan_over_years_year_by_year(visit: Visit) -> None:
         unpriced = [b for b in y.binding_rules if b.shadow_price_gbp is None]  # whole posts
         rules = page.locator(f'[data-rules="unpriced-{y.year}"] tbody tr')
         expect(rules).to_have_count(len(unpriced))
-    esg = page.locator("#funding tr", has_text="Education Services Grant: general element")
-    for cell, y in zip(esg.locator("td").all(), expected.years, strict=True):
-        use = next(s for s in y.sources if s.source == "esg_general")  # falls with the pupils
-        assert cell.inner_text() == f"£{use.available_gbp:,.0f} (£{use.used_gbp:,.0f})"
-    visit.check("staffing-years-result")
 
-    # relax the traded ceiling of 2015-16 alone: each year's net as the engine re-plans it
-    rule = next(b for b in expected.binding_rules if b.rule == "band_max_traded_2015_16")
-    relaxed = relax(instance, rule)
-    assert relaxed is not None
-    after = solve(relaxed.instance, SolveOptions())
-    assert isinstance(after, StaffingSolution)
-    row = page.locator('[data-rules="unpriced-2015-16"] tr', has_text=rule.sentence)
-    row.get_by_role("button", name=re.compile("Relax by one step")).click()
-    _wait_for_result(page)
-    for before_year, after_year in zip(expected.years, after.years, strict=True):
-        item = page.locator(f'#year-changes li[data-year="{after_year.year}"]')
-        change = _gbp(item.locator("[data-change]").inner_text())
-        assert change == round(after_year.net_cost_gbp - before_year.net_cost_gbp)
-    visit.check("staffing-years-relaxed")
+
+def _read_the_chart_and_the_folded_years(
+    page: Page, instance: StaffingInstance, expected: StaffingSolution
+) -> None:
+    """The chart of each year's shares is open, a group of bars a year at the engine's shares;
+    each year's rules and deployment are folded; a year's deployment opens on its functions."""
+    chart = page.get_by_role("img", name="Category shares against each year's bands")
+    expect(chart).to_be_visible()
+    expect(chart.locator("g[data-year]")).to_have_count(len(expected.years))
+    for y in expected.years:
+        bars = chart.locator(f'g[data-year="{y.year}"] rect[data-share]')
+        shares = [float(b.get_attribute("data-share") or "nan") for b in bars.all()]
+        assert shares == [round(c.share, 4) for c in y.categories]
+        for folded in (f"#rules-{y.year}", f"#deployment-{y.year}"):
+            expect(page.locator(folded)).not_to_have_attribute("open", "")
+            expect(page.locator(f"{folded} table").first).to_be_hidden()
+    last = expected.years[-1]
+    page.locator(f"#deployment-{last.year} summary").click()
+    names = {f.id: f.name for f in instance.functions}
+    for f in last.functions:
+        row = page.locator(f"#deployment-{last.year} tr", has_text=names[f.function]).first
+        expect(row).to_be_visible()
+        expect(row.locator("td").first).to_have_text(f"{f.specialist_fte:,.2f}")
+    page.locator(f"#deployment-{last.year} summary").click()  # folded again
 
 
 def test_advanced_solver_and_time_limit(visit: Visit) -> None:
