@@ -35,8 +35,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="One repeat instead of three.")
     parser.add_argument("--years", action="store_true", help="Only the plans over years.")
+    parser.add_argument(
+        "--sweep", action="store_true", help="Only the 1,000-point sweep over 3 years."
+    )
     args = parser.parse_args()
     repeats = 1 if args.quick else 3
+    if args.sweep:
+        years_sweep(repeats)
+        return
     oxfordshire_whole_posts(repeats)
     with tempfile.TemporaryDirectory() as tmp:
         years_batch(tmp, repeats)
