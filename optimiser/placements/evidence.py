@@ -28,7 +28,7 @@ SHOWN = 3  # near misses shown per lot
 
 
 class Blocking(Protocol):
-    """The plan's use of capacity, as the evidence reads it (explain.Load)."""
+    """The plan's use of capacity, as the evidence reads it (explain._Room)."""
 
     def blocked(self, pairs: Ints) -> NDArray[np.bool_]:
         """Which of these pairs the plan leaves no room for."""
