@@ -124,3 +124,32 @@ def test_every_mip_run_reports_its_starting_plan() -> None:
         assert start.verification is not None
         assert start.verification.passed
         assert sol.status is SolveStatus.OPTIMAL
+
+
+def test_the_collector_resumes_without_walking_what_the_solve_made() -> None:
+    """After a paused solve the collector is on again; the objects made meanwhile are in the
+    oldest generation (not the youngest, whose first collection would walk them all), and a
+    reference cycle made during the pause is still collected by a full collection."""
+    import gc
+    import weakref
+
+    from optimiser.supervise import collector_paused
+
+    class Node:
+        pass
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        made = [{"n": [k]} for k in range(10_000)]
+        cycle = Node()
+        cycle.me = cycle  # type: ignore[attr-defined]
+        gone = weakref.ref(cycle)
+        del cycle
+    assert gc.isenabled()
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert id(made) in oldest  # not in the youngest generation, where it would be walked
+    assert gc.is_tracked(made[0])
+    assert gone() is not None  # the cycle waits for a collection
+    gc.collect()
+    assert gone() is None
