@@ -235,3 +235,20 @@ def test_a_years_cap_changed_on_the_levers_form(visit: Visit) -> None:
     for year, change in changed.items():
         item = page.locator(f'#year-changes li[data-year="{year}"] [data-change]')
         assert _gbp(item.inner_text()) == round(change)
+
+
+def test_a_plan_over_years_prints_its_folded_sections_open(visit: Visit) -> None:
+    """Printed, each year's folded rules and deployment show their tables; on screen they
+    stay folded."""
+    page = visit.go("/staffing/levers?bundled=oxfordshire_2015_18")
+    page.get_by_role("button", name="Plan").click()
+    _wait_for_result(page)
+    folded = page.locator("#deployment-2016-17 table").first
+    expect(folded).to_be_hidden()
+    page.emulate_media(media="print")
+    for year in YEAR_IDS:
+        expect(page.locator(f"#deployment-{year} table").first).to_be_visible()
+        expect(page.locator(f"#rules-{year} table").first).to_be_visible()
+    visit.check("staffing-years-printed")
+    page.emulate_media(media="screen")
+    expect(folded).to_be_hidden()
