@@ -46,6 +46,7 @@ from optimiser.solve import (
 from optimiser.staffing.relax import Relaxation, relax, relaxable
 from optimiser.staffing.schema import CATEGORY_LABEL, StaffingInstance
 from optimiser.staffing.solution import UNALLOCATED, StaffingSolution
+from optimiser.staffing.year_levers import YearLever, YearWrite, write_years, year_levers
 
 __all__ = [
     "CATEGORY_LABEL",
@@ -73,6 +74,8 @@ __all__ = [
     "StaffingInstance",
     "StaffingSolution",
     "VerificationError",
+    "YearLever",
+    "YearWrite",
     "check_instance",
     "diff",
     "examples",
@@ -95,4 +98,6 @@ __all__ = [
     "write_instance_workbook",
     "write_model",
     "write_solution_workbook",
+    "write_years",
+    "year_levers",
 ]

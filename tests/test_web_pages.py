@@ -218,3 +218,14 @@ def test_a_plan_of_one_year_keeps_its_chart_and_functions_open() -> None:
         label = CATEGORY_LABEL[c.category]
         caption = f'<caption class="govuk-table__caption govuk-table__caption--s">{label}</caption>'
         assert not _folded(page, caption)
+
+
+def test_the_print_stylesheet_opens_folded_sections(local: TestClient) -> None:
+    """Served from the app itself (no other host): under print media, a closed GOV.UK
+    details' content is shown (the browser tests print a plan over years with it)."""
+    css = local.get("/static/app.css")
+    assert css.status_code == 200
+    printed = css.text.split("@media print {", 1)[1]
+    assert "details::details-content { content-visibility: visible; display: block; }" in printed
+    page = local.get("/staffing").text
+    assert '<link rel="stylesheet" href="/static/app.css">' in page

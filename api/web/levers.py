@@ -1,5 +1,10 @@
 """The staffing levers form: the figures people change, read back into an instance.
 
+A plan over years also has a group per kind of figure that changes year by year (each year's
+cap, funding amounts, drivers, bands where the instance sets them by year), shown as a row a
+figure and a column a year; which figures, their values each year and how they are written
+back and checked are the engine's (optimiser.staffing.year_levers).
+
 A lever names a field of the instance by its location (as the engine's error paths do), so
 an engine problem at that path is shown at its field. The page reads what was typed (numbers,
 £ and commas); every rule about the figures stays in the engine's checks.
@@ -16,11 +21,15 @@ from optimiser import (
     CATEGORY_LABEL,
     InstanceError,
     StaffingInstance,
+    YearLever,
+    YearWrite,
     format_path,
     parse_instance,
+    write_years,
+    year_levers,
 )
 
-Kind = Literal["share", "gbp", "fte"]
+Kind = Literal["share", "gbp", "fte", "number"]
 Loc = tuple[str | int, ...]
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
@@ -36,6 +45,8 @@ class Lever:
     value: str  # as shown in the field
     optional: bool = False  # blank means none (the council's cap)
     hint: str = ""
+    year: str = ""  # a year's figure of a plan over years: the year and the engine's key
+    key: str = ""
 
     @property
     def path(self) -> str:
@@ -45,11 +56,23 @@ class Lever:
 
 @dataclass(frozen=True)
 class Group:
-    """Levers shown together under one heading."""
+    """Levers shown together under one heading; a group of a year's figures has a row a
+    figure (`row_labels`) and a column a year (its levers row by row)."""
 
     heading: str
     hint: str
     levers: list[Lever]
+    years: tuple[str, ...] = ()
+    row_labels: tuple[str, ...] = ()
+    row_header: str = ""  # the header of the row labels' column
+
+    @property
+    def rows(self) -> list[tuple[str, list[Lever]]]:
+        """Each row's label and its levers, a year each."""
+        n = len(self.years)
+        return [
+            (label, self.levers[i * n : (i + 1) * n]) for i, label in enumerate(self.row_labels)
+        ]
 
 
 @dataclass(frozen=True)
@@ -67,7 +90,78 @@ def _shown(value: float | None, kind: Kind) -> str:
 
 
 def levers(instance: StaffingInstance) -> list[Group]:
-    """The levers of a staffing instance, grouped as the form shows them."""
+    """The levers of a staffing instance, grouped as the form shows them; for a plan over
+    years, the figures it has year by year instead of their one-year levers."""
+    by_year = year_levers(instance)
+    if not by_year:
+        return _one_year(instance)
+    kinds = {lv.kind for lv in by_year}
+    per_year = {lv.key.removeprefix("fund-") for lv in by_year if lv.kind == "funding"}
+    drop = {"Category bands": "band" in kinds, "The council's cap": True}
+    kept = [
+        replace(
+            g,
+            levers=[lv for lv in g.levers if lv.field.removeprefix("fund-") not in per_year],
+            hint=_FIXED_PART if g.heading == "Funding" else g.hint,
+        )
+        for g in _one_year(instance)
+        if not drop.get(g.heading)
+    ]
+    return [*_year_groups(instance, by_year), *kept]
+
+
+_FIXED_PART = (
+    "Sources paid per unit of a driver, or only in some years: the fixed amount a year, "
+    "before what the driver adds."
+)
+_YEAR_GROUPS = {
+    "cap": (
+        "Figure",
+        "The council's cap each year",
+        "Leave a year blank for no cap. A year after a year with a cap needs its own.",
+    ),
+    "funding": ("Source", "Funding each year", "Each source's amount that year (£)."),
+    "driver": (
+        "Driver",
+        "Drivers each year",
+        "The figure a grant per unit follows, such as pupils in maintained schools.",
+    ),
+    "band": (
+        "Limit",
+        "Category bands each year",
+        "Shares of deployed specialist FTE, as fractions: 0.35 is 35%.",
+    ),
+}
+
+
+def _year_groups(instance: StaffingInstance, by_year: list[YearLever]) -> list[Group]:
+    """A group a kind of figure: a row a lever, a column a year."""
+    years = tuple(y.id for y in instance.years)
+    groups = []
+    for kind, (row_header, heading, hint) in _YEAR_GROUPS.items():
+        rows = [lv for lv in by_year if lv.kind == kind]
+        if not rows:
+            continue
+        cells = [
+            Lever(
+                f"{lv.key}-{year}",
+                f"{year}: {lv.label}",
+                (),
+                lv.unit,
+                lv.shown(i),
+                year=year,
+                key=lv.key,
+            )
+            for lv in rows
+            for i, year in enumerate(years)
+        ]
+        labels = tuple(lv.label[0].upper() + lv.label[1:] for lv in rows)
+        groups.append(Group(heading, hint, cells, years, labels, row_header))
+    return groups
+
+
+def _one_year(instance: StaffingInstance) -> list[Group]:
+    """The levers of a one-year plan."""
     bands = [
         Lever(
             f"band-{b.category.value}-{end}",
@@ -174,6 +268,15 @@ def _read(lever: Lever, typed: str) -> tuple[float | None, str | None]:
     return value, None
 
 
+def _year_figure(typed: str) -> float | str | None:
+    """A year's figure as typed: a number, None if blank, else the text (for the engine to
+    ask for a number; it never repeats it)."""
+    text = typed.strip().replace(",", "").removeprefix("£").strip()
+    if not text:
+        return None
+    return float(text) if _NUMBER.fullmatch(text) else text
+
+
 def apply(
     instance: StaffingInstance, form: Mapping[str, Any]
 ) -> tuple[StaffingInstance | None, list[Group], list[FieldError]]:
@@ -181,31 +284,44 @@ def apply(
     data = instance.model_dump(mode="json")
     groups: list[Group] = []
     errors: list[FieldError] = []
+    by_year: dict[tuple[str, str], float | str | None] = {}
     for group in levers(instance):
         typed = [replace(lv, value=str(form.get(lv.field, lv.value))) for lv in group.levers]
         for lever in typed:
+            if lever.year:
+                by_year[(lever.year, lever.key)] = _year_figure(lever.value)
+                continue
             value, error = _read(lever, lever.value)
             if error:
                 errors.append(FieldError(lever.field, error))
             else:
                 _set(data, lever.loc, value)
         groups.append(replace(group, levers=typed))
+    written = write_years(instance, data, by_year) if instance.horizon else None
+    if written is not None:
+        errors += [FieldError(f"{p.key}-{p.year}", p.text) for p in written.problems]
     if errors:
         return None, groups, errors
     try:
         changed = parse_instance(data)
     except InstanceError as exc:
-        return None, groups, engine_errors(exc, groups)
+        return None, groups, engine_errors(exc, groups, written)
     assert isinstance(changed, StaffingInstance)
     return changed, groups, []
 
 
-def engine_errors(exc: InstanceError, groups: list[Group]) -> list[FieldError]:
+def engine_errors(
+    exc: InstanceError, groups: list[Group], written: YearWrite | None = None
+) -> list[FieldError]:
     """The engine's problems, each at the field whose path it names (or the first field of
-    the item it names), in the engine's words."""
-    all_levers = [lv for g in groups for lv in g.levers]
+    the item it names; a year's figure by its year and lever), in the engine's words."""
+    all_levers = [lv for g in groups for lv in g.levers if not lv.year]
     out = []
     for problem in exc.problems:
+        named = written.name(problem) if written is not None else None
+        if named is not None:
+            out.append(FieldError(f"{named.key}-{named.year}", named.text))
+            continue
         lever = next((lv for lv in all_levers if lv.path == problem.path), None) or next(
             (lv for lv in all_levers if problem.path and lv.path.startswith(problem.path)), None
         )

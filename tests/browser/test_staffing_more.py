@@ -16,6 +16,7 @@ from optimiser import (
     StaffingInstance,
     StaffingSolution,
     load_instance,
+    parse_instance,
     relax,
     solve,
 )
@@ -23,6 +24,7 @@ from tests.browser.conftest import Visit
 
 PLAN_MS = 120_000
 YEARS = ROOT / "instances/oxfordshire_2015_18.json"
+YEAR_IDS = ["2015-16", "2016-17", "2017-18"]
 
 
 def _gbp(text: str) -> float:
@@ -187,3 +189,66 @@ def test_solver_reports_in_the_result_workbook(visit: Visit, tmp_path: Path) -> 
     assert isinstance(objective, float)
     assert round(objective) == net
     visit.check("staffing-reports")
+
+
+def test_a_years_cap_changed_on_the_levers_form(visit: Visit) -> None:
+    """Oxfordshire 2015-18 with no social inclusion money in 2016-17 (its net then lies
+    within the £466,000 cap), then 2016-17's cap lowered to £280,000 on the form (blank
+    first: the error names the year and the figure): each year's net change on the result
+    page is the engine's, for the instance changed by hand, not through the form."""
+    data = load_instance(YEARS).model_dump(mode="json")
+    social = "dsg_social_inclusion"  # none in 2016-17 alone: 2017-18 has its £476,000 again
+    data["years"][1]["funding"] = [{"id": social, "amount_gbp": 0}]
+    data["years"][2]["funding"] = [{"id": social, "amount_gbp": 476000}]
+    before = solve(parse_instance(data), SolveOptions())
+    data["years"][1]["cap_gbp"], data["years"][2]["cap_gbp"] = 280000, 466000
+    after = solve(parse_instance(data), SolveOptions())
+    assert isinstance(before, StaffingSolution)
+    assert isinstance(after, StaffingSolution)
+    page = visit.go("/staffing/levers?bundled=oxfordshire_2015_18")
+    table = page.locator('[data-levers="cap"]')
+    expect(table.get_by_role("columnheader")).to_have_text(["Figure", *YEAR_IDS])
+    page.get_by_label("2016-17: DSG high needs: social inclusion (£)").fill("0")
+    visit.check("staffing-years-levers")
+    page.get_by_role("button", name="Plan").click()
+    _wait_for_result(page)
+
+    page.get_by_role("link", name="Change the levers and plan again").click()
+    cap = page.get_by_label("2016-17: council cap (£)")
+    expect(cap).to_have_value("466000")
+    cap.fill("")
+    page.get_by_role("button", name="Plan").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_focused()
+    words = "2016-17: council cap: enter a number of pounds, for example 466000"
+    summary.get_by_role("link", name=words).click()
+    expect(cap).to_be_focused()
+    visit.check("staffing-years-levers-error")
+    cap.fill("£280,000")
+    page.get_by_role("button", name="Plan").click()
+    _wait_for_result(page)
+    row = page.locator('#year-table tr[data-year="2016-17"]')
+    expect(row.locator("td").nth(-2)).to_have_text("£280,000")
+    pairs = zip(before.years, after.years, strict=True)
+    changed = {y.year: y.net_cost_gbp - b.net_cost_gbp for b, y in pairs}
+    assert round(changed["2016-17"]) != 0  # the lower cap binds
+    for year, change in changed.items():
+        item = page.locator(f'#year-changes li[data-year="{year}"] [data-change]')
+        assert _gbp(item.inner_text()) == round(change)
+
+
+def test_a_plan_over_years_prints_its_folded_sections_open(visit: Visit) -> None:
+    """Printed, each year's folded rules and deployment show their tables; on screen they
+    stay folded."""
+    page = visit.go("/staffing/levers?bundled=oxfordshire_2015_18")
+    page.get_by_role("button", name="Plan").click()
+    _wait_for_result(page)
+    folded = page.locator("#deployment-2016-17 table").first
+    expect(folded).to_be_hidden()
+    page.emulate_media(media="print")
+    for year in YEAR_IDS:
+        expect(page.locator(f"#deployment-{year} table").first).to_be_visible()
+        expect(page.locator(f"#rules-{year} table").first).to_be_visible()
+    visit.check("staffing-years-printed")
+    page.emulate_media(media="screen")
+    expect(folded).to_be_hidden()
