@@ -125,6 +125,7 @@ def test_a_plan_over_years_shows_each_years_figures(three_years: StaffingInstanc
         "The council's cap each year",
         "Funding each year",
         "Drivers each year",
+        "Traded take-up and prices each year",
         "Category bands",  # Oxfordshire's bands are the same every year
         "Funding",
         "Staff available",
@@ -187,6 +188,57 @@ def test_one_years_figures_change_that_year_alone(three_years: StaffingInstance)
     ]
     before = _held(three_years)
     assert [y.bands for y in held] == [y.bands for y in before]
+
+
+def test_traded_figures_by_year_where_the_instance_sets_them(
+    three_years: StaffingInstance,
+) -> None:
+    """Leadership training's take-up (set by year) gets a column a year in place of its
+    one-year lever; the traded figures the plan does not set by year keep theirs, with a hint
+    that each holds in every year. A change to 2015-16 alone leaves 2016-17 and 2017-18."""
+    groups = {g.heading: g for g in levers.levers(three_years)}
+    by_year = groups["Traded take-up and prices each year"]
+    assert by_year.rows == [
+        ("Leadership and CPD training programme: take-up (fraction)", by_year.levers)
+    ]
+    assert [(lv.field, lv.label, lv.value) for lv in by_year.levers] == [
+        (
+            f"takeup-tr02-{y}",
+            f"{y}: Leadership and CPD training programme: take-up (fraction)",
+            v,
+        )
+        for y, v in zip(YEARS, ("0.4", "0.45", "0.5"), strict=True)
+    ]
+    one_year = groups["Traded take-up and prices"]
+    assert one_year.hint == "Figures the plan does not set by year: each holds in every year."
+    assert "takeup-tr02" not in [lv.field for lv in one_year.levers]
+    assert "price-tr02" in [lv.field for lv in one_year.levers]
+    changed, _, errors = levers.apply(
+        three_years, _form(three_years, {"takeup-tr02-2015-16": "0.3"})
+    )
+    assert errors == []
+    assert changed is not None
+    take_up = [next(f for f in y.functions if f.id == "tr02").traded for y in _held(changed)]
+    assert [t.take_up_share for t in take_up if t] == [0.3, 0.45, 0.5]
+    _, _, errors = levers.apply(
+        three_years,
+        _form(three_years, {"takeup-tr02-2016-17": "most", "takeup-tr02-2017-18": "1.5"}),
+    )
+    assert [(e.field, e.text) for e in errors] == [
+        (
+            "takeup-tr02-2016-17",
+            "2016-17: Leadership and CPD training programme: take-up: enter the share as a "
+            "fraction, for example 0.45",
+        )
+    ]
+    _, _, errors = levers.apply(three_years, _form(three_years, {"takeup-tr02-2017-18": "1.5"}))
+    assert [(e.field, e.text) for e in errors] == [
+        (
+            "takeup-tr02-2017-18",
+            "2017-18: Leadership and CPD training programme: take-up: enter the share as a "
+            "fraction, for example 0.35 for 35%",
+        )
+    ]
 
 
 def test_bands_by_year_where_the_instance_sets_them(three_years: StaffingInstance) -> None:

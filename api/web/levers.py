@@ -1,7 +1,8 @@
 """The staffing levers form: the figures people change, read back into an instance.
 
 A plan over years also has a group per kind of figure that changes year by year (each year's
-cap, funding amounts, drivers, bands where the instance sets them by year), shown as a row a
+cap, funding amounts, drivers, and bands and traded take-up, prices and income where the
+instance sets them by year), shown as a row a
 figure and a column a year; which figures, their values each year and how they are written
 back and checked are the engine's (optimiser.staffing.year_levers).
 
@@ -96,13 +97,13 @@ def levers(instance: StaffingInstance) -> list[Group]:
     if not by_year:
         return _one_year(instance)
     kinds = {lv.kind for lv in by_year}
-    per_year = {lv.key.removeprefix("fund-") for lv in by_year if lv.kind == "funding"}
+    per_year = {lv.key for lv in by_year}  # a one-year lever's field is its year lever's key
     drop = {"Category bands": "band" in kinds, "The council's cap": True}
     kept = [
         replace(
             g,
-            levers=[lv for lv in g.levers if lv.field.removeprefix("fund-") not in per_year],
-            hint=_FIXED_PART if g.heading == "Funding" else g.hint,
+            levers=[lv for lv in g.levers if lv.field not in per_year],
+            hint=_ONE_YEAR_HINT.get(g.heading, g.hint),
         )
         for g in _one_year(instance)
         if not drop.get(g.heading)
@@ -110,10 +111,11 @@ def levers(instance: StaffingInstance) -> list[Group]:
     return [*_year_groups(instance, by_year), *kept]
 
 
-_FIXED_PART = (
-    "Sources paid per unit of a driver, or only in some years: the fixed amount a year, "
-    "before what the driver adds."
-)
+_ONE_YEAR_HINT = {
+    "Funding": "Sources paid per unit of a driver, or only in some years: the fixed amount a "
+    "year, before what the driver adds.",
+    "Traded take-up and prices": "Figures the plan does not set by year: each holds in every year.",
+}
 _YEAR_GROUPS = {
     "cap": (
         "Figure",
@@ -130,6 +132,12 @@ _YEAR_GROUPS = {
         "Limit",
         "Category bands each year",
         "Shares of deployed specialist FTE, as fractions: 0.35 is 35%.",
+    ),
+    "traded": (
+        "Figure",
+        "Traded take-up and prices each year",
+        "Take-up as a share of the schools in scope, as a fraction: 0.4 is 40%; prices and "
+        "income in £ a year.",
     ),
 }
 

@@ -2,9 +2,11 @@
 
 Each year's cap on the council's net contribution; each funding source's amount that year
 (a source paid the same way every year: not per unit of a driver, not only in some years);
-each driver's value that year (the pupils that a grant per pupil follows); and each year's
-band limits where the instance sets bands by year. A lever shows each year's figure as it
-holds that year: a value given in one year carries into the later years until changed.
+each driver's value that year (the pupils that a grant per pupil follows); each year's band
+limits where the instance sets bands by year; and each traded function's take-up, price per
+school or income per FTE where the instance sets that figure by year. A lever shows each
+year's figure as it holds that year: a value given in one year carries into the later years
+until changed.
 
 A typed figure is written into a year where it differs from what the year holds (its own
 figure, else the one carried into it), so the form as shown gives back the same instance
@@ -24,7 +26,7 @@ from optimiser.core.errors import Problem
 from optimiser.staffing.schema import CATEGORY_LABEL, Category, StaffingInstance
 
 Unit = Literal["gbp", "share", "number"]
-Kind = Literal["cap", "funding", "driver", "band"]
+Kind = Literal["cap", "funding", "driver", "band", "traded"]
 Typed = float | str | None  # a figure, text that is not one (never repeated), or blank
 Values = dict[str, float | None]  # a slot's levers' values in one year
 _UNIT_TEXT = {"gbp": " (£)", "share": " (fraction)", "number": ""}
@@ -39,7 +41,7 @@ _ASK = {
 class YearLever:
     """One figure that an officer sets for each year of the horizon."""
 
-    key: str  # "cap", "fund-grant_lac", "driver-maintained_pupils", "band-core-min"
+    key: str  # "cap", "fund-grant_lac", "driver-maintained_pupils", "band-core-min", "takeup-tr02"
     kind: Kind
     name: str  # "council cap", without the unit
     unit: Unit
@@ -74,6 +76,9 @@ class _Slot:
     base: Values
     own: Callable[[dict[str, Any]], Values | None]
     write: Callable[[dict[str, Any], int, Values], list[tuple[str, str]]]
+
+
+_Slotted = tuple[_Slot, Kind, dict[str, str], Unit]  # a slot, its kind, its levers' names, unit
 
 
 @dataclass
@@ -167,11 +172,9 @@ def _text(value: float | None, unit: Unit) -> str:
     return f"{value:.0f}" if unit == "gbp" else f"{value:.10g}"
 
 
-def _slots(instance: StaffingInstance) -> list[tuple[_Slot, Kind, dict[str, str], Unit]]:
+def _slots(instance: StaffingInstance) -> list[_Slotted]:
     """Every slot of the instance: its kind, its levers' names and their unit."""
-    out: list[tuple[_Slot, Kind, dict[str, str], Unit]] = [
-        (_cap_slot(instance), "cap", {"cap": "council cap"}, "gbp")
-    ]
+    out: list[_Slotted] = [(_cap_slot(instance), "cap", {"cap": "council cap"}, "gbp")]
     for k in instance.funding_sources:
         if k.driver is None and not k.years:
             slot = _item_slot("funding", k.id, "amount_gbp", f"fund-{k.id}", k.amount_gbp)
@@ -190,6 +193,33 @@ def _slots(instance: StaffingInstance) -> list[tuple[_Slot, Kind, dict[str, str]
     if any(y.bands for y in instance.years):
         slot, names = _band_slot(instance)
         out.append((slot, "band", names, "share"))
+    return out + _traded_slots(instance)
+
+
+_TRADED: tuple[tuple[str, str, str, Unit], ...] = (
+    ("takeup", "take_up_share", "take-up", "share"),
+    ("price", "price_per_school_gbp", "price per school", "gbp"),
+    ("income", "income_per_fte_gbp", "income per FTE", "gbp"),
+)
+
+
+def _traded_slots(instance: StaffingInstance) -> list[_Slotted]:
+    """Each traded function's take-up, price per school or income per FTE that some year of
+    the instance sets (the others hold the same every year)."""
+    out: list[_Slotted] = []
+    for f in instance.functions:
+        for prefix, name, words, unit in _TRADED:
+            base = getattr(f.traded, name, None)
+            by_year = any(
+                getattr(g, name) is not None
+                for y in instance.years
+                for g in y.functions
+                if g.id == f.id
+            )
+            if base is not None and by_year:
+                key = f"{prefix}-{f.id}"
+                slot = _item_slot("functions", f.id, name, key, base)
+                out.append((slot, "traded", {key: f"{f.name}: {words}"}, unit))
     return out
 
 
@@ -209,11 +239,12 @@ def _cap_slot(instance: StaffingInstance) -> _Slot:
 
 
 def _item_slot(items: str, item: str, name: str, key: str, base: float) -> _Slot:
-    """A year's figure held in a list item by id: a funding amount, a driver's value."""
+    """A year's figure held in a list item by id: a funding amount, a driver's value, a
+    traded function's figure (an item that leaves the figure out gives none)."""
 
     def own(year: dict[str, Any]) -> Values | None:
-        found = next((x for x in year.get(items, []) if x["id"] == item), None)
-        return None if found is None else {key: found[name]}
+        found: dict[str, Any] = next((x for x in year.get(items, []) if x["id"] == item), {})
+        return None if found.get(name) is None else {key: found[name]}
 
     def write(data: dict[str, Any], index: int, values: Values) -> list[tuple[str, str]]:
         listed = data["years"][index].setdefault(items, [])
