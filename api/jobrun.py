@@ -129,6 +129,7 @@ def _perform(
         chosen = OPERATIONS[operation]
         body = chosen.body.model_validate(data["body"])
         if chosen.instance is None:
+            assert chosen.run is not None  # an operation either runs or makes an instance
             return chosen.run(body, within(options))
         instance: StaffingInstance | PlacementInstance = chosen.instance(body)  # a re-plan
     else:

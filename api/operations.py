@@ -15,7 +15,6 @@ from optimiser import (
     PlacementSolution,
     Shortlist,
     SolveOptions,
-    replan,
     replan_instance,
     shortlist,
 )
@@ -23,12 +22,13 @@ from optimiser import (
 
 class Operation(NamedTuple):
     """A synchronous operation other than a solve: the model its body is read back with in
-    the worker, and what the worker runs (options capped, time limit what is left). An
-    operation that is a solve of an instance made from its body (a re-plan) names how to make
-    it (`instance`): the worker then solves it as a solve, its plans kept as they arrive."""
+    the worker, and either what the worker runs (`run`: options capped, time limit what is
+    left) or, for a solve of an instance made from the body (a re-plan), how to make that
+    instance (`instance`): the worker then solves it as a solve, its plans kept as they
+    arrive."""
 
     body: type[BaseModel]
-    run: Callable[[Any, SolveOptions], BaseModel]
+    run: Callable[[Any, SolveOptions], BaseModel] | None = None
     instance: Callable[[Any], PlacementInstance] | None = None
 
 
@@ -88,12 +88,7 @@ def replan_of(body: ReplanRequest) -> PlacementInstance:
     return replan_instance(body.instance, body.previous, lock=body.lock)
 
 
-def run_replan(body: ReplanRequest, options: SolveOptions) -> PlacementSolution:
-    """This week's plan, as a synchronous worker solves it."""
-    return replan(body.instance, body.previous, lock=body.lock, options=options)[1]
-
-
 OPERATIONS: dict[str, Operation] = {
     "shortlist": Operation(ShortlistRequest, run_shortlist),
-    "replan": Operation(ReplanRequest, run_replan, replan_of),
+    "replan": Operation(ReplanRequest, instance=replan_of),
 }

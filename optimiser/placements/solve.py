@@ -89,28 +89,46 @@ def _start(
     start = greedy_plan(built, form)
     if progress is not None:
         plan = model.Assignment(
-            choice=start[0], days=start[1], status=SolveStatus.FEASIBLE, solver="greedy"
-        )
-        value = model.objective(built, plan.choice)
-        base = PlacementSolution(
-            instance=instance.name,
+            choice=start[0],
+            days=start[1],
             status=SolveStatus.FEASIBLE,
+            solver="greedy",
+            solver_version="-",
             backend="greedy",
-            backend_reason="the starting plan (greedy, every rule kept)",
-            statistics=Statistics(
-                solver="greedy",
-                solver_version="-",
-                backend="greedy",
-                build_seconds=round(built.build_seconds, 4),
-                solve_seconds=0.0,
-                variables=len(built.pairs),
-                constraints=len(built.rows),
-            ),
         )
-        solution = _assemble(instance, built, plan, base)
-        if solution.status.has_solution:
-            progress(Progress(value, None, None, incumbent=solution))
+        reason = "the starting plan (greedy, every rule kept)"
+        _report_incumbent(instance, built, (plan, reason), progress)
     return start
+
+
+def _report_incumbent(
+    instance: PlacementInstance,
+    built: model.PlacementModel,
+    found: tuple[model.Assignment, str],
+    progress: ProgressCallback,
+) -> None:
+    """A plan found along the way (`found`: the plan, with its backend set, and in words
+    where it came from), as a whole verified incumbent with the bound it came with."""
+    plan, reason = found
+    base = PlacementSolution(
+        instance=instance.name,
+        status=SolveStatus.FEASIBLE,
+        backend=plan.backend,
+        backend_reason=reason,
+        statistics=Statistics(
+            solver=plan.solver,
+            solver_version=plan.solver_version,
+            backend=plan.backend,
+            build_seconds=round(built.build_seconds, 4),
+            solve_seconds=round(plan.seconds, 4),
+            variables=len(built.pairs),
+            constraints=len(built.rows),
+        ),
+    )
+    solution = _assemble(instance, built, plan, base)
+    if solution.status.has_solution:
+        value = model.objective(built, plan.choice)
+        progress(Progress(value, plan.bound, None, incumbent=solution))
 
 
 def lexicographic_backend(built: model.PlacementModel, forced: str | None) -> tuple[str, str]:
@@ -132,25 +150,8 @@ def _reporter(
         return None
 
     def report(plan: model.Assignment) -> None:
-        base = PlacementSolution(
-            instance=instance.name,
-            status=SolveStatus.FEASIBLE,
-            backend="lagrange",
-            backend_reason="the first plan of the Lagrangian relaxation (every rule kept)",
-            statistics=Statistics(
-                solver=plan.solver,
-                solver_version=plan.solver_version,
-                backend="lagrange",
-                build_seconds=round(built.build_seconds, 4),
-                solve_seconds=round(plan.seconds, 4),
-                variables=len(built.pairs),
-                constraints=len(built.rows),
-            ),
-        )
-        solution = _assemble(instance, built, plan, base)
-        if solution.status.has_solution:
-            value = model.objective(built, plan.choice)
-            progress(Progress(value, plan.bound, None, incumbent=solution))
+        reason = "the first plan of the Lagrangian relaxation (every rule kept)"
+        _report_incumbent(instance, built, (replace(plan, backend="lagrange"), reason), progress)
 
     return report
 
