@@ -149,6 +149,7 @@ def test_a_time_limit_holds_for_the_whole_shortlist(monkeypatch: pytest.MonkeyPa
         ("B", 400.0, "exact"),
         ("C", None, "not_worked_out"),
     ]
+    assert [a.extra_words for a in s.alternatives] == [None, None, "not worked out in time"]
     assert s.notes == [
         "1 of 3 providers' extra costs were not worked out within the time limit of 1 s (the "
         "cheapest placements were worked out first)."

@@ -79,9 +79,6 @@ def shortlist_command(
     _show_shortlist(screen, inst, s)
 
 
-EXTRA = {"not_worked_out": "not worked out in time", "cannot_be_forced": "cannot be placed there"}
-
-
 def _show_shortlist(screen: Console, inst: PlacementInstance, s: Shortlist) -> None:
     """The shortlist's tables and sentence, with the providers' and lots' names."""
     t = table(
@@ -97,7 +94,7 @@ def _show_shortlist(screen: Console, inst: PlacementInstance, s: Shortlist) -> N
     who = {p.id: p.name for p in inst.providers}
     lots = {x.id: x.name for x in inst.lots}
     for a in s.alternatives:
-        extra = EXTRA.get(a.extra, "—") if a.extra_cost_gbp is None else gbp(a.extra_cost_gbp)
+        extra = a.extra_words or gbp(a.extra_cost_gbp or 0.0)
         extra = f"at most {extra}" if a.extra == "at_most" else extra
         mark = " (plan)" if a.chosen else ""
         t.add_row(

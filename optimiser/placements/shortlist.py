@@ -64,6 +64,14 @@ class Alternative(Out):
         "not_worked_out (the shortlist's time limit came first)",
     )
 
+    @property
+    def extra_words(self) -> str | None:
+        """The extra cost's cell in words where there is no figure to show; None otherwise
+        (a figure, "at most" before it when `extra` is at_most)."""
+        if self.extra == "not_worked_out":
+            return "not worked out in time"
+        return "cannot be placed there" if self.extra_cost_gbp is None else None
+
 
 class Excluded(Out):
     """A provider of the referral's lots that a rule excludes, with the rules it fails."""
