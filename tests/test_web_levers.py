@@ -284,7 +284,11 @@ def test_every_years_problem_at_once_named_by_year_and_figure(
     assert changed is None
     assert [(e.field, e.text) for e in errors] == [
         ("staff-sia", "School improvement advisers must be a number"),
-        ("cap-2016-17", "2016-17: council cap: enter a number of pounds, for example 466000"),
+        (
+            "cap-2016-17",
+            "2016-17: council cap: a year after a year with a cap needs its own; enter a "
+            "number of pounds, for example 466000",
+        ),
         ("cap-2017-18", "2017-18: council cap: enter a number of pounds, for example 466000"),
         (
             "driver-all_pupils-2016-17",

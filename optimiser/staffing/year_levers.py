@@ -151,6 +151,8 @@ def _read(
         if isinstance(value, str) or (value is None and not blank_allowed):
             example = lever.values[index] if lever.values[index] is not None else carried[key]
             ask = _ASK[lever.unit].format(_text(example if example is not None else 0, lever.unit))
+            if value is None and key == "cap":  # blank, after a year with a cap
+                ask = f"a year after a year with a cap needs its own; {ask}"
             out.problems.append(YearProblem(year, key, f"{year}: {lever.name}: {ask}"))
             continue
         values[key] = value

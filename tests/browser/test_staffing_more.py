@@ -206,7 +206,10 @@ def test_a_years_cap_changed_on_the_levers_form(visit: Visit) -> None:
     page.get_by_role("button", name="Plan").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_focused()
-    words = "2016-17: council cap: enter a number of pounds, for example 466000"
+    words = (
+        "2016-17: council cap: a year after a year with a cap needs its own; enter a number "
+        "of pounds, for example 466000"
+    )
     summary.get_by_role("link", name=words).click()
     expect(cap).to_be_focused()
     visit.check("staffing-years-levers-error")
