@@ -115,7 +115,7 @@ def _answer(solution: PlacementSolution, instance: PlacementInstance) -> ReportT
 
 GOALS = {
     "placed": "pupils placed, weighted by priority",
-    "cost": "the plan's cost (placements and spot purchases), £",
+    "cost": "the plan's cost (placements and spot purchases)",
     "quality": "the average quality rating of the placements",
     "first_choice": "placements in the referral's first-choice lot",
 }
@@ -133,9 +133,10 @@ def _levels(solution: PlacementSolution) -> list[tuple[object, ...]]:
             continue
         up = level.sense == "maximise"
         limit = level.best - level.tolerance if up else level.best + level.tolerance
+        pounds = "£" if level.goal == "cost" else ""
         text = (
-            f"{what}: best {level.best:,.2f} when solved ({level.status.value}); later levels "
-            f"held it within {level.tolerance:,.2f} of that"
+            f"{what}: best {pounds}{level.best:,.2f} when solved ({level.status.value}); later "
+            f"levels held it within {pounds}{level.tolerance:,.2f} of that"
         )
         line = RuleLine(f"Objective level {k}", text, (), level.value, ">=" if up else "<=", limit)
         rows.append(
