@@ -11,6 +11,7 @@ from the plan's use of each capacity row (explain.Load).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -165,12 +166,17 @@ def failures_at(
     masks: tuple[Fails, NDArray[np.bool_]],
     at: tuple[int, int],
     who: tuple[int, int, float],
+    *,
     bits: int | None = None,
+    shared: Shared | None = None,
 ) -> list[RuleFailure]:
     """The rules one candidate (at row, col: referral r, provider pi, km away) fails, with
     their figures (every unsupported need named). `bits`: which rules fail, one bit per rule
-    in the order of the masks (read in bulk by the caller), else read here."""
+    in the order of the masks (read in bulk by the caller), else read here. `shared`: the
+    failures already written, reused (they are frozen; a few hundred texts recur thousands
+    of times)."""
     fails, unsupported = masks
+    make = _maker(shared)
     (row, col), (r, pi, km) = at, who
     if bits is None:
         bits = sum(1 << k for k, mask in enumerate(fails.values()) if bool(mask[row, col]))
@@ -180,12 +186,29 @@ def failures_at(
             continue
         if name == "needs":
             out += [
-                RuleFailure(rule="needs", text=f"does not support need `{model.ra.need_ids[n]}`")
+                make("needs", f"does not support need `{model.ra.need_ids[n]}`")
                 for n in np.flatnonzero(unsupported[row, col])
             ]
         else:
-            out.append(RuleFailure(rule=name, text=_text(model, name, r, pi, km)))
+            out.append(make(name, _text(model, name, r, pi, km)))
     return out
+
+
+Shared = dict[tuple[str, str], RuleFailure]
+
+
+def _maker(shared: Shared | None) -> Callable[[str, str], RuleFailure]:
+    """A rule failure for (rule, text), the one already in `shared` when there is one."""
+    if shared is None:
+        return lambda rule, text: RuleFailure(rule=rule, text=text)
+
+    def make(rule: str, text: str) -> RuleFailure:
+        found = shared.get((rule, text))
+        if found is None:
+            found = shared[rule, text] = RuleFailure(rule=rule, text=text)
+        return found
+
+    return make
 
 
 def _bits(fails: Fails) -> Ints:
@@ -257,8 +280,11 @@ def gather(
     keys = _pair_keys(model)
     misses: dict[int, list[NearMiss]] = {r: [] for r in refs}
     sentences: dict[int, list[str]] = {r: [] for r in refs}
+    shared: Shared = {}
+    make = _maker(shared)
+    every = np.array(refs, dtype=np.int64)
     for lot in range(len(model.inst.lots)):
-        mine = np.array([r for r in refs if model.ra.lots[r, lot]], dtype=np.int64)
+        mine = every[model.ra.lots[every, lot]]
         if len(mine) == 0:
             continue
         cols, km = candidates(model, pa, lot, mine)
@@ -277,10 +303,15 @@ def gather(
                     lot=lot_id,
                     provider=provider_ids[ids[row][c]],
                     distance_km=round(travel[row][c], 2),
-                    failures=[RuleFailure(rule="capacity", text=blocking.why(full[row, c]))]
+                    failures=[make("capacity", blocking.why(full[row, c]))]
                     if (row, c) in full
                     else failures_at(
-                        model, masks, (row, c), (r, ids[row][c], kms[row][c]), bits[row][c]
+                        model,
+                        masks,
+                        (row, c),
+                        (r, ids[row][c], kms[row][c]),
+                        bits=bits[row][c],
+                        shared=shared,
                     ),
                 )
                 for c in shown[row]
