@@ -6,6 +6,7 @@ from collections import defaultdict
 
 import numpy as np
 
+from optimiser.core.rounding import round_all
 from optimiser.placements.model import Assignment, PlacementModel
 from optimiser.placements.schema import WEEKDAYS, Weekday
 from optimiser.placements.solution import Placement, PlacementTotals, Utilisation
@@ -13,44 +14,53 @@ from optimiser.placements.solution import Placement, PlacementTotals, Utilisatio
 
 def placements(model: PlacementModel, plan: Assignment) -> list[Placement]:
     """The plan's placements, with their charges and travel. The chosen pairs' figures are
-    read from the arrays in one go (`tolist`), not element by element."""
+    read from the arrays and rounded in one go (round_all, as round() would), and each
+    provider's first open days and each lot's id are looked up once, not per placement."""
     inst, pairs = model.inst, model.pairs
     refs = np.flatnonzero(plan.choice >= 0)
     chosen = plan.choice[refs]
-    f = {
-        name: getattr(pairs, name)[chosen].tolist()
-        for name in ("charge", "travel", "move", "preference", "days_value", "cost")
-    }
-    km, offered = pairs.distance_km[chosen].tolist(), pairs.offered[chosen].tolist()
+    weeks = np.array([inst.referrals[r].weeks for r in refs.tolist()], dtype=np.float64)
+    weekly = round_all((pairs.charge[chosen] + pairs.travel[chosen]) / weeks, 2)
+    money = zip(
+        *(
+            round_all(getattr(pairs, name)[chosen], 2)
+            for name in ("charge", "travel", "move", "preference", "days_value", "cost")
+        ),
+        strict=True,
+    )
+    km, offered = round_all(pairs.distance_km[chosen], 3), pairs.offered[chosen].tolist()
     prov, lot = pairs.prov[chosen].tolist(), pairs.lot[chosen].tolist()
     n_days, use = pairs.days[chosen].tolist(), pairs.use[chosen].tolist()
+    lot_ids = [x.id for x in inst.lots]
+    first_days = [[d for d in WEEKDAYS if d in p.open_days] for p in inst.providers]
     out = []
-    for k, (r, i) in enumerate(zip(refs.tolist(), chosen.tolist(), strict=True)):
+    for k, (r, i, gbp) in enumerate(zip(refs.tolist(), chosen.tolist(), money, strict=True)):
         ref, p = inst.referrals[r], inst.providers[prov[k]]
+        charge, travel, move, preference, days_value, total = gbp
         by_model = i in model.weekday
         days = (
             [WEEKDAYS[d] for d in sorted(plan.days.get(i, []))]
             if by_model
-            else [d for d in WEEKDAYS if d in p.open_days][: n_days[k]]
+            else first_days[prov[k]][: n_days[k]]
         )
         out.append(
             Placement(
                 reference=ref.reference,
                 provider=p.id,
-                lot=inst.lots[lot[k]].id,
+                lot=lot_ids[lot[k]],
                 weekdays=days,
                 weekdays_chosen=by_model,
                 days_per_week=n_days[k],
                 start_week=ref.start_week,
                 end_week=ref.end_week,
-                weekly_cost_gbp=round((f["charge"][k] + f["travel"][k]) / ref.weeks, 2),
-                charge_gbp=round(f["charge"][k], 2),
-                travel_gbp=round(f["travel"][k], 2),
-                move_penalty_gbp=round(f["move"][k], 2),
-                preference_gbp=round(f["preference"][k], 2),
-                days_value_gbp=round(f["days_value"][k], 2),
-                total_cost_gbp=round(f["cost"][k], 2),
-                travel_km=round(km[k], 3),
+                weekly_cost_gbp=weekly[k],
+                charge_gbp=charge,
+                travel_gbp=travel,
+                move_penalty_gbp=move,
+                preference_gbp=preference,
+                days_value_gbp=days_value,
+                total_cost_gbp=total,
+                travel_km=km[k],
                 offer=offered[k],
                 places_used=use[k],
             )
@@ -93,15 +103,21 @@ def utilisation(model: PlacementModel, placed: list[Placement]) -> list[Utilisat
 
 
 def _peak(placed: list[Placement], *, places: bool = True) -> int:
-    """Most places (or pupils) in use at any week where one of these placements starts."""
+    """Most places (or pupils) in use at any week where one of these placements starts: a
+    sweep over the weeks where the count changes (a placement's places join at its start
+    week and leave the week after its end), read at the start weeks."""
+    change: dict[int, int] = defaultdict(int)
+    for x in placed:
+        n = x.places_used if places else 1
+        change[x.start_week] += n
+        change[x.end_week + 1] -= n
     starts = {x.start_week for x in placed}
-    return max(
-        (
-            sum(x.places_used if places else 1 for x in placed if x.start_week <= w <= x.end_week)
-            for w in starts
-        ),
-        default=0,
-    )
+    peak = level = 0
+    for week in sorted(change):
+        level += change[week]
+        if week in starts:
+            peak = max(peak, level)
+    return peak
 
 
 def totals(model: PlacementModel, plan: Assignment, placed: list[Placement]) -> PlacementTotals:
