@@ -107,7 +107,7 @@ def explain_unplaced(model: PlacementModel, plan: Assignment) -> list[Unplaced]:
     describe = (lambda k: _limit(model, k), lambda *key: _full(load.seen, *key))
     full = (load.full_starts, load.full_rows)
     reasons = fullness.all_full(model, unplaced, (bounds, order), full, describe)
-    lonely = [int(r) for r in unplaced if bounds[r + 1] == bounds[r]]
+    lonely = unplaced[bounds[unplaced + 1] == bounds[unplaced]].tolist()
     reasons.update(_no_provider(model, lonely))
     for r in unplaced.tolist():
         if r not in reasons:
