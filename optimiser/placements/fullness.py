@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from optimiser.core.rounding import round_all
 from optimiser.placements.model import PlacementModel
 from optimiser.placements.pairs import Ints
 from optimiser.placements.solution import FullProvider, Unplaced
@@ -114,21 +115,23 @@ def all_full(
     combos, inverse = _combos(g[runs], masks)
     records = [_record(groups, describe[1], model, int(g), int(m)) for g, m in combos]
     texts = [f"{f.provider} ({f.limit}, weeks {', '.join(map(str, f.weeks))})" for f in records]
-    per = np.searchsorted(who[runs], np.arange(len(refs) + 1))
+    per: list[int] = np.searchsorted(who[runs], np.arange(len(refs) + 1)).tolist()
     which: list[int] = inverse.tolist()
+    numbers: list[int] = refs.tolist()  # plain ints and floats: numpy's scalars are slow
+    penalties = round_all(model.penalty[refs], 2)
     said: dict[tuple[int, ...], tuple[list[FullProvider], str]] = {}  # neighbours share lists
     out = {}
     for j in np.flatnonzero(~room).tolist():
         ids = tuple(which[per[j] : per[j + 1]])
         if ids not in said:
-            said[ids] = [records[c] for c in ids], "; ".join(texts[c] for c in ids)
+            said[ids] = [records[c] for c in ids], "; ".join([texts[c] for c in ids])
         named, text = said[ids]
-        r = int(refs[j])
+        r = numbers[j]
         out[r] = Unplaced(
             reference=model.inst.referrals[r].reference,
             reason="all_full",
             full=named,
-            penalty_gbp=round(float(model.penalty[r]), 2),
+            penalty_gbp=penalties[j],
             explanation=f"every eligible provider is full: {text}.",
         )
     return out

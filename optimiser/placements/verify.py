@@ -4,6 +4,7 @@ places at any one time, weekdays, budget, share and quality rules, and the objec
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from optimiser.core.checker import Checker
 from optimiser.core.schema import Verification
@@ -11,6 +12,7 @@ from optimiser.placements.schema import (
     Offer,
     PlacementInstance,
     Provider,
+    ProviderLot,
     Referral,
     distance_km,
     price_per_day,
@@ -28,14 +30,16 @@ def verify_placements(inst: PlacementInstance, plan: PlacementSolution) -> Verif
     refs = {r.reference: r for r in inst.referrals}
     provs = {p.id: p for p in inst.providers}
     offers = {(o.reference, o.provider, o.lot): o for o in inst.offers}
+    sets = {p.id: _ProviderSets.of(p) for p in inst.providers}
     counts = Counter(pl.reference for pl in plan.placements)
     chk.that(all(n == 1 for n in counts.values()), "a referral is placed more than once")
     valid = []
     for pl in plan.placements:
         ok = pl.reference in refs and pl.provider in provs
-        chk.that(ok, f"placement names unknown ids {pl.provider}")
+        chk.that(ok, "placement names unknown ids {}", pl.provider)
         if ok:
-            _check_placement(chk, inst, refs[pl.reference], provs[pl.provider], pl, offers=offers)
+            p = provs[pl.provider]
+            _check_placement(chk, inst, refs[pl.reference], p, pl, sets=sets[p.id], offers=offers)
             valid.append(pl)
     unplaced = {u.reference for u in plan.unplaced}
     chk.that(unplaced == set(refs) - set(counts), "unplaced list differs from referrals not placed")
@@ -48,6 +52,20 @@ def verify_placements(inst: PlacementInstance, plan: PlacementSolution) -> Verif
     return chk.verdict()
 
 
+@dataclass(frozen=True)
+class _ProviderSets:
+    """A provider's approved lots, open days and needs, looked up once per provider rather
+    than rebuilt for each of its placements."""
+
+    approved: dict[str, ProviderLot]
+    open_days: frozenset[str]
+    needs: frozenset[str]
+
+    @classmethod
+    def of(cls, p: Provider) -> _ProviderSets:
+        return cls({x.lot: x for x in p.lots}, frozenset(p.open_days), frozenset(p.needs_supported))
+
+
 def _check_placement(
     chk: Checker,
     inst: PlacementInstance,
@@ -55,74 +73,87 @@ def _check_placement(
     p: Provider,
     pl: Placement,
     *,
+    sets: _ProviderSets,
     offers: Offers,
 ) -> None:
-    pol, who = inst.policy, f"{r.reference} at {p.id}"
-    approved = {x.lot: x for x in p.lots}
+    """Lot, rules (or the lock kept), days and every figure of one placement. Messages are
+    templates filled in (with "{reference} at {provider}") only for a failed check."""
+    pol, who, approved = inst.policy, f"{r.reference} at {p.id}", sets.approved
     chk.that(
         pl.lot in approved and pl.lot in r.lots,
-        f"{who}: lot {pl.lot} not approved or not acceptable",
+        "{}: lot {} not approved or not acceptable",
+        who,
+        pl.lot,
     )
     days = pl.days_per_week
+    km = distance_km(r, p)
     if r.lock is None:
-        _check_rules(chk, inst, r, p, days)
+        _check_rules(chk, inst, r, p, sets=sets, days=days, km=km)
     else:  # kept as it was: the rules it was made under are not judged again
         kept = (pl.provider, pl.lot, set(pl.weekdays)) == (
             r.lock.provider,
             r.lock.lot,
             set(r.lock.weekdays),
         )
-        chk.that(kept and pl.locked, f"{who}: a locked placement was changed")
-    km = distance_km(r, p)
+        chk.that(kept and pl.locked, "{}: a locked placement was changed", who)
+    weekdays = set(pl.weekdays)
     chk.that(
-        len(set(pl.weekdays)) == days == len(pl.weekdays) and r.allows_days(days),
-        f"{who}: wrong number of days",
+        len(weekdays) == days == len(pl.weekdays) and r.allows_days(days),
+        "{}: wrong number of days",
+        who,
     )
-    chk.that(
-        set(pl.weekdays) <= set(p.open_days), f"{who}: attends on a day the provider is closed"
-    )
+    chk.that(weekdays <= sets.open_days, "{}: attends on a day the provider is closed", who)
     if pl.lot not in approved:
         return
     offer = offers.get((r.reference, p.id, pl.lot)) if days == r.fewest_days else None
     chk.that(
         offer is not None or not pol.offers_only or r.lock is not None,
-        f"{who}: a call-off placement without an offer",
+        "{}: a call-off placement without an offer",
+        who,
     )
-    chk.that(pl.offer == (offer is not None), f"{who}: offer flag differs from the offers")
-    charge = (
-        offer.total_cost_gbp if offer else price_per_day(approved[pl.lot], pol) * days * r.weeks
-    )
-    travel = pol.travel_cost_per_km_gbp * km * 2 * days * r.weeks
+    chk.that(pl.offer == (offer is not None), "{}: offer flag differs from the offers", who)
+    weeks = r.weeks
+    charge = offer.total_cost_gbp if offer else price_per_day(approved[pl.lot], pol) * days * weeks
+    travel = pol.travel_cost_per_km_gbp * km * 2 * days * weeks
     moved = r.lock is None and r.current_provider not in (None, p.id)
     move = pol.move_penalty_gbp if moved else 0.0
-    chk.close(pl.charge_gbp, charge, chk.money(charge), f"{who}: charge")
-    chk.close(pl.travel_gbp, travel, chk.money(travel), f"{who}: travel cost")
+    chk.pounds(pl.charge_gbp, charge, "{}: charge", who)
+    chk.pounds(pl.travel_gbp, travel, "{}: travel cost", who)
     rank = r.lots.index(pl.lot) if pl.lot in r.lots and r.lock is None else 0
     preference = pol.lot_rank_cost_gbp * rank
-    chk.close(pl.move_penalty_gbp, move, chk.money(move), f"{who}: move penalty")
-    chk.close(pl.preference_gbp, preference, chk.money(preference), f"{who}: lot preference")
-    extra = (days - r.fewest_days) * r.weeks * pol.value_per_extra_day_gbp if r.lock is None else 0
-    chk.close(pl.days_value_gbp, extra, chk.money(extra), f"{who}: value of extra days")
+    chk.pounds(pl.move_penalty_gbp, move, "{}: move penalty", who)
+    chk.pounds(pl.preference_gbp, preference, "{}: lot preference", who)
+    extra = (days - r.fewest_days) * weeks * pol.value_per_extra_day_gbp if r.lock is None else 0
+    chk.pounds(pl.days_value_gbp, extra, "{}: value of extra days", who)
     total = charge + travel + move + preference - extra
-    chk.close(pl.total_cost_gbp, total, chk.money(total), f"{who}: total cost")
+    chk.pounds(pl.total_cost_gbp, total, "{}: total cost", who)
 
 
 def _check_rules(
-    chk: Checker, inst: PlacementInstance, r: Referral, p: Provider, days: int
+    chk: Checker,
+    inst: PlacementInstance,
+    r: Referral,
+    p: Provider,
+    *,
+    sets: _ProviderSets,
+    days: int,
+    km: float,
 ) -> None:
-    """Key stage, needs, quality, travel (or outreach radius) and registration, for a
-    placement of `days` days a week."""
+    """Key stage, needs, quality, travel (`km`, the pupil's journey; or the outreach radius)
+    and registration, for a placement of `days` days a week."""
     pol, who = inst.policy, f"{r.reference} at {p.id}"
-    chk.that(r.key_stage in p.key_stages, f"{who}: key stage not served")
-    chk.that(set(r.needs) <= set(p.needs_supported), f"{who}: a need is not supported")
-    chk.that(p.quality_rating >= pol.min_quality_rating, f"{who}: quality below the minimum")
+    chk.that(r.key_stage in p.key_stages, "{}: key stage not served", who)
+    chk.that(sets.needs.issuperset(r.needs), "{}: a need is not supported", who)
+    chk.that(p.quality_rating >= pol.min_quality_rating, "{}: quality below the minimum", who)
     if p.outreach and p.outreach_radius_km is not None:
-        chk.at_most(separation_km(r, p), p.outreach_radius_km, 1e-6, f"{who}: beyond outreach")
-    chk.at_most(distance_km(r, p), r.max_travel_km, 1e-6, f"{who}: too far")
+        radius = p.outreach_radius_km
+        chk.at_most(separation_km(r, p), radius, 1e-6, "{}: beyond outreach", who)
+    chk.at_most(km, r.max_travel_km, 1e-6, "{}: too far", who)
     full_time = days >= pol.full_time_days
     chk.that(
         p.registered_school or not (full_time and (r.ehcp or r.looked_after)),
-        f"{who}: unregistered provider takes an EHCP or looked-after pupil full time",
+        "{}: unregistered provider takes an EHCP or looked-after pupil full time",
+        who,
     )
 
 
@@ -142,39 +173,43 @@ def _check_capacity(
 ) -> None:
     """At each week where a placement at the provider starts: headcount, per-lot, full-time
     and per-weekday limits."""
-    at: dict[str, list[Placement]] = defaultdict(list)
+    at: dict[str, list[tuple[Placement, int]]] = defaultdict(list)
     for pl in placed:
-        at[pl.provider].append(pl)
+        at[pl.provider].append((pl, _places_used(offers, pl)))
     for p in inst.providers:
         mine = at.get(p.id, [])
-        for w in sorted({pl.start_week for pl in mine}):
-            live = [pl for pl in mine if pl.start_week <= w <= pl.end_week]
+        for w in sorted({pl.start_week for pl, _ in mine}):
+            live = [(x, n) for x, n in mine if x.start_week <= w <= x.end_week]
             if p.places is not None:
-                chk.at_most(
-                    sum(_places_used(offers, x) for x in live),
-                    p.places,
-                    0,
-                    f"{p.id} over places in week {w}",
-                )
+                used = sum(n for _, n in live)
+                chk.at_most(used, p.places, 0, "{} over places in week {}", p.id, w)
             for lot in p.lots:
                 if lot.places is not None:
-                    used = sum(_places_used(offers, x) for x in live if x.lot == lot.lot)
+                    used = sum(n for x, n in live if x.lot == lot.lot)
                     chk.at_most(
-                        used, lot.places, 0, f"{p.id} over places in lot {lot.lot} in week {w}"
+                        used, lot.places, 0, "{} over places in lot {} in week {}", p.id, lot.lot, w
                     )
             if not p.registered_school:
-                ft = sum(1 for x in live if x.days_per_week >= inst.policy.full_time_days)
+                ft = sum(1 for x, _ in live if x.days_per_week >= inst.policy.full_time_days)
                 chk.at_most(
                     ft,
                     inst.policy.unregistered_max_full_time,
                     0,
-                    f"{p.id} over its full-time limit in week {w}",
+                    "{} over its full-time limit in week {}",
+                    p.id,
+                    w,
                 )
             if p.places_per_weekday is not None:
                 for day in p.open_days:
-                    n = sum(1 for x in live if day in x.weekdays)
+                    n = sum(1 for x, _ in live if day in x.weekdays)
                     chk.at_most(
-                        n, p.places_per_weekday, 0, f"{p.id} over its places on {day} in week {w}"
+                        n,
+                        p.places_per_weekday,
+                        0,
+                        "{} over its places on {} in week {}",
+                        p.id,
+                        day,
+                        w,
                     )
 
 
@@ -257,6 +292,8 @@ def _check_levels(
         [x.goal for x in plan.levels] == [x.goal.value for x in levels],
         "the levels differ from the policy's objective",
     )
+    if not plan.levels:  # nothing more to judge (and no values to recompute)
+        return
     placed = [pl for pl in plan.placements if pl.reference in refs and pl.provider in provs]
     ratings = [provs[pl.provider].quality_rating for pl in placed]
     objective = sum(pl.total_cost_gbp for pl in plan.placements) + sum(
