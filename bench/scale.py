@@ -65,10 +65,11 @@ def make_instance(n: int, m: int, variant: str, folder: Path) -> Path:
 def child(method: str, path: str) -> dict[str, Any]:
     """One method on one instance, in this (fresh) process."""
     from optimiser import SolveOptions, parse_placements, solve  # noqa: PLC0415
+    from optimiser.files.io import read_json  # noqa: PLC0415
     from optimiser.placements.model import build  # noqa: PLC0415
 
     started, cpu = time.perf_counter(), time.process_time()
-    data = json.loads(Path(path).read_text())
+    data = read_json(Path(path))  # the engine's reader, as `optimiser solve FILE` reads
     loaded = time.perf_counter()
     instance = parse_placements(data)
     validated = time.perf_counter()

@@ -14,17 +14,16 @@ A solve that is itself inside a daemonic process (which may not have children) r
 
 from __future__ import annotations
 
-import gc
 import logging
 import multiprocessing as mp
 import pickle
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
+from optimiser.core.collector import collector_paused
 from optimiser.core.gap import relative_gap
 from optimiser.core.options import SolveOptions
 from optimiser.core.progress import Progress, ProgressCallback
@@ -39,32 +38,6 @@ STOPPED_NOTE = "stopped by the engine at the time limit: the best plan received 
 I = TypeVar("I")  # noqa: E741
 S = TypeVar("S")
 Run = Callable[[I, SolveOptions, ProgressCallback | None], S]
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a solve runs. A large solve builds
-    hundreds of thousands of small objects (placements, evidence, explanations), and each
-    allocation burst set off collections that walked them all again: 35-45% of the engine's
-    time on the 20,000 x 500 placements instance (bench/README.md). The objects a solve makes
-    are freed by reference counting as usual; cycles wait for the next collection after it."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            _resume()
-
-
-def _resume() -> None:
-    """The collector on again without walking what the solve made: those objects are the
-    answer, alive, and a first collection over them cost 0.15-0.3 s on 20,000 x 500. Frozen
-    and unfrozen, they join the oldest generation (whose counts start again from zero), to be
-    walked at its next full collection like any long-lived object."""
-    gc.freeze()
-    gc.unfreeze()
-    gc.enable()
 
 
 def _context() -> Any:

@@ -133,7 +133,7 @@ def test_the_collector_resumes_without_walking_what_the_solve_made() -> None:
     import gc
     import weakref
 
-    from optimiser.supervise import collector_paused
+    from optimiser.core.collector import collector_paused
 
     class Node:
         pass

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel
 
+from optimiser.core.collector import collector_paused
 from optimiser.core.errors import InstanceError, Problem
 from optimiser.files.parse import parse_instance
 from optimiser.files.read import read_csv_folder, read_workbook
@@ -32,7 +33,8 @@ def read_json(path: Path) -> Any:
             [Problem("(file)", f"cannot read the file ({type(exc).__name__})")]
         ) from None
     try:
-        return json.loads(text)
+        with collector_paused():  # as validating: a large file is a burst of small objects
+            return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InstanceError(
             [

@@ -6,12 +6,12 @@ from typing import Annotated, Any
 
 from pydantic import Field, TypeAdapter, ValidationError
 
+from optimiser.core.collector import collector_paused
 from optimiser.core.errors import KINDS, InstanceError, Problem, problems_from_validation
 from optimiser.files.together import cross_entity_problems
 from optimiser.placements.schema import PlacementInstance
 from optimiser.solve import check_instance
 from optimiser.staffing.schema import StaffingInstance
-from optimiser.supervise import collector_paused
 
 Instance = Annotated[StaffingInstance | PlacementInstance, Field(discriminator="kind")]
 _INSTANCE: TypeAdapter[StaffingInstance | PlacementInstance] = TypeAdapter(Instance)
@@ -19,7 +19,7 @@ _INSTANCE: TypeAdapter[StaffingInstance | PlacementInstance] = TypeAdapter(Insta
 
 def parse_instance(data: Any) -> StaffingInstance | PlacementInstance:
     """Validate plain data as an instance of the kind it names; raise InstanceError if bad.
-    The cyclic garbage collector is paused meanwhile (supervise.collector_paused): the models
+    The cyclic garbage collector is paused meanwhile (core.collector): the models
     that validation makes set off collections that walked them all again, more than half the
     time of validating a large instance."""
     if not isinstance(data, dict):
