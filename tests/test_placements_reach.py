@@ -4,6 +4,7 @@ building pairs: the pairs are exactly those of judging every referral against ev
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -11,8 +12,9 @@ import pytest
 from optimiser import load_instance
 from optimiser.placements import pairs, reach
 from optimiser.placements.generate import generate_placements
+from optimiser.placements.pairs import grid_km
 from optimiser.placements.reach import Ints
-from optimiser.placements.schema import PlacementInstance
+from optimiser.placements.schema import PlacementInstance, separation_km
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -72,3 +74,22 @@ def test_bundled_pairs_match_with_the_search_forced(
     monkeypatch.setattr(reach, "REACH_SHARE", float("inf"))
     assert any(rows is not None for rows in _reached(inst))
     assert _same(inst, monkeypatch) > 0
+
+
+def test_array_distances_are_the_schemas_to_the_bit() -> None:
+    """The pairs' and the evidence's distances (pairs.grid_km) are the verifier's
+    (schema.separation_km) bit for bit, on random and on whole-metre grid references."""
+    rng = np.random.default_rng(7)
+    for east, north in (
+        (rng.uniform(-5e5, 7e5, 20_000), rng.uniform(-5e5, 1.2e6, 20_000)),
+        (rng.integers(0, 700_000, 20_000).astype(float), rng.integers(0, 1_200_000, 20_000)),
+    ):
+        de, dn = east - 431_234.5, np.asarray(north, dtype=float) - 206_789.0
+        scalar = [
+            separation_km(
+                SimpleNamespace(easting_m=e, northing_m=n),  # type: ignore[arg-type]
+                SimpleNamespace(easting_m=431_234.5, northing_m=206_789.0),  # type: ignore[arg-type]
+            )
+            for e, n in zip(east.tolist(), np.asarray(north, dtype=float).tolist(), strict=True)
+        ]
+        assert grid_km(de, dn).tolist() == scalar

@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
 from optimiser.placements.model import PlacementModel
-from optimiser.placements.pairs import Ints
+from optimiser.placements.pairs import Ints, grid_km
 from optimiser.placements.schema import PlacementInstance, Provider
 from optimiser.placements.solution import NearMiss, RuleFailure
 
@@ -101,10 +101,10 @@ def candidates(
         tree = cKDTree(np.column_stack([pa.east[sited], pa.north[sited]]))
         _, idx = tree.query(np.column_stack([model.ra.easting[refs], model.ra.northing[refs]]), k=k)
         cols[:, len(placeless) :] = sited[np.asarray(idx).reshape(len(refs), k)]
-    km = np.hypot(
+    km = grid_km(
         model.ra.easting[refs, None] - pa.east[cols], model.ra.northing[refs, None] - pa.north[cols]
     )
-    return cols, km / 1000.0
+    return cols, km
 
 
 def _lots(model: PlacementModel, p: Provider) -> set[int]:

@@ -129,10 +129,17 @@ class ReferralArrays:
         """Distances to one provider's base; the last provider's are kept (its lots reuse them)."""
         if p.id not in self._last:
             self._last.clear()
-            self._last[p.id] = (
-                np.hypot(self.easting - p.easting_m, self.northing - p.northing_m) / 1000.0
-            )
+            self._last[p.id] = grid_km(self.easting - p.easting_m, self.northing - p.northing_m)
         return self._last[p.id]
+
+
+def grid_km(d_east: Floats, d_north: Floats) -> Floats:
+    """Straight-line distances in km from differences of grid references in metres: the
+    formula of schema.separation_km, in arrays, to the same bits (both take a correctly
+    rounded square root; np.hypot, which this replaced, differs in the last bit for about one
+    distance in six and takes three times as long)."""
+    km: Floats = np.sqrt(d_east * d_east + d_north * d_north) / 1000
+    return km
 
 
 def _cells(lists: list[list[int]]) -> tuple[Ints, Ints, Ints]:

@@ -7,6 +7,7 @@ Referrals carry a pseudonymous reference only: no names, no pupil numbers.
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from typing import Annotated, Literal, Self
 
@@ -291,9 +292,8 @@ def price_per_day(pl: ProviderLot, policy: Policy) -> float:
 
 def separation_km(r: Referral, p: Provider) -> float:
     """Straight-line distance between the referral's and the provider's grid references."""
-    return (
-        float(((r.easting_m - p.easting_m) ** 2 + (r.northing_m - p.northing_m) ** 2) ** 0.5) / 1000
-    )
+    d_east, d_north = float(r.easting_m - p.easting_m), float(r.northing_m - p.northing_m)
+    return math.sqrt(d_east * d_east + d_north * d_north) / 1000
 
 
 def distance_km(r: Referral, p: Provider) -> float:

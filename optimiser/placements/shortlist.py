@@ -33,7 +33,7 @@ from optimiser.placements import model as placement_model
 from optimiser.placements.backends.flow import FlowArrays, flow_arrays
 from optimiser.placements.evidence import ProviderArrays, static_failures
 from optimiser.placements.model import PlacementModel
-from optimiser.placements.pairs import Floats, Ints
+from optimiser.placements.pairs import Floats, Ints, grid_km
 from optimiser.placements.replan import replan_instance
 from optimiser.placements.schema import WEEKDAYS, Lock, PlacementInstance
 from optimiser.placements.solution import Out, PlacementSolution, RuleFailure
@@ -313,13 +313,13 @@ def _excluded(built: PlacementModel, r: int) -> list[Excluded]:
             [[i for i, p in enumerate(inst.providers) if lot_id in {x.lot for x in p.lots}]],
             dtype=np.int64,
         )
-        km = np.hypot(pa.east[cols] - built.ra.easting[r], pa.north[cols] - built.ra.northing[r])
-        texts = static_failures(built, pa, (lot, refs, cols), km / 1000.0)
+        km = grid_km(pa.east[cols] - built.ra.easting[r], pa.north[cols] - built.ra.northing[r])
+        texts = static_failures(built, pa, (lot, refs, cols), km)
         out += [
             Excluded(
                 provider=inst.providers[int(cols[0, c])].id,
                 lot=inst.lots[lot].id,
-                distance_km=round(float(km[0, c]) / 1000.0, 2) * _travels(pa, int(cols[0, c])),
+                distance_km=round(float(km[0, c]), 2) * _travels(pa, int(cols[0, c])),
                 failures=failed,
             )
             for (_, c), failed in sorted(texts.items(), key=lambda kv: float(km[0, kv[0][1]]))
