@@ -153,3 +153,36 @@ def test_the_collector_resumes_without_walking_what_the_solve_made() -> None:
     assert gone() is not None  # the cycle waits for a collection
     gc.collect()
     assert gone() is None
+
+
+@pytest.mark.parametrize("promote", [False, True])
+def test_reading_and_validating_pause_the_collector_without_promoting_anything(
+    promote: bool,
+) -> None:
+    """The pause reading and validating use (promote=False, as they also run in the web
+    server's request threads): the collector is on again afterwards and nothing, neither the
+    objects made meanwhile nor another request's garbage (a cycle made before the pause), was
+    moved to the oldest generation, so a young collection frees that cycle. A solve's pause
+    (promote=True) moves it to the oldest generation, where only a full collection frees it."""
+    import gc
+    import weakref
+
+    from optimiser.core.collector import collector_paused
+
+    class Node:
+        pass
+
+    gc.collect()
+    before = Node()
+    before.me = before  # type: ignore[attr-defined]
+    gone = weakref.ref(before)
+    del before
+    with collector_paused(promote=promote):
+        assert not gc.isenabled()
+        made = [{"n": [k]} for k in range(1_000)]
+    assert gc.isenabled()
+    assert (id(made) in {id(o) for o in gc.get_objects(generation=2)}) is promote
+    gc.collect(generation=1)
+    assert (gone() is None) is not promote
+    gc.collect()
+    assert gone() is None

@@ -8,20 +8,28 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def collector_paused() -> Iterator[None]:
+def collector_paused(*, promote: bool = True) -> Iterator[None]:
     """Python's cyclic garbage collector paused while a file is read, an instance validated
-    or a solve runs. Each builds hundreds of thousands of small objects (referrals, pairs'
-    answers, placements, evidence), and each allocation burst set off collections that walked
-    them all again: 35-45% of the engine's time on the 20,000 x 500 placements instance, and
-    more than half of validating it (bench/README.md). The objects are freed by reference
-    counting as usual; cycles wait for the next collection after the pause."""
+    or a solve runs. Each builds tens or hundreds of thousands of small objects (referrals,
+    placements, evidence), and each allocation burst set off collections that walked them all
+    again: 35-45% of the engine's time on the 20,000 x 500 placements instance, and more than
+    half of validating it (bench/README.md). The objects are freed by reference counting as
+    usual; cycles wait for the next collection after the pause.
+
+    `promote`: afterwards, move every object alive into the oldest generation rather than
+    have the next collection walk them (_resume). Right for a solve, in the process that owns
+    it; not for reading and validating, which also run in the web server's request threads,
+    where it would promote other requests' garbage too (it would then wait for a full
+    collection)."""
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if was:
+        if was and promote:
             _resume()
+        elif was:
+            gc.enable()
 
 
 def _resume() -> None:

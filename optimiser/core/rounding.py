@@ -21,9 +21,9 @@ def round_all(values: NDArray[np.float64], digits: int) -> list[float]:
     """[round(float(v), digits) for v in values], computed in bulk."""
     values = np.asarray(values, dtype=np.float64)
     scale = 10.0**digits
-    scaled = values * scale
-    rounded: list[float] = (np.rint(scaled) / scale).tolist()
-    with np.errstate(invalid="ignore"):  # infinities: not safe, rounded below
+    with np.errstate(over="ignore", invalid="ignore"):  # huge or infinite: rounded below
+        scaled = values * scale
+        rounded: list[float] = (np.rint(scaled) / scale).tolist()
         off_half = np.abs(scaled - np.floor(scaled) - 0.5)
         safe = (off_half > _HAIR * np.maximum(np.abs(scaled), 1.0)) & (np.abs(scaled) < _EXACT)
     for j in np.flatnonzero(~safe).tolist():  # near a half, huge, or not a number

@@ -33,7 +33,7 @@ def read_json(path: Path) -> Any:
             [Problem("(file)", f"cannot read the file ({type(exc).__name__})")]
         ) from None
     try:
-        with collector_paused():  # as validating: a large file is a burst of small objects
+        with collector_paused(promote=False):  # as validating: a burst of small objects
             return json.loads(text)
     except json.JSONDecodeError as exc:
         raise InstanceError(

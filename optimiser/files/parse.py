@@ -27,7 +27,7 @@ def parse_instance(data: Any) -> StaffingInstance | PlacementInstance:
     kind = data.get("kind")
     if kind not in KINDS:
         raise InstanceError([Problem("kind", f"unknown kind; expected one of {', '.join(KINDS)}")])
-    with collector_paused():  # 20,000 referrals: validated in 0.07 s, not 0.17 s
+    with collector_paused(promote=False):  # 20,000 referrals: 0.09-0.10 s, not 0.20 s
         try:
             instance = _INSTANCE.validate_python(data)
         except ValidationError as exc:

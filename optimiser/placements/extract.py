@@ -91,7 +91,7 @@ def utilisation(model: PlacementModel, placed: list[Placement]) -> list[Utilisat
     prov = np.array([number.get(x.provider, -1) for x in placed], dtype=np.int64)
     lot_of = [lot_number.get(x.lot, -1) for x in placed]
     places = np.array([x.places_used for x in placed], dtype=np.int64)
-    pupils = np.array([providers[i].places_per_weekday is not None for i in prov.tolist()])
+    per_pupil = np.array([p.places_per_weekday is not None for p in providers], dtype=bool)
     here = np.flatnonzero(prov >= 0)
     rows, members, weights = [whole[prov[here]]], [here], [places[here]]
     in_lot = [lot_row.get((i, j), -1) for i, j in zip(prov.tolist(), lot_of, strict=True)]
@@ -103,7 +103,7 @@ def utilisation(model: PlacementModel, placed: list[Placement]) -> list[Utilisat
         on = here[attends[here]]
         rows.append(day_row[prov[on], d])
         members.append(on)
-        weights.append(np.where(pupils[on], 1, places[on]))
+        weights.append(np.where(per_pupil[prov[on]], 1, places[on]))
     row, member, weight = np.concatenate(rows), np.concatenate(members), np.concatenate(weights)
     counted = row >= 0
     start = np.array([x.start_week for x in placed], dtype=np.int64)

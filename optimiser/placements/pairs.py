@@ -137,7 +137,9 @@ def grid_km(d_east: Floats, d_north: Floats) -> Floats:
     """Straight-line distances in km from differences of grid references in metres: the
     formula of schema.separation_km, in arrays, to the same bits (both take a correctly
     rounded square root; np.hypot, which this replaced, differs in the last bit for about one
-    distance in six and takes three times as long)."""
+    distance in six and takes three times as long; a journey within that last bit of a
+    referral's limit, or a travel cost at exactly half a penny, could go either way, and now
+    goes the verifier's way)."""
     km: Floats = np.sqrt(d_east * d_east + d_north * d_north) / 1000
     return km
 
