@@ -122,10 +122,22 @@ def _run(
         raise BackendError(f"{which.value} failed: {exc}") from exc
     seconds = time.perf_counter() - started
     status = map_status(problem.status, problem.sol_status)
+    if status.has_solution:
+        _whole_integers(problem)
     objective = pulp.value(problem.objective) if status.has_solution else None
     bound = _highs_bound(problem) if which is Solver.HIGHS and status.has_solution else None
     log.debug("solved %s with %s: %s in %.3fs", problem.name, which.value, status.value, seconds)
     return RunResult(status, which.value, solver_version(which), seconds, objective, bound)
+
+
+def _whole_integers(problem: pulp.LpProblem) -> None:
+    """Each integer variable's value made the whole number it stands for. A solver accepts
+    values within its integrality tolerance (HiGHS: 1e-6), so a release of `step x 0.000001`
+    FTE could reach the plan, off the step and worth nothing; rounding moves a plan's rows by
+    at most a step times that tolerance, inside the verifier's."""
+    for v in problem.variables():
+        if v.cat == pulp.LpInteger and v.varValue is not None:
+            v.varValue = float(round(v.varValue))
 
 
 def _is_mip(problem: pulp.LpProblem) -> bool:
