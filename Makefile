@@ -32,7 +32,7 @@ lint: $(VENV)/.installed-dev
 
 test: lint browser-deps
 	sh scripts/install-libreoffice.sh
-	$(BIN)/pytest
+	HYPOTHESIS_PROFILE=ci $(BIN)/pytest
 
 # Debian's chromium for the browser tests (tests/browser), installed when it is missing
 browser-deps:
