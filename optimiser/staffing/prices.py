@@ -11,7 +11,9 @@ constant that moves with the limit (a group's cost per FTE, a release cost, mone
 ring-fenced). Ranging (HiGHS) bounds the steps over which it holds: by the 100% rule, moving
 every row together keeps the basis for s steps while sum_m s * step_m / range_m <= 1. Where
 that range is nil on one side (a degenerate plan), the price on that side comes from a small
-re-solve; if the two sides differ the plan sits at a kink, and the price given is the
+re-solve; where a relaxing range is real but short (TINY to NIL steps), the re-solve stays
+inside it and the range given is that short one (a re-solve past it would average two
+prices); if the two sides differ the plan sits at a kink, and the price given is the
 tightening one, the relaxing one beside it.
 
 Under `max_strategic_value` the plan is the cheapest at the highest value: the prices of N are
@@ -55,7 +57,8 @@ from optimiser.staffing.wording import ONE_YEAR, gbp, net_change, opening, perio
 log = logging.getLogger(__name__)
 
 PROBE = 0.01  # a re-solve moves the limit by 1% of a step
-NIL = 1e-3  # steps: a range shorter than this is re-solved over PROBE steps instead
+NIL = 1e-3  # steps: a range shorter than this is re-solved instead (over PROBE steps, or
+TINY = 1e-5  # within a relaxing range where it is real: longer than TINY steps)
 WALK_TRIES = 6  # 1, 4, ..., 1,024 steps tried where a basis range is under one step
 WALK_HALVES = 3  # then the gap between the last that holds and the first that fails halved
 WALK_HOPS = 3  # bases past the end of a range of a step or more
@@ -113,11 +116,14 @@ def price(lp: StaffingLp, members: list[Row], ranges: Any, carry: bool = True) -
     if ranges is None:
         return Price(dual, dual, None)
     relax_span, tighten_span = _spans(list(moves.values()), ranges)
-    probed = None if relax_span > NIL else _probe(lp, moves, constant, +1.0, dual)
+    short = TINY < relax_span <= NIL  # real but short: the price past it is another one
+    probed = None if relax_span > NIL else _probe(lp, moves, constant, +1.0, dual, span=relax_span)
     relax = dual if probed is None else probed
-    tighten = dual if tighten_span > NIL else _probe(lp, moves, constant, -1.0, dual)
-    steps = walk(lp, moves, constant, relax, relax_span if relax_span > NIL else 0.0)
-    return Price(relax, tighten, steps if steps > NIL else None)
+    tighten: float | None = dual
+    if tighten_span <= NIL:
+        tighten = _probe(lp, moves, constant, -1.0, dual)
+    steps = walk(lp, moves, constant, relax, relax_span if relax_span > NIL or short else 0.0)
+    return Price(relax, tighten, steps if steps > NIL or (short and steps > TINY) else None)
 
 
 def _spans(moves: list[tuple[Any, float]], ranges: Any) -> tuple[float, float]:
@@ -229,16 +235,25 @@ def _hops(walker: _Walker, price: float, span: float) -> float:
 
 
 def _probe(
-    lp: StaffingLp, moves: dict[str, tuple[Any, float]], constant: float, way: float, dual: float
+    lp: StaffingLp,
+    moves: dict[str, tuple[Any, float]],
+    constant: float,
+    way: float,
+    dual: float,
+    *,
+    span: float = 0.0,
 ) -> float | None:
-    """One-sided price per step from a re-solve with every row moved by PROBE steps; None
-    when that leaves no plan (tightening a rule that has no room at all)."""
-    change = objective_change(lp, [(c, way * PROBE * m) for c, m in moves.values()])
+    """One-sided price per step from a re-solve with every row moved by PROBE steps, or by
+    half the basis range where that range is real but shorter (past it the price is another
+    one: a re-solve over PROBE steps would give the average of the two); None when that
+    leaves no plan (tightening a rule that has no room at all)."""
+    size = span / 2 if span > TINY else PROBE
+    change = objective_change(lp, [(c, way * size * m) for c, m in moves.values()])
     if change is None:
         return dual
     if math.isinf(change):
         return None
-    return way * change / PROBE + constant
+    return way * change / size + constant
 
 
 def value_model(instance: StaffingInstance, options: SolveOptions) -> StaffingLp | None:
