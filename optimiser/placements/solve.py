@@ -115,20 +115,26 @@ def _report_incumbent(
         status=SolveStatus.FEASIBLE,
         backend=plan.backend,
         backend_reason=reason,
-        statistics=Statistics(
-            solver=plan.solver,
-            solver_version=plan.solver_version,
-            backend=plan.backend,
-            build_seconds=round(built.build_seconds, 4),
-            solve_seconds=round(plan.seconds, 4),
-            variables=len(built.pairs),
-            constraints=len(built.rows),
-        ),
+        statistics=_statistics(built, plan),
     )
     solution = _assemble(instance, built, plan, base)
     if solution.status.has_solution:
         value = model.objective(built, plan.choice)
         progress(Progress(value, plan.bound, None, incumbent=solution))
+
+
+def _statistics(built: model.PlacementModel, plan: model.Assignment) -> Statistics:
+    """What a plan's solve was, for a whole answer or an incumbent on the way to one."""
+    return Statistics(
+        solver=plan.solver,
+        solver_version=plan.solver_version,
+        backend=plan.backend,
+        build_seconds=round(built.build_seconds, 4),
+        solve_seconds=round(plan.seconds, 4),
+        variables=plan.variables,
+        constraints=plan.constraints,
+        integer_variables=plan.integer_variables,
+    )
 
 
 def lexicographic_backend(built: model.PlacementModel, forced: str | None) -> tuple[str, str]:
@@ -194,19 +200,13 @@ def solve_placements(
         backend,
         plan.status.value,
     )
-    stats = Statistics(
-        solver=plan.solver,
-        solver_version=plan.solver_version,
-        backend=plan.backend,
-        build_seconds=round(built.build_seconds, 4),
-        solve_seconds=round(plan.seconds, 4),
-        variables=plan.variables,
-        constraints=plan.constraints,
-        integer_variables=plan.integer_variables,
-        objective_bound=plan.bound,
-        gap=plan.gap,
-        notes=[f"{len(built.pairs)} eligible pairs", f"{len(built.rows)} capacity rows"]
-        + ([f"lexicographic: {len(levels)} levels, the status is theirs"] if levels else []),
+    stats = _statistics(built, plan).model_copy(
+        update={
+            "objective_bound": plan.bound,
+            "gap": plan.gap,
+            "notes": [f"{len(built.pairs)} eligible pairs", f"{len(built.rows)} capacity rows"]
+            + ([f"lexicographic: {len(levels)} levels, the status is theirs"] if levels else []),
+        }
     )
     base = PlacementSolution(
         instance=instance.name,
