@@ -202,15 +202,22 @@ def file_hash(source: Path | None, fallback: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def key_values(ws: Worksheet, rows: Sequence[tuple[str, Any, str | None]], start: int) -> int:
-    """Label / value rows from row `start`; returns the next free row."""
+def key_values(
+    ws: Worksheet, rows: Sequence[tuple[str, Any, str | None]], start: int, width: float
+) -> int:
+    """Label / value rows from row `start`, each row tall enough for its value wrapped in
+    `width` (a spreadsheet grows no row on opening, a merged one least of all); returns the
+    next free row."""
     for n, (label, value, fmt) in enumerate(rows, start=start):
         ws.cell(n, 1, label).font = LABEL_FONT
+        ws.cell(n, 1).alignment = Alignment(vertical="top")
         cell = ws.cell(n, 2, plain(value))
         cell.font = BODY_FONT
         cell.alignment = Alignment(horizontal="left", wrap_text=True, vertical="top")
         if fmt:
             cell.number_format = fmt
+        lines = _lines(value, width) if isinstance(value, str) else 1
+        ws.row_dimensions[n].height = LINE_HEIGHT * max(lines, 1)
     return start + len(rows)
 
 
@@ -283,7 +290,7 @@ def summary_sheet(
         *figures,
         *run_rows(head.statistics, head.verification, head.source, head.instance_json),
     ]
-    end = key_values(ws, rows, 4)
+    end = key_values(ws, rows, 4, sum(widths[1:]) if len(widths) > 1 else widths[0])
     if len(widths) > 2:
         for n in range(4, end):
             ws.merge_cells(start_row=n, start_column=2, end_row=n, end_column=len(widths))
